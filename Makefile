@@ -1,0 +1,189 @@
+# SPDX-License-Identifier: MIT
+#
+# csvsm build. Non-recursive GNU make: every directory with sources has a
+# module.mk that appends objects to the lists below (Kbuild style). All
+# outputs go to build/. Profiles:
+#   kernel  freestanding, for the IGVM image      build/kernel/...
+#   host    host tools (igvmbld, csvsm)            build/host/...
+#   san     host unit tests under ASan and UBSan   build/san/...
+#   fuzz    libFuzzer targets, clang               build/fuzz/...
+#
+# Main targets: all (default), run, test, check, vmtest, fuzz, clean.
+
+BUILD := build
+Q ?= @
+CPUS ?= 1
+MEM ?= 256M
+FUZZ_SECONDS ?= 20
+
+KCC := gcc
+KLD := ld
+HOSTCC := gcc
+FUZZCC := clang
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wstrict-prototypes \
+	-Wmissing-prototypes -Wimplicit-fallthrough -Wswitch-enum -Wformat=2 \
+	-Wundef -Wframe-larger-than=1024
+INCS := -Iinclude -Iarch/x86/include -Ilib
+
+KCFLAGS := -std=gnu11 -ffreestanding -nostdlib -fno-common \
+	-fno-strict-aliasing -fno-delete-null-pointer-checks \
+	-fstack-protector-strong -mstack-protector-guard=global \
+	-mgeneral-regs-only -mno-red-zone -mcmodel=kernel -fno-pic -fno-pie \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
+	-fno-asynchronous-unwind-tables -fcf-protection=none \
+	-O2 -g $(WARN) $(INCS) -MMD -MP
+KASFLAGS := $(INCS) -D__ASSEMBLY__ -MMD -MP -g
+KLDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
+	--build-id=none
+
+HOSTCFLAGS := -std=gnu11 -O2 -g $(WARN) $(INCS) -D_GNU_SOURCE -MMD -MP
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+SANCFLAGS := -std=gnu11 -O1 -g $(WARN) $(INCS) -D_GNU_SOURCE $(SANFLAGS) -MMD -MP
+FUZZCFLAGS := -std=gnu11 -O1 -g $(WARN) $(INCS) -D_GNU_SOURCE \
+	-fsanitize=fuzzer-no-link,address,undefined -MMD -MP
+
+# Lists filled by the module.mk files.
+kernel-y :=       # in both kernel images
+kernel-prod-y :=  # only in build/csvsm.igvm
+kernel-test-y :=  # only in build/csvsm-test.igvm (in-VM suites, runner)
+libhost-y :=      # host library code shared by tools, unit tests, fuzzers
+igvmbld-y :=
+csvsm-y :=
+unit-y :=         # unit tests and the core code they test (plat/host)
+fuzz-targets :=   # each NAME has fuzz-NAME-y objects
+tests-t :=        # prove scripts run by `make test`
+
+MODULES := $(shell find . -name module.mk -not -path './build/*' | sort)
+include $(MODULES)
+
+KOBJ := $(addprefix $(BUILD)/kernel/,$(kernel-y))
+KPROD := $(addprefix $(BUILD)/kernel/,$(kernel-prod-y))
+KTEST := $(addprefix $(BUILD)/kernel/,$(kernel-test-y))
+LIBHOST := $(addprefix $(BUILD)/host/,$(libhost-y))
+IGVMBLD := $(BUILD)/tools/igvmbld
+CSVSM := $(BUILD)/tools/csvsm
+UNIT := $(BUILD)/unit-tests
+LDS := arch/x86/kernel.lds
+
+.PHONY: all deps run test check vmtest unit fuzz fuzz-smoke clean format \
+	check-format check-headers tidy analyze compile_commands.json
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/csvsm.igvm $(BUILD)/csvsm-test.igvm $(CSVSM) $(UNIT)
+
+deps:
+	$(Q)bash scripts/deps.sh
+
+# ---- kernel ----------------------------------------------------------
+$(BUILD)/kernel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(KCC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/csvsm.elf: $(KOBJ) $(KPROD) $(LDS)
+	$(Q)$(KLD) $(KLDFLAGS) -T $(LDS) -o $@ $(KOBJ) $(KPROD)
+
+$(BUILD)/csvsm-test.elf: $(KOBJ) $(KTEST) $(LDS)
+	$(Q)$(KLD) $(KLDFLAGS) -T $(LDS) -o $@ $(KOBJ) $(KTEST)
+
+$(BUILD)/%.igvm: $(BUILD)/%.elf $(IGVMBLD)
+	$(Q)$(IGVMBLD) --kernel $< --output $@
+
+# ---- host tools --------------------------------------------------------
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -c $< -o $@
+
+$(BUILD)/host/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(INCS) -MMD -MP -c $< -o $@
+
+$(IGVMBLD): $(addprefix $(BUILD)/host/,$(igvmbld-y)) $(LIBHOST)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -o $@ $^
+
+$(CSVSM): $(addprefix $(BUILD)/host/,$(csvsm-y)) $(LIBHOST)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -o $@ $^
+
+# ---- unit tests (ASan + UBSan) -----------------------------------------
+$(BUILD)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(SANCFLAGS) -c $< -o $@
+
+$(UNIT): $(addprefix $(BUILD)/san/,$(unit-y) $(libhost-y))
+	$(Q)$(HOSTCC) $(SANFLAGS) -o $@ $^
+
+unit: $(UNIT)
+	$(Q)$(UNIT)
+
+# ---- fuzzing -----------------------------------------------------------
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZCC) $(FUZZCFLAGS) -c $< -o $@
+
+define fuzz_rule
+$(BUILD)/fuzz-$(1): $$(addprefix $(BUILD)/fuzz/,$$(fuzz-$(1)-y))
+	$$(Q)$$(FUZZCC) -fsanitize=fuzzer,address,undefined -o $$@ $$^
+endef
+$(foreach f,$(fuzz-targets),$(eval $(call fuzz_rule,$(f))))
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz-,$(fuzz-targets))
+
+# Every target for FUZZ_SECONDS (default 20); `make fuzz FUZZ_SECONDS=600`.
+fuzz: $(FUZZ_BINS)
+	$(Q)for f in $(fuzz-targets); do \
+		bash scripts/fuzz.sh $$f $(FUZZ_SECONDS) || exit 1; done
+
+# ---- run and test ------------------------------------------------------
+run: deps $(BUILD)/csvsm.igvm $(CSVSM)
+	$(Q)$(CSVSM) run --igvm $(BUILD)/csvsm.igvm --cpus $(CPUS) --mem $(MEM)
+
+vmtest: $(BUILD)/csvsm-test.igvm $(CSVSM)
+	$(Q)bash scripts/vmtest.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(FUZZ_BINS)
+	$(Q)perl scripts/runtests.pl $(tests-t)
+
+check: check-format check-headers unit tidy analyze
+
+# ---- static checks -----------------------------------------------------
+SRC_C := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+HDRS := $(shell git ls-files 'include/*.h' 'lib/*.h' 'tools/*.h' 2>/dev/null)
+KHDRS := $(shell git ls-files 'arch/*.h' 'plat/native/*.h' 'kernel/*.h' 2>/dev/null)
+
+format:
+	$(Q)clang-format -i $(SRC_C)
+
+check-format:
+	$(Q)clang-format --dry-run -Werror $(SRC_C)
+
+# Each header must compile on its own.
+check-headers:
+	$(Q)set -e; for h in $(HDRS); do \
+		echo "#include \"$$h\"" | $(HOSTCC) $(HOSTCFLAGS) -I. -x c \
+			-fsyntax-only - || { echo "header: $$h"; exit 1; }; \
+	done; for h in $(KHDRS); do \
+		echo "#include \"$$h\"" | $(KCC) $(KCFLAGS) -I. -x c \
+			-fsyntax-only - || { echo "header: $$h"; exit 1; }; \
+	done
+
+compile_commands.json:
+	$(Q)$(MAKE) clean && bear -- $(MAKE) all
+
+tidy: compile_commands.json
+	$(Q)clang-tidy --quiet -p . $(shell git ls-files '*.c')
+
+analyze:
+	$(Q)$(MAKE) --no-print-directory -B HOSTCFLAGS="$(HOSTCFLAGS) -fanalyzer" \
+		$(IGVMBLD) $(CSVSM)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

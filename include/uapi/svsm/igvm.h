@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The IGVM file format: fixed header, variable-header (TLV) types and the
+ * structures the loader and the builder exchange. Values and layouts follow
+ * the IGVM specification as implemented by Microsoft's `igvm_defs` crate.
+ * All fields are little-endian. Plain fixed-width structs, no pointers, so
+ * that guests, user programs and host tools can include this header.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define IGVM_MAGIC 0x4D564749u /* "IGVM" read as a little-endian u32 */
+#define IGVM_FORMAT_VERSION_1 1u
+#define IGVM_FORMAT_VERSION_2 2u
+#define IGVM_ARCH_X64 0u
+#define IGVM_ARCH_AARCH64 1u
+#define IGVM_PAGE_SIZE 4096u
+#define IGVM_TLV_ALIGN 8u
+
+/** Fixed header, version 1 (24 bytes). */
+struct igvm_fixed_header {
+	uint32_t magic;
+	uint32_t format_version;
+	uint32_t variable_header_offset;
+	uint32_t variable_header_size;
+	uint32_t total_file_size;
+	uint32_t checksum; /* CRC-32 (IEEE) with this field zero */
+};
+_Static_assert(sizeof(struct igvm_fixed_header) == 24, "IGVM fixed header v1");
+
+/** Fixed header, version 2 (32 bytes): version 1 plus architecture and page size. */
+struct igvm_fixed_header_v2 {
+	struct igvm_fixed_header v1;
+	uint32_t architecture;
+	uint32_t page_size;
+};
+_Static_assert(sizeof(struct igvm_fixed_header_v2) == 32, "IGVM fixed header v2");
+
+/** Header of every variable-header entry; `length` excludes padding. */
+struct igvm_tlv {
+	uint32_t type;
+	uint32_t length;
+};
+_Static_assert(sizeof(struct igvm_tlv) == 8, "IGVM_VHS_VARIABLE_HEADER");
+
+#define IGVM_VHT_OPTIONAL_BIT 0x80000000u
+#define IGVM_VHT_TYPE_MASK 0x7FFFFFFFu
+
+/* Section ranges: platform, then initialization, then directives. */
+#define IGVM_VHT_PLATFORM_FIRST 0x001u
+#define IGVM_VHT_PLATFORM_LAST 0x100u
+#define IGVM_VHT_INIT_FIRST 0x101u
+#define IGVM_VHT_INIT_LAST 0x200u
+#define IGVM_VHT_DIRECTIVE_FIRST 0x301u
+#define IGVM_VHT_DIRECTIVE_LAST 0x400u
+
+/* Type codes (IGVM_VHT_*). */
+#define IGVM_VHT_SUPPORTED_PLATFORM 0x001u
+#define IGVM_VHT_GUEST_POLICY 0x101u
+#define IGVM_VHT_RELOCATABLE_REGION 0x102u
+#define IGVM_VHT_PAGE_TABLE_RELOCATION_REGION 0x103u
+#define IGVM_VHT_PARAMETER_AREA 0x301u
+#define IGVM_VHT_PAGE_DATA 0x302u
+#define IGVM_VHT_PARAMETER_INSERT 0x303u
+#define IGVM_VHT_VP_CONTEXT 0x304u
+#define IGVM_VHT_REQUIRED_MEMORY 0x305u
+#define IGVM_VHT_VP_COUNT_PARAMETER 0x307u
+#define IGVM_VHT_SRAT 0x308u
+#define IGVM_VHT_MADT 0x309u
+#define IGVM_VHT_MMIO_RANGES 0x30Au
+#define IGVM_VHT_SNP_ID_BLOCK 0x30Bu
+#define IGVM_VHT_MEMORY_MAP 0x30Cu
+#define IGVM_VHT_ERROR_RANGE 0x30Du
+#define IGVM_VHT_COMMAND_LINE 0x30Eu
+#define IGVM_VHT_SLIT 0x30Fu
+#define IGVM_VHT_PPTT 0x310u
+#define IGVM_VHT_VBS_MEASUREMENT 0x311u
+#define IGVM_VHT_DEVICE_TREE 0x312u
+#define IGVM_VHT_ENVIRONMENT_INFO_PARAMETER 0x313u
+
+/* Platform types (IGVM_VHS_SUPPORTED_PLATFORM.platform_type). */
+#define IGVM_PLATFORM_NATIVE 0x00u
+#define IGVM_PLATFORM_VSM_ISOLATION 0x01u
+#define IGVM_PLATFORM_SEV_SNP 0x02u
+#define IGVM_PLATFORM_TDX 0x03u
+#define IGVM_PLATFORM_SEV 0x04u
+#define IGVM_PLATFORM_SEV_ES 0x05u
+#define IGVM_PLATFORM_CCA 0x06u
+#define IGVM_PLATFORM_VERSION 1u
+
+/*
+ * Compatibility-mask bits csvsm's builder assigns to its platforms. The
+ * format only requires one bit per declared platform; these values are
+ * csvsm's choice and leave bit 2 free for TDX.
+ */
+#define CSVSM_MASK_SNP 0x1u
+#define CSVSM_MASK_NATIVE 0x2u
+#define CSVSM_MASK_TDX 0x4u
+
+/** IGVM_VHS_SUPPORTED_PLATFORM (type 0x001). */
+struct igvm_supported_platform {
+	uint32_t compatibility_mask; /* exactly one bit */
+	uint8_t highest_vtl;
+	uint8_t platform_type;
+	uint16_t platform_version; /* 1 */
+	uint64_t shared_gpa_boundary;
+};
+_Static_assert(sizeof(struct igvm_supported_platform) == 16, "0x001");
+
+/** IGVM_VHS_GUEST_POLICY (type 0x101). */
+struct igvm_guest_policy {
+	uint64_t policy;
+	uint32_t compatibility_mask;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct igvm_guest_policy) == 16, "0x101");
+
+/** IGVM_VHS_PARAMETER_AREA (type 0x301). */
+struct igvm_parameter_area {
+	uint64_t number_of_bytes; /* multiple of 4 KiB */
+	uint32_t parameter_area_index;
+	uint32_t file_offset; /* 0: the area starts as zeros */
+};
+_Static_assert(sizeof(struct igvm_parameter_area) == 16, "0x301");
+
+#define IGVM_PAGE_DATA_FLAG_2MB 0x1u
+#define IGVM_PAGE_DATA_FLAG_UNMEASURED 0x2u
+#define IGVM_PAGE_DATA_FLAG_SHARED 0x4u
+#define IGVM_PAGE_DATA_FLAGS_ALL 0x7u
+
+#define IGVM_PAGE_DATA_TYPE_NORMAL 0u
+#define IGVM_PAGE_DATA_TYPE_SECRETS 1u
+#define IGVM_PAGE_DATA_TYPE_CPUID_DATA 2u
+#define IGVM_PAGE_DATA_TYPE_CPUID_XF 3u
+
+/** IGVM_VHS_PAGE_DATA (type 0x302). */
+struct igvm_page_data {
+	uint64_t gpa;
+	uint32_t compatibility_mask;
+	uint32_t file_offset; /* from file start; 0: a zero page */
+	uint32_t flags;
+	uint16_t data_type;
+	uint16_t reserved;
+};
+_Static_assert(sizeof(struct igvm_page_data) == 24, "0x302");
+
+/** IGVM_VHS_PARAMETER_INSERT (type 0x303). */
+struct igvm_parameter_insert {
+	uint64_t gpa;
+	uint32_t compatibility_mask;
+	uint32_t parameter_area_index;
+};
+_Static_assert(sizeof(struct igvm_parameter_insert) == 16, "0x303");
+
+/** IGVM_VHS_VP_CONTEXT (type 0x304); 20 bytes, padded to 24 in the file. */
+struct igvm_vp_context {
+	uint64_t gpa; /* SNP: the VMSA's GPA; 0 for native */
+	uint32_t compatibility_mask;
+	uint32_t file_offset; /* one 4 KiB page of context data */
+	uint16_t vp_index;
+	uint16_t reserved;
+} __attribute__((packed));
+_Static_assert(sizeof(struct igvm_vp_context) == 20, "0x304");
+
+#define IGVM_REQUIRED_MEMORY_FLAG_VTL2_PROTECTABLE 0x1u
+
+/** IGVM_VHS_REQUIRED_MEMORY (type 0x305). */
+struct igvm_required_memory {
+	uint64_t gpa;
+	uint32_t compatibility_mask;
+	uint32_t number_of_bytes;
+	uint32_t flags;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct igvm_required_memory) == 24, "0x305");
+
+/**
+ * IGVM_VHS_PARAMETER: VP_COUNT (0x307), SRAT, MADT, MMIO_RANGES,
+ * MEMORY_MAP (0x30C), COMMAND_LINE (0x30E), DEVICE_TREE, ENVIRONMENT_INFO.
+ */
+struct igvm_parameter {
+	uint32_t parameter_area_index;
+	uint32_t byte_offset;
+};
+_Static_assert(sizeof(struct igvm_parameter) == 8, "IGVM_VHS_PARAMETER");
+
+/* Memory-map entry types written by the loader (IGVM_MEMORY_MAP_ENTRY). */
+#define IGVM_MEMORY_MAP_MEMORY 0u
+#define IGVM_MEMORY_MAP_PLATFORM_RESERVED 1u
+#define IGVM_MEMORY_MAP_PERSISTENT 2u
+#define IGVM_MEMORY_MAP_VTL2_PROTECTABLE 3u
+#define IGVM_MEMORY_MAP_SPECIFIC_PURPOSE 4u
+#define IGVM_MEMORY_MAP_HIDDEN 5u
+
+/** One memory-map entry; the list is sorted and ends with page_count 0. */
+struct igvm_memory_map_entry {
+	uint64_t starting_gpa_page_number;
+	uint64_t number_of_pages;
+	uint16_t entry_type;
+	uint16_t flags;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct igvm_memory_map_entry) == 24, "memory map entry");
+
+/**
+ * The native x64 vCPU context (VP_CONTEXT file data on the NATIVE
+ * platform): the structure, then zeros to the end of the 4 KiB page.
+ */
+struct igvm_native_vp_context_x64 {
+	uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip;
+	uint64_t rflags;
+	uint64_t idtr_base;
+	uint16_t idtr_limit;
+	uint16_t reserved[2];
+	uint16_t gdtr_limit;
+	uint64_t gdtr_base;
+	uint16_t code_selector;
+	uint16_t code_attributes;
+	uint32_t code_base;
+	uint32_t code_limit;
+	uint16_t data_selector;
+	uint16_t data_attributes;
+	uint32_t data_base;
+	uint32_t data_limit;
+	uint64_t gs_base;
+	uint64_t cr0;
+	uint64_t cr3;
+	uint64_t cr4;
+	uint64_t efer;
+};
+_Static_assert(sizeof(struct igvm_native_vp_context_x64) == 232,
+	       "IgvmNativeVpContextX64");

@@ -102,6 +102,7 @@ struct svsm_launch_info {
 	uint64_t vmsa_gpa; /* SNP boot VMSA, 0 if none */
 	uint64_t snp_cpuid_pa; /* SNP CPUID page, 0 if none */
 	uint64_t snp_secrets_pa; /* SNP secrets page, 0 if none */
-	uint64_t reserved[6];
+	uint64_t pt_window_va; /* page-table pages mapped RW+NX here, in order */
+	uint64_t reserved[5];
 };
 _Static_assert(sizeof(struct svsm_launch_info) == 0xE0, "launch info");

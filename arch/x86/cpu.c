@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Descriptor tables and protections of the boot CPU: a GDT with 64-bit
+ * code and data segments and a TSS whose IST stacks serve #DF, NMI and
+ * #MC (so that a kernel stack overflow still gets reported), an IDT with
+ * every exception vector, and the CR0/CR4 protection bits.
+ * (Intel SDM vol. 3A: 3.4.5 descriptors, 6.14 64-bit IDT, 7.7 64-bit TSS.)
+ */
+#include "arch/cpu.h"
+#include "arch/cpuid.h"
+#include "arch/insn.h"
+#include "arch/msr.h"
+#include "arch/trap.h"
+#include "svsm/panic.h"
+
+/** The 64-bit TSS (SDM vol. 3A, figure 7-11). */
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss64) == 104, "TSS64");
+
+/** A 64-bit interrupt gate (SDM vol. 3A, figure 6-8). */
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct idt_gate) == 16, "IDT gate");
+
+#define GATE_INTERRUPT 0x8Eu /* present, DPL 0, 64-bit interrupt gate */
+#define IST_DF 1u
+#define IST_NMI 2u
+#define IST_MC 3u
+
+/* Null, code64, data, TSS (two slots). */
+static uint64_t gdt[5] __attribute__((aligned(16)));
+static struct tss64 tss __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+
+#define GDT_CODE64 0x00AF9B000000FFFFull /* P, DPL0, code RX, L, accessed */
+#define GDT_DATA 0x00CF93000000FFFFull   /* P, DPL0, data RW, accessed */
+
+static void gdt_set_tss(void)
+{
+	uint64_t base = (uint64_t)&tss;
+	uint64_t limit = sizeof(tss) - 1;
+
+	gdt[3] = (limit & 0xFFFFu) | ((base & 0xFFFFFFull) << 16) |
+		 (0x89ull << 40) /* P, 64-bit TSS available */ |
+		 (((base >> 24) & 0xFFu) << 56);
+	gdt[4] = base >> 32;
+}
+
+/** Loads the GDT and reloads CS (far return) and the data segments. */
+static void gdt_load(void)
+{
+	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
+
+	lgdt(&p);
+	__asm__ volatile("pushq %0\n"
+			 "leaq 1f(%%rip), %%rax\n"
+			 "pushq %%rax\n"
+			 "lretq\n"
+			 "1:\n"
+			 "movl %1, %%eax\n"
+			 "movl %%eax, %%ds\n"
+			 "movl %%eax, %%es\n"
+			 "movl %%eax, %%ss\n"
+			 "xorl %%eax, %%eax\n"
+			 "movl %%eax, %%fs\n"
+			 "movl %%eax, %%gs\n"
+			 :
+			 : "i"((uint64_t)GDT_SEL_CODE64), "i"(GDT_SEL_DATA)
+			 : "rax", "memory");
+	ltr(GDT_SEL_TSS);
+}
+
+static void idt_set(uint32_t vec, uint64_t handler, uint8_t ist)
+{
+	idt[vec] = (struct idt_gate){
+		.offset_lo = (uint16_t)handler,
+		.selector = GDT_SEL_CODE64,
+		.ist = ist,
+		.type_attr = GATE_INTERRUPT,
+		.offset_mid = (uint16_t)(handler >> 16),
+		.offset_hi = (uint32_t)(handler >> 32),
+	};
+}
+
+/** Installs GDT, TSS (IST stacks from `li`) and the exception IDT. */
+void cpu_init_tables(const struct svsm_launch_info *li)
+{
+	gdt[1] = GDT_CODE64;
+	gdt[2] = GDT_DATA;
+	tss.ist[IST_DF - 1] = li->ist_stack_top[0];
+	tss.ist[IST_NMI - 1] = li->ist_stack_top[1];
+	tss.ist[IST_MC - 1] = li->ist_stack_top[2];
+	tss.iomap_base = sizeof(tss); /* no I/O bitmap */
+	gdt_set_tss();
+	gdt_load();
+
+	for (uint32_t v = 0; v < VEC_COUNT; v++) {
+		uint8_t ist = 0;
+
+		if (v == VEC_DF) {
+			ist = IST_DF;
+		} else if (v == VEC_NMI) {
+			ist = IST_NMI;
+		} else if (v == VEC_MC) {
+			ist = IST_MC;
+		}
+		idt_set(v, idt_stub_table[v], ist);
+	}
+	struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
+
+	lidt(&p);
+}
+
+/**
+ * Turns on the supervisor protections: CR0.WP, CR4.SMEP and CR4.SMAP
+ * (both required), CR4.UMIP where the CPU has it; checks EFER.NXE, which
+ * the image's page tables rely on.
+ */
+void cpu_init_protections(void)
+{
+	struct cpuid_regs l7 = cpuid(7, 0);
+	uint64_t cr4 = read_cr4();
+
+	if (!(l7.ebx & CPUID_7_EBX_SMEP) || !(l7.ebx & CPUID_7_EBX_SMAP)) {
+		panic("CPU lacks SMEP or SMAP, which csvsm requires");
+	}
+	if (!(rdmsr(MSR_EFER) & EFER_NXE)) {
+		panic("EFER.NXE is off: the page tables' NX bits would be "
+		      "reserved");
+	}
+	cr4 |= CR4_SMEP | CR4_SMAP;
+	if (l7.ecx & CPUID_7_ECX_UMIP) {
+		cr4 |= CR4_UMIP;
+	}
+	clac();
+	write_cr4(cr4);
+	write_cr0(read_cr0() | CR0_WP);
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exception entry stubs for vectors 0-31.
+ *
+ * Contract: entered by the CPU through an interrupt gate (IF cleared) on
+ * the current stack or, for #DF, NMI and #MC, on their IST stacks. Each
+ * stub makes the frame uniform (a zero error code where the CPU pushes
+ * none), pushes its vector and jumps to trap_common, which saves all
+ * general registers in `struct trap_frame` order (arch/trap.h), calls
+ * trap_dispatch(frame) with a 16-byte aligned stack and the direction flag
+ * clear, restores the (possibly modified) frame and returns with IRETQ.
+ */
+
+/* Vectors for which the CPU pushes an error code. */
+#define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
+		    (v) == 21 || (v) == 29 || (v) == 30)
+
+	.section .text
+	.code64
+
+	.macro stub vec
+	.balign 16
+stub_\vec:
+	.if HAS_ERR(\vec)
+	pushq $\vec
+	.else
+	pushq $0
+	pushq $\vec
+	.endif
+	jmp trap_common
+	.endm
+
+	.altmacro
+	.macro stubs from=0, to=31
+	stub \from
+	.if \to-\from
+	stubs %(\from+1), \to
+	.endif
+	.endm
+
+	stubs 0, 31
+
+trap_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	call trap_dispatch
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp	/* vector and error code */
+	iretq
+
+	.macro stubaddr vec
+	.quad stub_\vec
+	.endm
+	.macro stubaddrs from=0, to=31
+	stubaddr \from
+	.if \to-\from
+	stubaddrs %(\from+1), \to
+	.endif
+	.endm
+
+	.section .rodata
+	.balign 8
+	.globl idt_stub_table
+idt_stub_table:
+	stubaddrs 0, 31
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86 instruction wrappers: one instruction per static inline function,
+ * named after the instruction, clobbers explicit. The only place besides
+ * msr.h and cpuid.h where the kernel uses inline assembly.
+ */
+#pragma once
+
+#include <stdint.h>
+
+static inline void outb(uint16_t port, uint8_t val)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(val), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t val;
+
+	__asm__ volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
+	return val;
+}
+
+static inline void outl(uint16_t port, uint32_t val)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(val), "Nd"(port));
+}
+
+static inline void hlt(void)
+{
+	__asm__ volatile("hlt" : : : "memory");
+}
+
+static inline void cli(void)
+{
+	__asm__ volatile("cli" : : : "memory");
+}
+
+static inline void sti(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+
+static inline void pause(void)
+{
+	__asm__ volatile("pause");
+}
+
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_rflags(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(v));
+	return v;
+}
+
+/** The frame pointer of the caller's frame. */
+static inline uint64_t read_rbp(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%rbp, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_rsp(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%rsp, %0" : "=r"(v));
+	return v;
+}
+
+/** Descriptor-table pointer for LGDT/LIDT. */
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static inline void lgdt(const struct desc_ptr *p)
+{
+	__asm__ volatile("lgdt %0" : : "m"(*p) : "memory");
+}
+
+static inline void lidt(const struct desc_ptr *p)
+{
+	__asm__ volatile("lidt %0" : : "m"(*p) : "memory");
+}
+
+static inline void sidt(struct desc_ptr *p)
+{
+	__asm__ volatile("sidt %0" : "=m"(*p));
+}
+
+static inline void ltr(uint16_t sel)
+{
+	__asm__ volatile("ltr %0" : : "r"(sel) : "memory");
+}
+
+static inline void invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/** RDRAND; returns 1 when the CPU delivered a value (CF set). */
+static inline int rdrand64(uint64_t *out)
+{
+	uint8_t ok;
+
+	__asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok) : : "cc");
+	return ok;
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo;
+	uint32_t hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/** Clears AC: supervisor accesses to user pages fault again (SMAP). */
+static inline void clac(void)
+{
+	__asm__ volatile("clac" : : : "memory");
+}
+
+/** Raises #UD. */
+static inline void ud2(void)
+{
+	__asm__ volatile("ud2");
+}
+
+/**
+ * Reads a u64 at `addr`; if the access faults, the exception handler logs
+ * a full report (registers and backtrace) and resumes with the error flag
+ * set. Returns 0 on success and 1 if the read faulted (`*out` untouched).
+ * Used where a fault is expected and must be reported, not fatal.
+ */
+static inline int load_u64_reported(const volatile uint64_t *addr,
+				    uint64_t *out)
+{
+	int faulted = 0;
+	uint64_t v = 0;
+
+	__asm__ volatile("1: movq (%2), %0\n"
+			 "2:\n"
+			 ".pushsection .fixup, \"ax\"\n"
+			 "3: movl $1, %1\n"
+			 "   jmp 2b\n"
+			 ".popsection\n"
+			 ".pushsection __ex_table, \"a\"\n"
+			 ".balign 8\n"
+			 ".quad 1b, 3b, 1\n" /* EXTABLE_REPORT */
+			 ".popsection\n"
+			 : "+r"(v), "+r"(faulted)
+			 : "r"(addr)
+			 : "memory");
+	if (!faulted) {
+		*out = v;
+	}
+	return faulted;
+}

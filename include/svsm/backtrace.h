@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Frame-pointer backtraces. The walker only follows frame pointers that
+ * lie inside a registered stack, so a corrupt RBP ends the trace instead
+ * of faulting inside the fault handler.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define BACKTRACE_MAX_STACKS 8u
+#define BACKTRACE_MAX_DEPTH 32u
+
+/** Registers the stack [lo, hi) as one the walker may read. */
+void backtrace_add_stack(uint64_t lo, uint64_t hi);
+/**
+ * Logs "backtrace:" then one line per frame, starting with `rip` and
+ * following the frame-pointer chain from `rbp`.
+ */
+void backtrace_log(uint64_t rip, uint64_t rbp);
+/** Logs `addr` as "func+0xoff/0xsize" or as a bare address. */
+void backtrace_log_addr(const char *prefix, uint64_t addr);

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform interface. Core code reaches everything that differs
+ * between native, SEV-SNP and TDX through these calls; the platform is
+ * chosen once at boot from the number the launch context carries.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svsm/err.h"
+
+/** The platform the kernel runs on (SVSM_LAUNCH_PLATFORM_*). */
+enum plat_type {
+	PLAT_NATIVE = 0,
+	PLAT_SNP = 1,
+	PLAT_TDX = 2,
+};
+
+/** Records the platform and brings up its console. */
+enum svsm_err plat_init_early(uint32_t platform) SVSM_MUST_CHECK;
+/** The platform's name ("native", "sev-snp", "tdx"). */
+const char *plat_name(void);
+/** Writes console bytes (no-op before plat_init_early). */
+void plat_console_write(const char *s, size_t len);
+/**
+ * Leaves the VM reporting success or failure: the test device on native
+ * (QEMU isa-debug-exit), a termination request on SNP and TDX. Never
+ * returns; halts if the platform cannot exit.
+ */
+__attribute__((noreturn)) void plat_exit(bool success);
+/** Waits for interrupts forever. */
+__attribute__((noreturn)) void plat_idle(void);

@@ -1,0 +1,2 @@
+# The native platform (a plain VM under QEMU).
+kernel-y += plat/native/plat.o plat/native/serial.o

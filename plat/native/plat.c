@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The platform layer: native (a plain VM, tested under QEMU) is the one
+ * implemented so far; SEV-SNP and TDX boots are refused here, fail closed,
+ * until their platform code lands.
+ */
+#include "arch/insn.h"
+#include "svsm/plat.h"
+#include "serial.h"
+
+/* QEMU's isa-debug-exit device, as csvsm run configures it. */
+#define DEBUG_EXIT_PORT 0xF4u
+#define DEBUG_EXIT_PASS 0x10u
+#define DEBUG_EXIT_FAIL 0x11u
+
+static enum plat_type current = PLAT_NATIVE;
+static bool console_ready;
+
+/** Records the platform; only native is supported so far. */
+enum svsm_err plat_init_early(uint32_t platform)
+{
+	if (platform != PLAT_NATIVE) {
+		return SVSM_ERR_UNSUPPORTED;
+	}
+	current = PLAT_NATIVE;
+	serial_init(SERIAL_COM1);
+	console_ready = true;
+	return SVSM_OK;
+}
+
+const char *plat_name(void)
+{
+	switch (current) {
+	case PLAT_NATIVE:
+		return "native";
+	case PLAT_SNP:
+		return "sev-snp";
+	case PLAT_TDX:
+		return "tdx";
+	}
+	return "unknown";
+}
+
+void plat_console_write(const char *s, size_t len)
+{
+	if (!console_ready) {
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n') {
+			serial_putc(SERIAL_COM1, '\r');
+		}
+		serial_putc(SERIAL_COM1, s[i]);
+	}
+}
+
+/** Exits through isa-debug-exit; halts forever if the device is absent. */
+void plat_exit(bool success)
+{
+	outl(DEBUG_EXIT_PORT, success ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
+/** Halts with interrupts enabled; nothing is routed to this CPU yet. */
+void plat_idle(void)
+{
+	for (;;) {
+		sti();
+		hlt();
+	}
+}

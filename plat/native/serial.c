@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A polled driver for the 16550 UART (register layout: PC16550D data
+ * sheet). Used for the console on native.
+ */
+#include "arch/insn.h"
+#include "serial.h"
+
+#define UART_THR 0u /* transmit holding (DLAB=0) */
+#define UART_DLL 0u /* divisor latch low (DLAB=1) */
+#define UART_IER 1u
+#define UART_DLM 1u
+#define UART_FCR 2u
+#define UART_LCR 3u
+#define UART_MCR 4u
+#define UART_LSR 5u
+
+#define LCR_8N1 0x03u
+#define LCR_DLAB 0x80u
+#define LSR_THRE 0x20u
+#define DIVISOR_115200 1u
+
+/** Programs the UART at `base`. */
+void serial_init(uint16_t base)
+{
+	outb(base + UART_IER, 0);
+	outb(base + UART_LCR, LCR_DLAB);
+	outb(base + UART_DLL, DIVISOR_115200);
+	outb(base + UART_DLM, 0);
+	outb(base + UART_LCR, LCR_8N1);
+	outb(base + UART_FCR, 0x07); /* enable and clear FIFOs */
+	outb(base + UART_MCR, 0x03); /* DTR, RTS */
+}
+
+/** Waits (bounded, so a missing UART cannot hang boot) and sends `c`. */
+void serial_putc(uint16_t base, char c)
+{
+	for (uint32_t i = 0; i < 100000u; i++) {
+		if (inb(base + UART_LSR) & LSR_THRE) {
+			break;
+		}
+		pause();
+	}
+	outb(base + UART_THR, (uint8_t)c);
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* 16550 UART on an I/O port (the PC COM ports). */
+#pragma once
+
+#include <stdint.h>
+
+#define SERIAL_COM1 0x3F8u
+#define SERIAL_COM2 0x2F8u
+
+/** Programs the UART: 115200 baud, 8N1, FIFOs on, interrupts off. */
+void serial_init(uint16_t base);
+/** Writes one byte, waiting (bounded) for the transmitter. */
+void serial_putc(uint16_t base, char c);

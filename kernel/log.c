@@ -4,10 +4,11 @@
  * to the console while the console is enabled. Single-CPU for now; the
  * SMP work adds a lock that is safe from exception context.
  */
+#include "svsm/log.h"
+
 #include <stdarg.h>
 
 #include "svsm/fmt.h"
-#include "svsm/log.h"
 #include "svsm/plat.h"
 #include "svsm/string.h"
 

@@ -8,6 +8,7 @@
  */
 #include "arch/cpu.h"
 #include "arch/insn.h"
+
 #include "svsm/backtrace.h"
 #include "svsm/boot.h"
 #include "svsm/cmdline.h"
@@ -16,6 +17,7 @@
 #include "svsm/plat.h"
 #include "svsm/string.h"
 #include "svsm/symbols.h"
+
 #include "uapi/svsm/igvm.h"
 
 #define CSVSM_VERSION "0.1"
@@ -50,8 +52,8 @@ static void drop_identity_map(const struct svsm_launch_info *li)
 		pr_warn("no page-table window: boot identity map kept\n");
 		return;
 	}
-	uint64_t *pml4 =
-		(uint64_t *)(li->pt_window_va + (li->pt_root_pa - li->pt_pbase));
+	uint64_t *pml4 = (uint64_t *)(li->pt_window_va +
+				      (li->pt_root_pa - li->pt_pbase));
 
 	pml4[0] = 0;
 	write_cr3(read_cr3());
@@ -86,11 +88,10 @@ static void read_memmap(const struct svsm_launch_info *li)
 {
 	char why[128];
 
-	if (memmap_parse((const uint8_t *)li->param_va +
-				 SVSM_PARAM_MEMMAP_OFFSET,
-			 SVSM_PARAM_MEMMAP_SIZE, li->kernel_pbase,
-			 li->kernel_pend, &boot.memmap, why,
-			 sizeof(why)) != SVSM_OK) {
+	if (memmap_parse(
+		    (const uint8_t *)li->param_va + SVSM_PARAM_MEMMAP_OFFSET,
+		    SVSM_PARAM_MEMMAP_SIZE, li->kernel_pbase, li->kernel_pend,
+		    &boot.memmap, why, sizeof(why)) != SVSM_OK) {
 		log_set_console(true);
 		log_printf("csvsm: refusing to boot: %s\n", why);
 		plat_exit(false);

@@ -3,15 +3,17 @@
  * panic(): report and fail closed. Also the stack-protector hooks, since
  * a smashed canary is a panic, and the canary's set-up at entry.
  */
+#include "svsm/panic.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 
 #include "arch/cpuid.h"
 #include "arch/insn.h"
+
 #include "svsm/backtrace.h"
 #include "svsm/fmt.h"
 #include "svsm/log.h"
-#include "svsm/panic.h"
 #include "svsm/plat.h"
 
 /** Logs "PANIC: <message>" and a backtrace, then exits with failure. */
@@ -30,7 +32,8 @@ void panic(const char *fmt, ...)
 	plat_exit(false);
 }
 
-/* The canary compared by -fstack-protector (with -mstack-protector-guard=global). */
+/* The canary compared by -fstack-protector (with
+ * -mstack-protector-guard=global). */
 uintptr_t __stack_chk_guard = 0x595e9fbd94fda766ull;
 
 void __stack_chk_fail(void);

@@ -7,10 +7,12 @@
  * (Intel SDM vol. 3A: 3.4.5 descriptors, 6.14 64-bit IDT, 7.7 64-bit TSS.)
  */
 #include "arch/cpu.h"
+
 #include "arch/cpuid.h"
 #include "arch/insn.h"
 #include "arch/msr.h"
 #include "arch/trap.h"
+
 #include "svsm/panic.h"
 
 /** The 64-bit TSS (SDM vol. 3A, figure 7-11). */
@@ -48,7 +50,7 @@ static struct tss64 tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 #define GDT_CODE64 0x00AF9B000000FFFFull /* P, DPL0, code RX, L, accessed */
-#define GDT_DATA 0x00CF93000000FFFFull   /* P, DPL0, data RW, accessed */
+#define GDT_DATA 0x00CF93000000FFFFull	 /* P, DPL0, data RW, accessed */
 
 static void gdt_set_tss(void)
 {

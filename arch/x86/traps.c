@@ -6,6 +6,7 @@
  */
 #include "arch/insn.h"
 #include "arch/trap.h"
+
 #include "svsm/backtrace.h"
 #include "svsm/log.h"
 #include "svsm/panic.h"
@@ -15,18 +16,38 @@ extern const struct extable_entry __start___ex_table[];
 extern const struct extable_entry __stop___ex_table[];
 
 static const char *const VECTOR_NAMES[VEC_COUNT] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
-	"#OF overflow", "#BR bound range", "#UD invalid opcode",
-	"#NM device not available", "#DF double fault",
-	"coprocessor segment overrun", "#TS invalid TSS",
-	"#NP segment not present", "#SS stack fault",
-	"#GP general protection", "#PF page fault", "reserved 15",
-	"#MF x87 error", "#AC alignment check", "#MC machine check",
-	"#XM SIMD error", "#VE virtualization exception",
-	"#CP control protection", "reserved 22", "reserved 23",
-	"reserved 24", "reserved 25", "reserved 26", "reserved 27",
-	"#HV hypervisor injection", "#VC VMM communication",
-	"#SX security exception", "reserved 31",
+	"#DE divide error",
+	"#DB debug",
+	"NMI",
+	"#BP breakpoint",
+	"#OF overflow",
+	"#BR bound range",
+	"#UD invalid opcode",
+	"#NM device not available",
+	"#DF double fault",
+	"coprocessor segment overrun",
+	"#TS invalid TSS",
+	"#NP segment not present",
+	"#SS stack fault",
+	"#GP general protection",
+	"#PF page fault",
+	"reserved 15",
+	"#MF x87 error",
+	"#AC alignment check",
+	"#MC machine check",
+	"#XM SIMD error",
+	"#VE virtualization exception",
+	"#CP control protection",
+	"reserved 22",
+	"reserved 23",
+	"reserved 24",
+	"reserved 25",
+	"reserved 26",
+	"reserved 27",
+	"#HV hypervisor injection",
+	"#VC VMM communication",
+	"#SX security exception",
+	"reserved 31",
 };
 
 /** Returns the exception-table entry for `rip`, or NULL. */
@@ -69,10 +90,10 @@ void trap_report(const struct trap_frame *f, const char *what)
 	log_printf("R13: %016llx R14: %016llx R15: %016llx\n",
 		   (unsigned long long)f->r13, (unsigned long long)f->r14,
 		   (unsigned long long)f->r15);
-	log_printf("CR0: %016llx CR2: %016llx CR3: %016llx CR4: %016llx\n",
-		   (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
-		   (unsigned long long)read_cr3(),
-		   (unsigned long long)read_cr4());
+	log_printf(
+		"CR0: %016llx CR2: %016llx CR3: %016llx CR4: %016llx\n",
+		(unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
+		(unsigned long long)read_cr3(), (unsigned long long)read_cr4());
 	backtrace_log(f->rip, f->rbp);
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "svsm/memmap.h"
+
 #include "uapi/svsm/launch.h"
 
 #define SVSM_MAX_CPUS 256u

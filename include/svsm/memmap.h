@@ -38,9 +38,8 @@ struct memmap {
  * [svsm_base, svsm_end) inside RAM. On failure writes a one-line reason
  * to `why` and leaves `out` untouched.
  */
-enum svsm_err memmap_parse(const void *raw, size_t raw_size,
-			   uint64_t svsm_base, uint64_t svsm_end,
-			   struct memmap *out, char *why,
+enum svsm_err memmap_parse(const void *raw, size_t raw_size, uint64_t svsm_base,
+			   uint64_t svsm_end, struct memmap *out, char *why,
 			   size_t why_size) SVSM_MUST_CHECK;
 
 /** Whether [base, end) lies entirely inside MEMORY ranges of `m`. */

@@ -54,33 +54,33 @@ enum test_op {
 
 /* Pointers, not descriptors, go in the sections: sanitizers may pad
  * globals, but an array of pointers stays an array. */
-#define TEST_SECTION_ENTRY(sec, var)                                      \
-	static const void *const test_ptr_##var                               \
+#define TEST_SECTION_ENTRY(sec, var)            \
+	static const void *const test_ptr_##var \
 		__attribute__((used, section(sec), aligned(8))) = &var
 
-#define TEST(suite, name)                                                     \
-	static void test_fn_##suite##_##name(struct test_ctx *t);             \
-	static const struct test_desc test_desc_##suite##_##name = {          \
-		#suite, #name, test_fn_##suite##_##name                       \
-	};                                                                    \
-	TEST_SECTION_ENTRY("svsm_tests", test_desc_##suite##_##name);         \
+#define TEST(suite, name)                                             \
+	static void test_fn_##suite##_##name(struct test_ctx *t);     \
+	static const struct test_desc test_desc_##suite##_##name = {  \
+		#suite, #name, test_fn_##suite##_##name               \
+	};                                                            \
+	TEST_SECTION_ENTRY("svsm_tests", test_desc_##suite##_##name); \
 	static void test_fn_##suite##_##name(struct test_ctx *t)
 
-#define TEST_FIXTURE_(suite, kind, is_set_up)                                 \
-	static void test_##kind##_##suite(struct test_ctx *t);                \
-	static const struct test_fixture test_fx_##kind##_##suite = {         \
-		#suite, is_set_up, test_##kind##_##suite                      \
-	};                                                                    \
-	TEST_SECTION_ENTRY("svsm_test_fixtures", test_fx_##kind##_##suite);   \
+#define TEST_FIXTURE_(suite, kind, is_set_up)                               \
+	static void test_##kind##_##suite(struct test_ctx *t);              \
+	static const struct test_fixture test_fx_##kind##_##suite = {       \
+		#suite, is_set_up, test_##kind##_##suite                    \
+	};                                                                  \
+	TEST_SECTION_ENTRY("svsm_test_fixtures", test_fx_##kind##_##suite); \
 	static void test_##kind##_##suite(struct test_ctx *t)
 
 #define SET_UP(suite) TEST_FIXTURE_(suite, set_up, true)
 #define TEAR_DOWN(suite) TEST_FIXTURE_(suite, tear_down, false)
 
 /** Compares `a op b`; on failure prints both values and file:line. */
-bool test_check_int(struct test_ctx *t, enum test_op op, uint64_t a,
-		    uint64_t b, const char *expr_a, const char *expr_b,
-		    const char *file, int line);
+bool test_check_int(struct test_ctx *t, enum test_op op, uint64_t a, uint64_t b,
+		    const char *expr_a, const char *expr_b, const char *file,
+		    int line);
 /** Checks `cond`; on failure prints the expression and file:line. */
 bool test_check_true(struct test_ctx *t, bool cond, const char *expr,
 		     const char *file, int line);
@@ -109,67 +109,66 @@ void test_diag(struct test_ctx *t, const char *fmt, ...)
 #define EXPECT_LE(a, b) ((void)TEST_INT_(TEST_OP_LE, a, b))
 #define EXPECT_GT(a, b) ((void)TEST_INT_(TEST_OP_GT, a, b))
 #define EXPECT_GE(a, b) ((void)TEST_INT_(TEST_OP_GE, a, b))
-#define EXPECT_TRUE(c)                                                        \
-	((void)test_check_true(t, (c), #c, __FILE__, __LINE__))
-#define EXPECT_FALSE(c)                                                       \
+#define EXPECT_TRUE(c) ((void)test_check_true(t, (c), #c, __FILE__, __LINE__))
+#define EXPECT_FALSE(c) \
 	((void)test_check_true(t, !(c), "!(" #c ")", __FILE__, __LINE__))
-#define EXPECT_STREQ(a, b)                                                    \
+#define EXPECT_STREQ(a, b) \
 	((void)test_check_str(t, true, a, b, #a, #b, __FILE__, __LINE__))
-#define EXPECT_STRNE(a, b)                                                    \
+#define EXPECT_STRNE(a, b) \
 	((void)test_check_str(t, false, a, b, #a, #b, __FILE__, __LINE__))
-#define EXPECT_MEMEQ(a, b, n)                                                 \
+#define EXPECT_MEMEQ(a, b, n) \
 	((void)test_check_mem(t, a, b, n, #a, #b, __FILE__, __LINE__))
-#define EXPECT_ERR(expr, want)                                                \
+#define EXPECT_ERR(expr, want) \
 	((void)test_check_err(t, (expr), (want), #expr, __FILE__, __LINE__))
 #define EXPECT_OK(expr) EXPECT_ERR(expr, SVSM_OK)
 
-#define ASSERT_EQ(a, b)                                                       \
-	do {                                                                  \
-		if (!TEST_INT_(TEST_OP_EQ, a, b)) {                           \
-			return;                                               \
-		}                                                             \
+#define ASSERT_EQ(a, b)                             \
+	do {                                        \
+		if (!TEST_INT_(TEST_OP_EQ, a, b)) { \
+			return;                     \
+		}                                   \
 	} while (0)
-#define ASSERT_NE(a, b)                                                       \
-	do {                                                                  \
-		if (!TEST_INT_(TEST_OP_NE, a, b)) {                           \
-			return;                                               \
-		}                                                             \
+#define ASSERT_NE(a, b)                             \
+	do {                                        \
+		if (!TEST_INT_(TEST_OP_NE, a, b)) { \
+			return;                     \
+		}                                   \
 	} while (0)
-#define ASSERT_LE(a, b)                                                       \
-	do {                                                                  \
-		if (!TEST_INT_(TEST_OP_LE, a, b)) {                           \
-			return;                                               \
-		}                                                             \
+#define ASSERT_LE(a, b)                             \
+	do {                                        \
+		if (!TEST_INT_(TEST_OP_LE, a, b)) { \
+			return;                     \
+		}                                   \
 	} while (0)
-#define ASSERT_TRUE(c)                                                        \
-	do {                                                                  \
-		if (!test_check_true(t, (c), #c, __FILE__, __LINE__)) {       \
-			return;                                               \
-		}                                                             \
+#define ASSERT_TRUE(c)                                                  \
+	do {                                                            \
+		if (!test_check_true(t, (c), #c, __FILE__, __LINE__)) { \
+			return;                                         \
+		}                                                       \
 	} while (0)
-#define ASSERT_FALSE(c)                                                       \
-	do {                                                                  \
-		if (!test_check_true(t, !(c), "!(" #c ")", __FILE__,          \
-				     __LINE__)) {                             \
-			return;                                               \
-		}                                                             \
+#define ASSERT_FALSE(c)                                              \
+	do {                                                         \
+		if (!test_check_true(t, !(c), "!(" #c ")", __FILE__, \
+				     __LINE__)) {                    \
+			return;                                      \
+		}                                                    \
 	} while (0)
-#define ASSERT_ERR(expr, want)                                                \
-	do {                                                                  \
-		if (!test_check_err(t, (expr), (want), #expr, __FILE__,       \
-				    __LINE__)) {                              \
-			return;                                               \
-		}                                                             \
+#define ASSERT_ERR(expr, want)                                          \
+	do {                                                            \
+		if (!test_check_err(t, (expr), (want), #expr, __FILE__, \
+				    __LINE__)) {                        \
+			return;                                         \
+		}                                                       \
 	} while (0)
 #define ASSERT_OK(expr) ASSERT_ERR(expr, SVSM_OK)
 
 /** Marks the test skipped with `why` and returns if `cond` holds. */
-#define SKIP_IF(cond, why)                                                    \
-	do {                                                                  \
-		if (cond) {                                                   \
-			t->skip_reason = (why);                               \
-			return;                                               \
-		}                                                             \
+#define SKIP_IF(cond, why)                      \
+	do {                                    \
+		if (cond) {                     \
+			t->skip_reason = (why); \
+			return;                 \
+		}                               \
 	} while (0)
 
 /** Totals of one run, for the runner's exit status. */

@@ -3,9 +3,10 @@
  * The boot command line. The loader's bytes are copied once into a
  * private buffer and checked there; lookups only read the copy.
  */
+#include "svsm/cmdline.h"
+
 #include <stdint.h>
 
-#include "svsm/cmdline.h"
 #include "svsm/string.h"
 
 static char line[CMDLINE_MAX];

@@ -4,9 +4,11 @@
  * read exactly once into a private copy; every later decision uses the
  * copy. Any bad entry refuses the whole map: boot stops (fail closed).
  */
-#include "svsm/fmt.h"
 #include "svsm/memmap.h"
+
+#include "svsm/fmt.h"
 #include "svsm/string.h"
+
 #include "uapi/svsm/igvm.h"
 
 #define PAGE_SHIFT 12u
@@ -85,16 +87,17 @@ static const char *parse_entries(const uint8_t *raw, size_t count,
 }
 
 /** Copies and checks the raw map; see memmap.h. */
-enum svsm_err memmap_parse(const void *raw, size_t raw_size,
-			   uint64_t svsm_base, uint64_t svsm_end,
-			   struct memmap *out, char *why, size_t why_size)
+enum svsm_err memmap_parse(const void *raw, size_t raw_size, uint64_t svsm_base,
+			   uint64_t svsm_end, struct memmap *out, char *why,
+			   size_t why_size)
 {
 	static struct memmap tmp;
 	uint32_t bad = 0;
 	const char *problem;
 
 	memset(&tmp, 0, sizeof(tmp));
-	problem = parse_entries(raw, raw_size / sizeof(struct igvm_memory_map_entry),
+	problem = parse_entries(raw,
+				raw_size / sizeof(struct igvm_memory_map_entry),
 				&tmp, &bad);
 	if (problem) {
 		(void)fmt_snprintf(why, why_size, "memory map entry %u: %s",
@@ -102,11 +105,12 @@ enum svsm_err memmap_parse(const void *raw, size_t raw_size,
 		return SVSM_ERR_INVAL;
 	}
 	if (!memmap_covers_ram(&tmp, svsm_base, svsm_end)) {
-		(void)fmt_snprintf(why, why_size,
-				   "memory map: the SVSM region [0x%llx, 0x%llx) "
-				   "is not RAM",
-				   (unsigned long long)svsm_base,
-				   (unsigned long long)svsm_end);
+		(void)fmt_snprintf(
+			why, why_size,
+			"memory map: the SVSM region [0x%llx, 0x%llx) "
+			"is not RAM",
+			(unsigned long long)svsm_base,
+			(unsigned long long)svsm_end);
 		return SVSM_ERR_INVAL;
 	}
 	*out = tmp;

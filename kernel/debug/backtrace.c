@@ -5,9 +5,10 @@
  * return address. Every frame must lie inside a registered stack and move
  * towards its top.
  */
+#include "svsm/backtrace.h"
+
 #include <stdbool.h>
 
-#include "svsm/backtrace.h"
 #include "svsm/log.h"
 #include "svsm/symbols.h"
 

@@ -4,10 +4,12 @@
  * of the measured image, but it is still checked once, entry by entry,
  * so that a bad build cannot make the fault path read out of bounds.
  */
+#include "svsm/symbols.h"
+
 #include <stdbool.h>
 
 #include "svsm/string.h"
-#include "svsm/symbols.h"
+
 #include "uapi/svsm/launch.h"
 
 static const struct svsm_symtab_entry *sym_entries;
@@ -42,7 +44,8 @@ enum svsm_err symbols_init(const void *tab, size_t size)
 		return SVSM_ERR_INVAL;
 	}
 	uint64_t entries_end =
-		sizeof(*h) + (uint64_t)h->count * sizeof(struct svsm_symtab_entry);
+		sizeof(*h) +
+		(uint64_t)h->count * sizeof(struct svsm_symtab_entry);
 
 	if (entries_end > h->strtab_offset ||
 	    (uint64_t)h->strtab_offset + h->strtab_size > size ||

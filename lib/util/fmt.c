@@ -4,10 +4,10 @@
  * reports and the KTAP test output. Output is truncated to the buffer; the
  * return value is the untruncated length, as with vsnprintf.
  */
+#include "svsm/fmt.h"
+
 #include <stdbool.h>
 #include <stdint.h>
-
-#include "svsm/fmt.h"
 
 /** Output cursor: writes stop at `size - 1`, `len` keeps counting. */
 struct fmt_out {
@@ -40,15 +40,15 @@ static void out_pad(struct fmt_out *o, char c, int count)
 	}
 }
 
-static void out_str(struct fmt_out *o, const char *s,
-		    const struct fmt_spec *sp)
+static void out_str(struct fmt_out *o, const char *s, const struct fmt_spec *sp)
 {
 	size_t n = 0;
 
 	if (!s) {
 		s = "(null)";
 	}
-	while (s[n] != '\0' && (sp->precision < 0 || n < (size_t)sp->precision)) {
+	while (s[n] != '\0' &&
+	       (sp->precision < 0 || n < (size_t)sp->precision)) {
 		n++;
 	}
 	int pad = sp->width > (int)n ? sp->width - (int)n : 0;
@@ -201,7 +201,8 @@ static void convert(struct fmt_out *o, char c, va_list *ap,
 	case 'p':
 		out_char(o, '0');
 		out_char(o, 'x');
-		out_num(o, (uintptr_t)va_arg(*ap, void *), 16, false, false, sp);
+		out_num(o, (uintptr_t)va_arg(*ap, void *), 16, false, false,
+			sp);
 		break;
 	case 'c':
 		out_char(o, (char)va_arg(*ap, int));

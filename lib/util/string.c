@@ -4,9 +4,9 @@
  * may also emit calls to memcpy, memset and memmove on its own). Simple
  * byte loops: nothing here is on a path where speed matters yet.
  */
-#include <stdint.h>
-
 #include "svsm/string.h"
+
+#include <stdint.h>
 
 /** Copies `n` bytes; the ranges must not overlap. */
 void *memcpy(void *dst, const void *src, size_t n)

@@ -4,8 +4,10 @@
  * implemented so far; SEV-SNP and TDX boots are refused here, fail closed,
  * until their platform code lands.
  */
-#include "arch/insn.h"
 #include "svsm/plat.h"
+
+#include "arch/insn.h"
+
 #include "serial.h"
 
 /* QEMU's isa-debug-exit device, as csvsm run configures it. */

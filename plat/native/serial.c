@@ -3,8 +3,9 @@
  * A polled driver for the 16550 UART (register layout: PC16550D data
  * sheet). Used for the console on native.
  */
-#include "arch/insn.h"
 #include "serial.h"
+
+#include "arch/insn.h"
 
 #define UART_THR 0u /* transmit holding (DLAB=0) */
 #define UART_DLL 0u /* divisor latch low (DLAB=1) */

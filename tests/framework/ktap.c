@@ -14,10 +14,8 @@
  * Section bounds, provided by the linker (host) or the linker script.
  * Weak, so that an image without tests or fixtures links and runs none.
  */
-extern const struct test_desc *const __start_svsm_tests[]
-	__attribute__((weak));
-extern const struct test_desc *const __stop_svsm_tests[]
-	__attribute__((weak));
+extern const struct test_desc *const __start_svsm_tests[] __attribute__((weak));
+extern const struct test_desc *const __stop_svsm_tests[] __attribute__((weak));
 extern const struct test_fixture *const __start_svsm_test_fixtures[]
 	__attribute__((weak));
 extern const struct test_fixture *const __stop_svsm_test_fixtures[]
@@ -82,9 +80,9 @@ static const char *const OP_TEXT[] = {
 };
 
 /** Compares `a op b`; on failure prints both values and file:line. */
-bool test_check_int(struct test_ctx *t, enum test_op op, uint64_t a,
-		    uint64_t b, const char *expr_a, const char *expr_b,
-		    const char *file, int line)
+bool test_check_int(struct test_ctx *t, enum test_op op, uint64_t a, uint64_t b,
+		    const char *expr_a, const char *expr_b, const char *file,
+		    int line)
 {
 	bool ok = false;
 
@@ -171,10 +169,11 @@ bool test_check_mem(struct test_ctx *t, const void *a, const void *b,
 
 	for (size_t i = 0; i < len; i++) {
 		if (pa[i] != pb[i]) {
-			test_printf("    # %s:%d: %s and %s differ at byte %zu: "
-				    "0x%02x vs 0x%02x\n",
-				    base_name(file), line, expr_a, expr_b, i,
-				    pa[i], pb[i]);
+			test_printf(
+				"    # %s:%d: %s and %s differ at byte %zu: "
+				"0x%02x vs 0x%02x\n",
+				base_name(file), line, expr_a, expr_b, i, pa[i],
+				pb[i]);
 			fail_line(t, file, line);
 			return false;
 		}
@@ -220,7 +219,8 @@ static void run_fixture(const char *suite, bool set_up, struct test_ctx *t)
 {
 	for (const struct test_fixture *const *p = __start_svsm_test_fixtures;
 	     p < __stop_svsm_test_fixtures; p++) {
-		if ((*p)->is_set_up == set_up && str_cmp((*p)->suite, suite) == 0) {
+		if ((*p)->is_set_up == set_up &&
+		    str_cmp((*p)->suite, suite) == 0) {
 			(*p)->fn(t);
 		}
 	}

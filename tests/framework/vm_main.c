@@ -12,6 +12,7 @@
 #include "svsm/plat.h"
 #include "svsm/string.h"
 #include "svsm/test.h"
+
 #include "../vm/vmtest.h"
 
 /** KTAP text goes to the kernel log, which the console mirrors. */

@@ -9,6 +9,7 @@
 #include "svsm/memmap.h"
 #include "svsm/symbols.h"
 #include "svsm/test.h"
+
 #include "uapi/svsm/igvm.h"
 #include "uapi/svsm/launch.h"
 
@@ -148,7 +149,8 @@ TEST(memmap, svsm_region_may_span_adjacent_ranges)
 
 TEST(cmdline, values)
 {
-	static char raw_line[CMDLINE_MAX] = "console=off  vmtest.suite=cpu flag";
+	static char raw_line[CMDLINE_MAX] =
+		"console=off  vmtest.suite=cpu flag";
 	char v[16];
 
 	ASSERT_OK(cmdline_init(raw_line, sizeof(raw_line)));
@@ -187,10 +189,10 @@ static struct {
 static void good_symtab(void)
 {
 	memset(&symtab, 0, sizeof(symtab));
-	symtab.h = (struct svsm_symtab_header){
-		SVSM_SYMTAB_MAGIC, 3, offsetof(__typeof__(symtab), str),
-		sizeof(symtab.str)
-	};
+	symtab.h =
+		(struct svsm_symtab_header){ SVSM_SYMTAB_MAGIC, 3,
+					     offsetof(__typeof__(symtab), str),
+					     sizeof(symtab.str) };
 	memcpy(symtab.str, "\0alpha\0beta\0gamma", 18);
 	symtab.e[0] = (struct svsm_symtab_entry){ 0x1000, 0x20, 1 };
 	symtab.e[1] = (struct svsm_symtab_entry){ 0x1040, 0x10, 7 };

@@ -8,10 +8,12 @@
 #include "arch/cpuid.h"
 #include "arch/insn.h"
 #include "arch/msr.h"
+
 #include "svsm/boot.h"
 #include "svsm/log.h"
 #include "svsm/symbols.h"
 #include "svsm/test.h"
+
 #include "vmtest.h"
 
 TEST(cpu, wp_smep_smap_nxe_on)
@@ -53,9 +55,8 @@ __attribute__((noinline)) int vmtest_fault_target(void)
 {
 	uint64_t v = 0;
 
-	return load_u64_reported((const volatile uint64_t *)
-					 0x8000000000000000ull,
-				 &v);
+	return load_u64_reported(
+		(const volatile uint64_t *)0x8000000000000000ull, &v);
 }
 
 TEST(cpu, reported_fault_names_faulting_function)
@@ -81,9 +82,9 @@ TEST(cpu, boot_identity_map_removed)
 	uint64_t v;
 
 	/* 0xFFFFF000 was reachable through the loader's identity map. */
-	EXPECT_EQ(load_u64_reported((const volatile uint64_t *)0xFFFFF000ull,
-				    &v),
-		  1);
+	EXPECT_EQ(
+		load_u64_reported((const volatile uint64_t *)0xFFFFF000ull, &v),
+		1);
 }
 
 TEST(cpu, exceptions_use_ist_for_double_fault)

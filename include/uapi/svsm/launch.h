@@ -45,10 +45,10 @@
 /* Parameter area: one IGVM parameter area, mapped read-write at
  * `param_va`, laid out as follows (byte offsets). */
 #define SVSM_PARAM_AREA_INDEX 0u
-#define SVSM_PARAM_VP_COUNT_OFFSET 0x0u    /* u32, written by the loader */
-#define SVSM_PARAM_CMDLINE_OFFSET 0x100u   /* NUL-terminated ASCII */
+#define SVSM_PARAM_VP_COUNT_OFFSET 0x0u	 /* u32, written by the loader */
+#define SVSM_PARAM_CMDLINE_OFFSET 0x100u /* NUL-terminated ASCII */
 #define SVSM_PARAM_CMDLINE_SIZE 0xF00u
-#define SVSM_PARAM_MEMMAP_OFFSET 0x1000u   /* igvm_memory_map_entry[] */
+#define SVSM_PARAM_MEMMAP_OFFSET 0x1000u /* igvm_memory_map_entry[] */
 #define SVSM_PARAM_MEMMAP_SIZE 0x2000u
 #define SVSM_PARAM_AREA_SIZE 0x3000u
 
@@ -59,8 +59,8 @@
 
 /** Symbol table embedded by the builder (kernel text symbols, sorted). */
 struct svsm_symtab_header {
-	uint32_t magic; /* SVSM_SYMTAB_MAGIC */
-	uint32_t count; /* number of entries */
+	uint32_t magic;		/* SVSM_SYMTAB_MAGIC */
+	uint32_t count;		/* number of entries */
 	uint32_t strtab_offset; /* from the header start */
 	uint32_t strtab_size;
 };
@@ -81,13 +81,13 @@ _Static_assert(sizeof(struct svsm_symtab_entry) == 16, "symtab entry");
  * passed to the kernel in RDI. Virtual addresses are in the kernel half.
  */
 struct svsm_launch_info {
-	uint64_t magic; /* SVSM_LAUNCH_MAGIC */
+	uint64_t magic;	  /* SVSM_LAUNCH_MAGIC */
 	uint32_t version; /* SVSM_LAUNCH_VERSION */
 	uint32_t reserved0;
 	uint64_t kernel_pbase; /* first byte of the kernel region */
-	uint64_t kernel_pend; /* one past the last byte of the region */
+	uint64_t kernel_pend;  /* one past the last byte of the region */
 	uint64_t kernel_vbase; /* SVSM_KERNEL_VBASE */
-	uint64_t image_vend; /* end of the last ELF segment */
+	uint64_t image_vend;   /* end of the last ELF segment */
 	uint64_t boot_stack_top;
 	uint64_t ist_stack_top[SVSM_IST_COUNT]; /* #DF, NMI, #MC */
 	uint64_t param_va;
@@ -96,13 +96,14 @@ struct svsm_launch_info {
 	uint64_t symtab_va; /* 0 when no symbols */
 	uint64_t symtab_size;
 	uint64_t pt_root_pa; /* PML4 */
-	uint64_t pt_pbase; /* page-table pages: [pt_pbase, pt_pend) */
+	uint64_t pt_pbase;   /* page-table pages: [pt_pbase, pt_pend) */
 	uint64_t pt_pend;
 	uint64_t free_pbase; /* first page of the region the layout left free */
-	uint64_t vmsa_gpa; /* SNP boot VMSA, 0 if none */
-	uint64_t snp_cpuid_pa; /* SNP CPUID page, 0 if none */
+	uint64_t vmsa_gpa;   /* SNP boot VMSA, 0 if none */
+	uint64_t snp_cpuid_pa;	 /* SNP CPUID page, 0 if none */
 	uint64_t snp_secrets_pa; /* SNP secrets page, 0 if none */
-	uint64_t pt_window_va; /* page-table pages mapped RW+NX here, in order */
+	uint64_t
+		pt_window_va; /* page-table pages mapped RW+NX here, in order */
 	uint64_t reserved[5];
 };
 _Static_assert(sizeof(struct svsm_launch_info) == 0xE0, "launch info");

@@ -144,7 +144,7 @@ run: deps $(BUILD)/csvsm.igvm $(CSVSM)
 	$(Q)$(CSVSM) run --igvm $(BUILD)/csvsm.igvm --cpus $(CPUS) --mem $(MEM)
 
 vmtest: $(BUILD)/csvsm-test.igvm $(CSVSM)
-	$(Q)bash scripts/vmtest.sh
+	$(Q)perl scripts/runtests.pl tests/prove/vm.t tests/prove/crash.t
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(FUZZ_BINS)

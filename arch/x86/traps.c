@@ -94,7 +94,7 @@ void trap_report(const struct trap_frame *f, const char *what)
 		"CR0: %016llx CR2: %016llx CR3: %016llx CR4: %016llx\n",
 		(unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
 		(unsigned long long)read_cr3(), (unsigned long long)read_cr4());
-	backtrace_log(f->rip, f->rbp);
+	backtrace_log_context(f->rip, f->rbp, f->rsp);
 }
 
 /** Vectors that an exception-table fixup may recover from. */

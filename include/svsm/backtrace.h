@@ -18,5 +18,11 @@ void backtrace_add_stack(uint64_t lo, uint64_t hi);
  * following the frame-pointer chain from `rbp`.
  */
 void backtrace_log(uint64_t rip, uint64_t rbp);
+/**
+ * Logs the trace of an interrupted context (an exception frame): as
+ * backtrace_log(), and when the function at `rip` has not set up a frame
+ * (a leaf function), its caller from the return address at `rsp` too.
+ */
+void backtrace_log_context(uint64_t rip, uint64_t rbp, uint64_t rsp);
 /** Logs `addr` as "func+0xoff/0xsize" or as a bare address. */
 void backtrace_log_addr(const char *prefix, uint64_t addr);

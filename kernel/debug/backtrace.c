@@ -8,6 +8,7 @@
 #include "svsm/backtrace.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "svsm/log.h"
 #include "svsm/symbols.h"
@@ -16,6 +17,8 @@ struct stack_range {
 	uint64_t lo;
 	uint64_t hi;
 };
+
+static void backtrace_log_chain(uint64_t rip, uint64_t rbp);
 
 static struct stack_range stacks[BACKTRACE_MAX_STACKS];
 static uint32_t stack_count;
@@ -43,6 +46,24 @@ static const struct stack_range *frame_stack(uint64_t rbp)
 	return NULL;
 }
 
+/**
+ * Logs a return address. It is symbolized through `ret - 1`, the call
+ * instruction's last byte: after a call to a noreturn function the
+ * return address is already past the end of the caller.
+ */
+static void log_return_addr(uint64_t ret)
+{
+	struct symbol_hit hit;
+
+	if (ret != 0 && symbols_lookup(ret - 1, &hit)) {
+		log_printf("  [<%016llx>] %s+0x%llx/0x%x\n",
+			   (unsigned long long)ret, hit.name,
+			   (unsigned long long)hit.offset + 1, hit.size);
+	} else {
+		log_printf("  [<%016llx>] ?\n", (unsigned long long)ret);
+	}
+}
+
 /** Logs one address, symbolized when possible. */
 void backtrace_log_addr(const char *prefix, uint64_t addr)
 {
@@ -58,11 +79,71 @@ void backtrace_log_addr(const char *prefix, uint64_t addr)
 	}
 }
 
+/**
+ * Whether the function containing `rip` has set up its frame: it starts
+ * with `push %rbp; mov %rsp, %rbp` and `rip` is past those 4 bytes. gcc
+ * 12 sets up no frame in leaf functions that do not use the stack.
+ */
+static bool frame_is_set_up(uint64_t rip)
+{
+	static const uint8_t PROLOGUE[4] = { 0x55, 0x48, 0x89, 0xE5 };
+	struct symbol_hit hit;
+
+	if (!symbols_lookup(rip, &hit) || hit.offset < sizeof(PROLOGUE)) {
+		return false;
+	}
+	const uint8_t *start = (const uint8_t *)(rip - hit.offset);
+
+	for (size_t i = 0; i < sizeof(PROLOGUE); i++) {
+		if (start[i] != PROLOGUE[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * Logs the trace of an interrupted context: `rip`, then (when the
+ * function at `rip` has no frame of its own) the return address at `rsp`
+ * if it lies in a known stack and points into a known function, then the
+ * frame-pointer chain from `rbp`.
+ */
+void backtrace_log_context(uint64_t rip, uint64_t rbp, uint64_t rsp)
+{
+	struct symbol_hit hit;
+
+	if (frame_is_set_up(rip) || !frame_stack(rsp & ~7ull)) {
+		backtrace_log(rip, rbp);
+		return;
+	}
+	uint64_t ret = *(const uint64_t *)(rsp & ~7ull);
+
+	if (ret == 0 || !symbols_lookup(ret - 1, &hit)) {
+		backtrace_log(rip, rbp);
+		return;
+	}
+	log_printf("backtrace:\n");
+	backtrace_log_addr("  ", rip);
+	log_return_addr(ret);
+	backtrace_log_chain(0, rbp);
+}
+
 /** Logs the trace from `rip` up the frame chain starting at `rbp`. */
 void backtrace_log(uint64_t rip, uint64_t rbp)
 {
 	log_printf("backtrace:\n");
-	backtrace_log_addr("  ", rip);
+	backtrace_log_chain(rip, rbp);
+}
+
+/**
+ * Logs `rip` (unless 0), then every return address of the frame chain
+ * from `rbp`.
+ */
+static void backtrace_log_chain(uint64_t rip, uint64_t rbp)
+{
+	if (rip != 0) {
+		backtrace_log_addr("  ", rip);
+	}
 	for (uint32_t depth = 0; depth < BACKTRACE_MAX_DEPTH; depth++) {
 		const struct stack_range *s = frame_stack(rbp);
 
@@ -76,7 +157,7 @@ void backtrace_log(uint64_t rip, uint64_t rbp)
 		if (ret == 0) {
 			break;
 		}
-		backtrace_log_addr("  ", ret);
+		log_return_addr(ret);
 		if (next <= rbp || next >= s->hi) {
 			break;
 		}

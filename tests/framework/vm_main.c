@@ -22,7 +22,7 @@ void test_output(const char *s, size_t len)
 }
 
 /** Runs the crash named by `vmtest.crash`, if any; returns if none. */
-static void maybe_crash(void)
+__attribute__((noinline)) static void maybe_crash(void)
 {
 	char what[8];
 

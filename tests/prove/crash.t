@@ -4,14 +4,17 @@
 # callers; the VM then exits with failure (fail closed).
 cd "$(dirname "$0")/../.." || exit 1
 echo "1..2"
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
 n=0
 check() { # name cmdline pattern...
 	local name=$1 cmd=$2 out rc ok=1
 	shift 2
 	n=$((n + 1))
-	out=$(build/tools/csvsm run --igvm build/csvsm-test.igvm \
-		--cmdline "$cmd" --timeout 60 2>&1 | tr -d '\r')
-	rc=${PIPESTATUS[0]}
+	build/tools/csvsm run --igvm build/csvsm-test.igvm \
+		--cmdline "$cmd" --timeout 60 >"$tmp" 2>&1
+	rc=$?
+	out=$(tr -d '\r' <"$tmp")
 	[ "$rc" -eq 1 ] || { echo "# exit status $rc, want 1"; ok=0; }
 	for p in "$@"; do
 		grep -qF -- "$p" <<<"$out" || { echo "# missing: $p"; ok=0; }

@@ -6,3 +6,14 @@ kernel-test-y += tests/framework/ktap.o tests/framework/vm_main.o \
 	tests/vm/test_cpu.o
 tests-t += tests/prove/style.t tests/prove/unit.t tests/prove/vm.t \
 	tests/prove/crash.t
+unit-y += tests/unit/test_igvm_file.o tests/unit/test_igvm_raw.o tests/unit/igvm_sample.o tests/unit/igvm_expect.o
+unit-y += tests/unit/test_loadplan.o tools/csvsm/loadplan.o
+unit-y += tests/unit/test_igvmbld.o
+unit-y += tools/igvmbld/image.o
+unit-y += tools/igvmbld/elf.o
+unit-y += tools/igvmbld/symtab.o
+unit-y += tools/igvmbld/layout.o
+unit-y += tools/igvmbld/pagetable.o
+unit-y += tools/igvmbld/vmsa.o
+unit-y += tools/igvmbld/snp_stub_blob.o
+unit-y += tests/unit/igvmbld_elf.o

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "svsm/err.h"
+
 #include "uapi/svsm/igvm.h"
 
 #define IGVM_MAX_PLATFORMS 8u
@@ -40,10 +41,10 @@ struct igvm_file {
 
 /** One variable-header entry. `payload` may be unaligned: copy it out. */
 struct igvm_entry {
-	uint32_t type;        /* without IGVM_VHT_OPTIONAL_BIT */
+	uint32_t type; /* without IGVM_VHT_OPTIONAL_BIT */
 	bool is_optional;
-	uint32_t length;      /* payload bytes */
-	uint32_t offset;      /* file offset of the TLV header */
+	uint32_t length; /* payload bytes */
+	uint32_t offset; /* file offset of the TLV header */
 	const uint8_t *payload;
 };
 
@@ -68,8 +69,8 @@ void igvm_iter_init(struct igvm_iter *it, const struct igvm_file *f);
 bool igvm_iter_next(struct igvm_iter *it, struct igvm_entry *e);
 
 /** Returns the platform whose type is `platform_type`, or NULL. */
-const struct igvm_platform_info *
-igvm_file_platform(const struct igvm_file *f, uint8_t platform_type);
+const struct igvm_platform_info *igvm_file_platform(const struct igvm_file *f,
+						    uint8_t platform_type);
 
 /**
  * Returns a pointer to the 4 KiB of file data at `file_offset`, which the

@@ -29,13 +29,17 @@ struct igvm_fixed_header {
 };
 _Static_assert(sizeof(struct igvm_fixed_header) == 24, "IGVM fixed header v1");
 
-/** Fixed header, version 2 (32 bytes): version 1 plus architecture and page size. */
+/**
+ * Fixed header, version 2 (32 bytes): version 1 plus architecture and
+ * page size.
+ */
 struct igvm_fixed_header_v2 {
 	struct igvm_fixed_header v1;
 	uint32_t architecture;
 	uint32_t page_size;
 };
-_Static_assert(sizeof(struct igvm_fixed_header_v2) == 32, "IGVM fixed header v2");
+_Static_assert(sizeof(struct igvm_fixed_header_v2) == 32,
+	       "IGVM fixed header v2");
 
 /** Header of every variable-header entry; `length` excludes padding. */
 struct igvm_tlv {
@@ -233,3 +237,63 @@ struct igvm_native_vp_context_x64 {
 };
 _Static_assert(sizeof(struct igvm_native_vp_context_x64) == 232,
 	       "IgvmNativeVpContextX64");
+
+/* Layouts of the less common types, read by the host-side validator. */
+
+#define IGVM_RELOC_FLAG_IS_VTL2 0x1u
+#define IGVM_RELOC_FLAG_APPLY_RIP 0x2u
+#define IGVM_RELOC_FLAG_APPLY_GDTR 0x4u
+#define IGVM_RELOC_FLAGS_ALL 0x7u
+
+/** IGVM_VHS_RELOCATABLE_REGION (type 0x102). */
+struct igvm_relocatable_region {
+	uint32_t compatibility_mask;
+	uint16_t vp_index;
+	uint8_t vtl;
+	uint8_t flags;
+	uint64_t relocation_alignment;
+	uint64_t relocation_region_gpa;
+	uint64_t relocation_region_size;
+	uint64_t minimum_relocation_gpa;
+	uint64_t maximum_relocation_gpa;
+};
+_Static_assert(sizeof(struct igvm_relocatable_region) == 48, "0x102");
+
+/** IGVM_VHS_PAGE_TABLE_RELOCATION (type 0x103). */
+struct igvm_page_table_relocation {
+	uint32_t compatibility_mask;
+	uint16_t vp_index;
+	uint8_t vtl;
+	uint8_t reserved;
+	uint64_t gpa;
+	uint64_t size;
+	uint64_t used_size;
+};
+_Static_assert(sizeof(struct igvm_page_table_relocation) == 32, "0x103");
+
+/** IGVM_VHS_ERROR_RANGE (type 0x30D). */
+struct igvm_error_range {
+	uint64_t gpa;
+	uint32_t compatibility_mask;
+	uint32_t size_bytes;
+};
+_Static_assert(sizeof(struct igvm_error_range) == 16, "0x30D");
+
+/*
+ * IGVM_VHS_SNP_ID_BLOCK (type 0x30B) and IGVM_VHS_VBS_MEASUREMENT (type
+ * 0x311) are opaque to csvsm: both start with the u32 compatibility mask;
+ * the ID block then has author_key_enabled (u8) and three reserved bytes.
+ */
+#define IGVM_SNP_ID_BLOCK_SIZE 696u
+#define IGVM_SNP_ID_BLOCK_RESERVED_OFFSET 5u
+#define IGVM_SNP_ID_BLOCK_RESERVED_SIZE 3u
+#define IGVM_VBS_MEASUREMENT_SIZE 864u
+
+/* Bytes the loader writes for each parameter type (csvsm's minimums). */
+#define IGVM_VP_COUNT_SIZE 4u		/* one u32 */
+#define IGVM_ENVIRONMENT_INFO_SIZE 4u	/* one u32 */
+#define IGVM_MMIO_RANGES_SIZE 32u	/* two {page, count} pairs */
+#define IGVM_MEMORY_MAP_MIN_SIZE 24u	/* at least the final entry */
+#define IGVM_ACPI_TABLE_HEADER_SIZE 36u /* SRAT, MADT, SLIT, PPTT */
+#define IGVM_FDT_HEADER_SIZE 40u	/* DEVICE_TREE */
+#define IGVM_COMMAND_LINE_MIN_SIZE 1u	/* the terminating NUL */

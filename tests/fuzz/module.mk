@@ -1,0 +1,14 @@
+# libFuzzer targets and the test-side IGVM sample writer.
+fuzz-targets += igvm
+fuzz-igvm-y := tests/fuzz/fuzz_igvm.o lib/igvm/igvm_file.o \
+	lib/igvm/igvm_check.o lib/igvm/igvm_overlap.o lib/util/crc32.o \
+	lib/util/err.o lib/util/fmt.o
+tests-t += tests/prove/fuzz.t
+
+# build/tools/mkigvm FILE writes the sample IGVM of tests/unit/igvm_sample.c
+# (for tests/prove/dump.t and the fuzz seeds).
+$(BUILD)/tools/mkigvm: $(BUILD)/host/tests/unit/mkigvm.o \
+		$(BUILD)/host/tests/unit/igvm_sample.o \
+		$(BUILD)/host/lib/util/crc32.o
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -o $@ $^

@@ -62,8 +62,12 @@ static uint64_t get_u64(const uint8_t *p)
  */
 static void fixture_init(struct fixture *fx)
 {
-	struct loadplan_config cfg = { 2, "console=ttyS0", { 0 }, MASK_NATIVE };
+	static struct loadplan_config cfg;
 	struct igvm_native_vp_context_x64 *ctx = &fx->ctx;
+
+	cfg = (struct loadplan_config){ .vp_count = 2,
+					.cmdline = "console=ttyS0",
+					.platform_mask = MASK_NATIVE };
 
 	fx->data = calloc(FILE_PAGES, PAGE);
 	if (fx->data == NULL) {
@@ -604,4 +608,39 @@ TEST(loadplan, fill_shim_context_block)
 	EXPECT_EQ(get_u64(blk + SHIM_CTX_IDTR + 2), 0xFFFFFFFF80002000ULL);
 	EXPECT_EQ(blk[SHIM_CTX_HAS_GDTR], 1);
 	EXPECT_EQ(blk[SHIM_CTX_SIZE - 1], 0);
+}
+
+TEST(loadplan, memmap_override_parses_as_given)
+{
+	static struct loadplan_config cfg;
+
+	ASSERT_TRUE(loadplan_parse_memmap_override(
+		&cfg, "0x100000:0x10:2,0:0xA0,0x200000:16"));
+	ASSERT_EQ(cfg.memmap_override_count, 3);
+	EXPECT_EQ(cfg.memmap_override[0].starting_gpa_page_number, 0x100);
+	EXPECT_EQ(cfg.memmap_override[0].number_of_pages, 0x10);
+	EXPECT_EQ(cfg.memmap_override[0].entry_type, 2);
+	/* Kept unsorted: the point is to hand the guest what it must refuse. */
+	EXPECT_EQ(cfg.memmap_override[1].starting_gpa_page_number, 0);
+	EXPECT_EQ(cfg.memmap_override[1].entry_type, IGVM_MEMORY_MAP_MEMORY);
+	EXPECT_EQ(cfg.memmap_override[2].number_of_pages, 16);
+}
+
+TEST(loadplan, memmap_override_refuses_malformed_lists)
+{
+	static struct loadplan_config cfg;
+	static char many[64 * 8 + 16];
+
+	EXPECT_FALSE(loadplan_parse_memmap_override(&cfg, ""));
+	EXPECT_FALSE(loadplan_parse_memmap_override(&cfg, "0x1000"));
+	EXPECT_FALSE(loadplan_parse_memmap_override(&cfg, "0:1:2:3"));
+	EXPECT_FALSE(loadplan_parse_memmap_override(&cfg, "0:1,"));
+	EXPECT_FALSE(loadplan_parse_memmap_override(&cfg, "0:x"));
+	EXPECT_FALSE(loadplan_parse_memmap_override(&cfg, "0:1:70000"));
+	EXPECT_EQ(cfg.memmap_override_count, 0);
+	many[0] = '\0';
+	for (int i = 0; i < 65; i++) {
+		strcat(many, i ? ",0:1" : "0:1");
+	}
+	EXPECT_FALSE(loadplan_parse_memmap_override(&cfg, many));
 }

@@ -11,6 +11,7 @@
  */
 #include "loadplan.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -393,6 +394,84 @@ static uint64_t param_capacity(const struct loadplan *plan,
 	return end - p->byte_offset;
 }
 
+/** Writes the configured override entries and a zero terminator. */
+static enum svsm_err write_memmap_override(const struct loadplan_config *cfg,
+					   uint8_t *dst, uint64_t cap,
+					   char *why, size_t why_size)
+{
+	size_t n = cfg->memmap_override_count;
+	size_t size = (n + 1) * sizeof(struct igvm_memory_map_entry);
+
+	if (size > cap) {
+		return fail(SVSM_ERR_RANGE, why, why_size,
+			    "memory map override of %zu entries does not fit "
+			    "the image's area (%llu bytes)",
+			    n, (unsigned long long)cap);
+	}
+	memcpy(dst, cfg->memmap_override, n * sizeof(cfg->memmap_override[0]));
+	memset(dst + n * sizeof(cfg->memmap_override[0]), 0,
+	       sizeof(cfg->memmap_override[0]));
+	return SVSM_OK;
+}
+
+/**
+ * Parses one `BASE:PAGES[:TYPE]` entry ending at NUL or at a ',' that
+ * another entry follows.
+ */
+static bool parse_override_entry(const char **sp,
+				 struct igvm_memory_map_entry *e)
+{
+	unsigned long long v[3] = { 0, 0, IGVM_MEMORY_MAP_MEMORY };
+	const char *s = *sp;
+	char *end;
+	int fields = 0;
+
+	while (fields < 3) {
+		if (*s < '0' || *s > '9') {
+			return false;
+		}
+		errno = 0;
+		v[fields++] = strtoull(s, &end, 0);
+		if (errno != 0) {
+			return false;
+		}
+		s = end;
+		if (*s != ':') {
+			break;
+		}
+		s++;
+	}
+	if (fields < 2 || v[2] > UINT16_MAX || (*s != ',' && *s != '\0') ||
+	    (*s == ',' && s[1] == '\0')) {
+		return false;
+	}
+	*e = (struct igvm_memory_map_entry){ v[0] >> 12, v[1], (uint16_t)v[2],
+					     0, 0 };
+	*sp = *s == ',' ? s + 1 : s;
+	return true;
+}
+
+/** Parses a memory-map override list; see loadplan.h. */
+bool loadplan_parse_memmap_override(struct loadplan_config *cfg,
+				    const char *spec)
+{
+	const char *s = spec;
+
+	cfg->memmap_override_count = 0;
+	while (*s != '\0') {
+		if (cfg->memmap_override_count >=
+			    LOADPLAN_MEMMAP_OVERRIDE_MAX ||
+		    !parse_override_entry(
+			    &s, &cfg->memmap_override
+					 [cfg->memmap_override_count])) {
+			cfg->memmap_override_count = 0;
+			return false;
+		}
+		cfg->memmap_override_count++;
+	}
+	return cfg->memmap_override_count > 0;
+}
+
 static enum svsm_err fill_param(const struct loadplan *plan,
 				struct loadplan_area *a,
 				const struct loadplan_param *p, char *why,
@@ -414,6 +493,10 @@ static enum svsm_err fill_param(const struct loadplan *plan,
 		}
 		return SVSM_OK;
 	case IGVM_VHT_MEMORY_MAP:
+		if (plan->cfg.memmap_override_count > 0) {
+			return write_memmap_override(&plan->cfg, dst, cap, why,
+						     why_size);
+		}
 		if (loadplan_memory_map(&plan->cfg.ram, dst, cap) != SVSM_OK) {
 			break;
 		}

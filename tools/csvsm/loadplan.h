@@ -124,12 +124,31 @@ struct loadplan_param {
 };
 
 /** What the loader knows about the VM it is about to start. */
+#define LOADPLAN_MEMMAP_OVERRIDE_MAX 64u
+
 struct loadplan_config {
 	uint32_t vp_count;
 	const char *cmdline; /* NULL: empty */
 	struct loadplan_ram ram;
 	uint32_t platform_mask; /* the native platform's compatibility bit */
+	/*
+	 * When `memmap_override_count` > 0, these entries are written as the
+	 * guest's memory map instead of the real one, as given: unsorted,
+	 * overlapping or lying. For testing how the guest treats a hostile
+	 * host; a terminating zero entry is added.
+	 */
+	uint32_t memmap_override_count;
+	struct igvm_memory_map_entry
+		memmap_override[LOADPLAN_MEMMAP_OVERRIDE_MAX];
 };
+
+/**
+ * Parses a memory-map override: comma-separated `BASE:PAGES[:TYPE]`
+ * entries (numbers in C notation, TYPE an IGVM memory-map type, default
+ * 0 = MEMORY) into `cfg`. Returns false on a malformed or too long list.
+ */
+bool loadplan_parse_memmap_override(struct loadplan_config *cfg,
+				    const char *spec);
 
 /** The plan: pages, blobs and the boot vCPU's context. */
 struct loadplan {

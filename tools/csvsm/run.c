@@ -63,6 +63,7 @@ struct run_opts {
 	uint32_t timeout_s; /* 0: none */
 	const char *qemu;
 	bool is_dry_run;
+	const char *memory_map; /* hostile-host testing: see --help */
 };
 
 /** A growing, NULL-terminated argument vector of malloc'd strings. */
@@ -101,14 +102,17 @@ static void usage(FILE *f)
 		"[--accel tcg|kvm]\n"
 		"                 [--gdb PORT] [--cmdline STR] [--timeout "
 		"SECONDS] [--qemu PATH]\n"
-		"                 [--dry-run]\n"
+		"                 [--dry-run] [--memory-map BASE:PAGES[:TYPE],...]\n"
 		"Boots the IGVM image's native platform in QEMU (q35). "
 		"Defaults: --igvm\n"
 		"build/csvsm.igvm --cpus 1 --mem 256M --accel tcg, no timeout. "
 		"SIZE takes\n"
 		"K, M, G or T (default M). Exit status: 0 if the guest wrote "
 		"0x10 to\n"
-		"isa-debug-exit, 1 otherwise, 2 on a usage error.\n");
+		"isa-debug-exit, 1 otherwise, 2 on a usage error.\n"
+		"--memory-map replaces the memory map given to the guest with "
+		"the listed\nentries, unchecked, to test how the guest treats "
+		"a hostile host.\n");
 }
 
 static int usage_error(void)
@@ -208,6 +212,9 @@ static bool apply_opt(struct run_opts *o, int c, const char *arg)
 	case 'n':
 		o->is_dry_run = true;
 		return true;
+	case 'M':
+		o->memory_map = arg;
+		return true;
 	default:
 		return false;
 	}
@@ -226,6 +233,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "qemu", required_argument, NULL, 'q' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "memory-map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -328,7 +336,7 @@ static enum svsm_err plan_image(const struct run_opts *o, struct run_state *st)
 {
 	char why[256] = "out of memory";
 	const struct igvm_platform_info *native;
-	struct loadplan_config cfg = { o->cpus, o->cmdline, { 0 }, 0 };
+	static struct loadplan_config cfg;
 	enum svsm_err err;
 
 	err = read_image(o->igvm_path, &st->image, &st->image_size);
@@ -345,6 +353,14 @@ static enum svsm_err plan_image(const struct run_opts *o, struct run_state *st)
 			       "no NATIVE platform (csvsm run boots only the "
 			       "native platform)");
 		err = SVSM_ERR_UNSUPPORTED;
+	}
+	cfg = (struct loadplan_config){ .vp_count = o->cpus,
+					.cmdline = o->cmdline };
+	if (err == SVSM_OK && o->memory_map &&
+	    !loadplan_parse_memmap_override(&cfg, o->memory_map)) {
+		(void)snprintf(why, sizeof(why),
+			       "bad --memory-map list (BASE:PAGES[:TYPE],...)");
+		err = SVSM_ERR_INVAL;
 	}
 	if (err == SVSM_OK) {
 		cfg.platform_mask = native->compatibility_mask;

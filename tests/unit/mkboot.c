@@ -336,7 +336,8 @@ static void make_data(uint8_t *pages, const struct mkboot_opts *o)
 	put_pte(pdpt, 0, 0x0ULL | PTE_P_RW_PS); /* [0, 1 GiB) */
 	if (!o->is_no_idmap) {
 		/* launch.h: [3 GiB, 4 GiB), where the reset shim runs. */
-		put_pte(pdpt, 3, SVSM_BOOT_IDMAP_BASE | PTE_P_RW_PS);
+		put_pte(pdpt, 3,
+			0xC0000000ULL | PTE_P_RW_PS); /* 1 GiB at 3 GiB */
 	}
 	memcpy(pages + DATA_CTX * PAGE, &ctx, sizeof(ctx));
 }

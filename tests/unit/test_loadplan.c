@@ -91,7 +91,7 @@ static void fixture_init(struct fixture *fx)
 	ctx->idtr_limit = 0xFFF;
 	ctx->idtr_base = 0xFFFFFFFF80002000ULL;
 	put_u64(fx->data + OFF_PML4, PDPT_GPA | 0x3);
-	put_u64(fx->data + OFF_PDPT + PTE(3), SVSM_BOOT_IDMAP_BASE | 0x83);
+	put_u64(fx->data + OFF_PDPT + PTE(3), 0xC0000000ULL | 0x83); /* 1 GiB */
 	memset(fx->data + OFF_DATA, 0xA5, PAGE);
 	loadplan_ram_q35(&cfg.ram, 256 * MIB);
 	if (loadplan_init(&fx->plan, &fx->file, &cfg) != SVSM_OK) {
@@ -526,7 +526,7 @@ TEST(loadplan, identity_map_must_be_executable)
 	struct fixture *fx = t->data;
 
 	put_u64(fx->data + OFF_PDPT + PTE(3),
-		SVSM_BOOT_IDMAP_BASE | 0x83 | (1ULL << 63));
+		0xC0000000ULL | 0x83 | (1ULL << 63));
 	ASSERT_OK(add_boot(fx));
 	EXPECT_ERR(finish(fx), SVSM_ERR_INVAL);
 }

@@ -6,8 +6,8 @@
  * page (enforced at the leaf; intermediate entries are P|RW, supervisor).
  * Accessed is preset everywhere and Dirty on writable leaves, so the CPU
  * never needs to write the tables. The boot identity map is PML4[0] ->
- * PDPT whose entry 3 is a 1 GiB page at 3 GiB, plus, on SNP, one 4 KiB
- * read-only executable mapping of the entry stub's page. Tables are
+ * PDPT[3] -> PD whose entry 511 is a 2 MiB page at 4 GiB - 2 MiB, plus, on SNP,
+ * one 4 KiB read-only executable mapping of the entry stub's page. Tables are
  * allocated from the layout's page-table pages in order, the PML4 first.
  */
 #include <stdlib.h>
@@ -17,7 +17,7 @@
 
 #define PT_ENTRIES 512U
 #define PT_INTERMEDIATE (PTE_P | PTE_RW | PTE_A)
-#define PT_IDMAP_1G (PTE_P | PTE_RW | PTE_PS | PTE_A | PTE_D)
+#define PT_IDMAP_2M (PTE_P | PTE_RW | PTE_PS | PTE_A | PTE_D)
 #define PD_SPAN 0x200000ULL
 
 /** Returns the index of `va` in a table of `level` (4: PML4 ... 1: PT). */
@@ -72,8 +72,9 @@ uint32_t pagetable_pages_needed(const struct bld_map *maps, uint32_t count,
 			used[c] = true;
 		}
 	}
-	/* PML4, kernel PDPT and PD, the PTs, identity PDPT (+ PD and PT). */
-	return 3U + pts + 1U + (has_stub ? 2U : 0U);
+	/* PML4, kernel PDPT and PD, the PTs, identity PDPT and PD (+ the
+	 * stub's low PD and PT). */
+	return 3U + pts + 2U + (has_stub ? 2U : 0U);
 }
 
 /** Returns the entries of table `index`. */
@@ -104,7 +105,7 @@ static enum svsm_err next_table(struct bld_pagetables *pt, uint64_t *entry,
 	return SVSM_OK;
 }
 
-/** Maps `va` to `pa` with a leaf at `leaf_level` (1: 4 KiB, 3: 1 GiB). */
+/** Maps `va` to `pa` with a leaf at `leaf_level` (1: 4 KiB, 2: 2 MiB). */
 static enum svsm_err pt_map(struct bld_pagetables *pt, uint64_t va, uint64_t pa,
 			    uint32_t leaf_level, uint64_t flags)
 {
@@ -154,8 +155,8 @@ static enum svsm_err map_all(struct bld_pagetables *pt,
 		err = map_range(pt, &l->maps[i]);
 	}
 	if (err == SVSM_OK) {
-		err = pt_map(pt, SVSM_BOOT_IDMAP_BASE, SVSM_BOOT_IDMAP_BASE, 3,
-			     PT_IDMAP_1G);
+		err = pt_map(pt, SVSM_BOOT_IDMAP_BASE, SVSM_BOOT_IDMAP_BASE, 2,
+			     PT_IDMAP_2M);
 	}
 	if (err == SVSM_OK && l->snp_stub_pa != 0) {
 		err = pt_map(pt, l->snp_stub_pa, l->snp_stub_pa, 1,

@@ -31,12 +31,14 @@
 
 /*
  * Build-time identity map, present only until the kernel removes it at
- * entry: PML4[0] -> PDPT[3] maps [3 GiB, 4 GiB) with one 1 GiB page, so that
- * a loader's reset code running in the top of the 4 GiB space can switch
- * to the image's page tables and jump to the kernel.
+ * entry: PML4[0] -> PDPT[3] -> PD[511] maps [4 GiB - 2 MiB, 4 GiB) with one
+ * 2 MiB page, so that a loader's reset code running in the top of the
+ * 4 GiB space can switch to the image's page tables and jump to the
+ * kernel. (A 2 MiB page rather than 1 GiB: smaller, and some KVM hosts
+ * fail 1 GiB guest pages.)
  */
-#define SVSM_BOOT_IDMAP_BASE 0xC0000000ull
-#define SVSM_BOOT_IDMAP_SIZE 0x40000000ull
+#define SVSM_BOOT_IDMAP_BASE 0xFFE00000ull
+#define SVSM_BOOT_IDMAP_SIZE 0x200000ull
 
 /* GDT selectors installed by the reset code and by the kernel. */
 #define SVSM_SEL_CODE64 0x08u

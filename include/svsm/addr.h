@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Opaque address types. Physical addresses, page frame numbers and
+ * virtual addresses are distinct single-member structs, so that mixing
+ * them is a compile error; conversions go through these named functions.
+ * There is deliberately no physical-to-virtual conversion: a physical
+ * page is reached only by mapping it.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PAGE_SHIFT 12u
+#define PAGE_SIZE 4096u
+
+/** A guest-physical address. */
+typedef struct {
+	uint64_t value;
+} paddr_t;
+
+/** A page frame number (physical address >> PAGE_SHIFT). */
+typedef struct {
+	uint64_t value;
+} pfn_t;
+
+/** A kernel virtual address. */
+typedef struct {
+	uint64_t value;
+} vaddr_t;
+
+static inline paddr_t pa_init(uint64_t v)
+{
+	return (paddr_t){ v };
+}
+
+static inline uint64_t pa_addr(paddr_t pa)
+{
+	return pa.value;
+}
+
+static inline pfn_t pfn_init(uint64_t v)
+{
+	return (pfn_t){ v };
+}
+
+static inline uint64_t pfn_value(pfn_t pfn)
+{
+	return pfn.value;
+}
+
+static inline pfn_t pa_to_pfn(paddr_t pa)
+{
+	return (pfn_t){ pa.value >> PAGE_SHIFT };
+}
+
+static inline paddr_t pfn_to_pa(pfn_t pfn)
+{
+	return (paddr_t){ pfn.value << PAGE_SHIFT };
+}
+
+static inline vaddr_t va_init(uint64_t v)
+{
+	return (vaddr_t){ v };
+}
+
+static inline uint64_t va_addr(vaddr_t va)
+{
+	return va.value;
+}
+
+static inline bool pa_is_page_aligned(paddr_t pa)
+{
+	return (pa.value & (PAGE_SIZE - 1)) == 0;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel heap: slab caches for small sizes (16 .. 2048 bytes, powers
+ * of two), whole mapped pages above. kfree() does not need the size.
+ * Every allocation can fail; nothing on this path panics.
+ *
+ * The heap gets its memory from the environment through heap_backend_*
+ * (the kernel maps physical pages into its heap region; the host unit
+ * tests use aligned host memory), so this code is the same in both.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svsm/err.h"
+
+#define HEAP_MIN_SIZE 16u
+#define HEAP_SLAB_MAX 2048u
+#define HEAP_CLASS_COUNT 8u /* 16, 32, ..., 2048 */
+
+void kfree(void *p);
+
+/**
+ * Allocates `size` bytes aligned to at least 16 (to the page for sizes
+ * above HEAP_SLAB_MAX). Returns NULL on failure; never panics.
+ */
+void *kmalloc(size_t size) __attribute__((malloc, malloc(kfree, 1),
+					  warn_unused_result,
+					  alloc_size(1)));
+/** As kmalloc, zero-filled. */
+void *kzalloc(size_t size) __attribute__((malloc, malloc(kfree, 1),
+					   warn_unused_result, alloc_size(1)));
+
+/** Heap statistics. */
+struct heap_stats {
+	uint64_t class_size[HEAP_CLASS_COUNT];
+	uint64_t class_in_use[HEAP_CLASS_COUNT]; /* objects */
+	uint64_t class_slabs[HEAP_CLASS_COUNT];  /* pages backing the class */
+	uint64_t large_allocs;                   /* live page-backed blocks */
+	uint64_t large_pages;
+	uint64_t backend_pages; /* pages currently held from the backend */
+	uint64_t failed_allocs;
+};
+
+/** Fills `st` with the current statistics. */
+void heap_get_stats(struct heap_stats *st);
+/**
+ * Returns empty slab pages to the backend. The heap keeps at most one
+ * empty slab per class otherwise.
+ */
+void heap_trim(void);
+
+/*
+ * Provided by the environment: `pages` contiguous mapped, writable pages
+ * for the heap, and their release. heap_backend_map may fail.
+ */
+enum svsm_err heap_backend_map(size_t pages, void **va) SVSM_MUST_CHECK;
+void heap_backend_unmap(void *va, size_t pages);

@@ -15,32 +15,42 @@
 
 #include "svsm/err.h"
 
-#define HEAP_MIN_SIZE 16u
-#define HEAP_SLAB_MAX 2048u
-#define HEAP_CLASS_COUNT 8u /* 16, 32, ..., 2048 */
+#define HEAP_MIN_SIZE 16U
+#define HEAP_SLAB_MAX 2048U
+#define HEAP_CLASS_COUNT 8U   /* 16, 32, ..., 2048 */
+#define HEAP_LARGE_OFFSET 64U /* of a large block's pointer in its page */
 
+/**
+ * Frees a kmalloc()/kzalloc() block; NULL is a no-op. A pointer that is
+ * not a live heap object (a double free, a pointer into the middle of
+ * an object or into foreign memory whose page the heap can read) is
+ * refused and counted in `invalid_frees`, and the heap is left unchanged.
+ */
 void kfree(void *p);
 
 /**
- * Allocates `size` bytes aligned to at least 16 (to the page for sizes
- * above HEAP_SLAB_MAX). Returns NULL on failure; never panics.
+ * Allocates `size` bytes aligned to at least 16. Sizes above
+ * HEAP_SLAB_MAX get whole pages and a pointer HEAP_LARGE_OFFSET bytes
+ * into the first one (the block's header sits before it), so they are
+ * 64-byte aligned, not page aligned: use the page allocator for pages.
+ * kmalloc(0) returns a 16-byte object. Returns NULL on failure (and for
+ * sizes too big to represent); never panics.
  */
-void *kmalloc(size_t size) __attribute__((malloc, malloc(kfree, 1),
-					  warn_unused_result,
-					  alloc_size(1)));
+void *kmalloc(size_t size) SVSM_ALLOCATOR(kfree) __attribute__((alloc_size(1)));
 /** As kmalloc, zero-filled. */
-void *kzalloc(size_t size) __attribute__((malloc, malloc(kfree, 1),
-					   warn_unused_result, alloc_size(1)));
+void *kzalloc(size_t size) SVSM_ALLOCATOR(kfree) __attribute__((alloc_size(1)));
 
 /** Heap statistics. */
 struct heap_stats {
 	uint64_t class_size[HEAP_CLASS_COUNT];
 	uint64_t class_in_use[HEAP_CLASS_COUNT]; /* objects */
-	uint64_t class_slabs[HEAP_CLASS_COUNT];  /* pages backing the class */
-	uint64_t large_allocs;                   /* live page-backed blocks */
+	uint64_t class_slabs[HEAP_CLASS_COUNT];	 /* pages backing the class */
+	uint64_t large_allocs;			 /* live page-backed blocks */
 	uint64_t large_pages;
 	uint64_t backend_pages; /* pages currently held from the backend */
 	uint64_t failed_allocs;
+	uint64_t empty_slabs;	/* of class_slabs, empty ones kept for reuse */
+	uint64_t invalid_frees; /* kfree() refusals: double or foreign */
 };
 
 /** Fills `st` with the current statistics. */

@@ -14,11 +14,11 @@
 #include "svsm/addr.h"
 #include "svsm/err.h"
 
-#define PAGE_ALLOC_MAX_ORDER 10u /* blocks of 1 .. 1024 pages (4 MiB) */
-#define PAGE_ALLOC_MAX_ZONES 8u
-#define PAGE_ALLOC_MAX_CPUS 256u
-#define PAGE_ALLOC_PCP_HIGH 32u  /* cache at most this many pages per CPU */
-#define PAGE_ALLOC_PCP_BATCH 8u  /* refill/drain this many at a time */
+#define PAGE_ALLOC_MAX_ORDER 10U /* blocks of 1 .. 1024 pages (4 MiB) */
+#define PAGE_ALLOC_MAX_ZONES 8U
+#define PAGE_ALLOC_MAX_CPUS 256U
+#define PAGE_ALLOC_PCP_HIGH 32U /* cache at most this many pages per CPU */
+#define PAGE_ALLOC_PCP_BATCH 8U /* refill/drain this many at a time */
 
 /** Per-page metadata, one per managed page; opaque to callers. */
 struct page_meta {
@@ -59,8 +59,7 @@ enum svsm_err page_alloc_init(struct page_meta *meta, size_t meta_count,
  * Gives the allocator the page-aligned physical range [base, base + size)
  * as a new zone; every page of it becomes free.
  */
-enum svsm_err page_alloc_add_range(paddr_t base,
-				   uint64_t size) SVSM_MUST_CHECK;
+enum svsm_err page_alloc_add_range(paddr_t base, uint64_t size) SVSM_MUST_CHECK;
 /**
  * Allocates 2^order contiguous pages, aligned to their size, for CPU
  * `cpu` (order 0 goes through that CPU's cache). SVSM_ERR_NOMEM when no

@@ -19,8 +19,8 @@
 /** The state of one page. */
 enum valid_state {
 	VALID_STATE_INVALID = 0, /* not validated (or rescinded) */
-	VALID_STATE_VALID = 1,   /* validated, private */
-	VALID_STATE_SHARED = 2,  /* made shared with the host */
+	VALID_STATE_VALID = 1,	 /* validated, private */
+	VALID_STATE_SHARED = 2,	 /* made shared with the host */
 	VALID_STATE_UNKNOWN = 3, /* not tracked here */
 };
 

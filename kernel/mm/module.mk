@@ -1,0 +1,8 @@
+# Memory management: the physical page allocator, the per-page validation
+# state and the allocation fault injector. All of it is core code that the
+# host unit tests link unmodified.
+kernel-y += kernel/mm/page_alloc.o kernel/mm/valid_state.o \
+	kernel/mm/alloc_fail.o
+unit-y += kernel/mm/page_alloc.o kernel/mm/valid_state.o \
+	kernel/mm/alloc_fail.o
+unit-y += tests/unit/test_page_alloc.o tests/unit/test_valid_state.o

@@ -9,6 +9,7 @@
 #include "arch/cpu.h"
 #include "arch/insn.h"
 
+#include "svsm/addr.h"
 #include "svsm/backtrace.h"
 #include "svsm/boot.h"
 #include "svsm/cmdline.h"
@@ -52,8 +53,8 @@ static void drop_identity_map(const struct svsm_launch_info *li)
 		pr_warn("no page-table window: boot identity map kept\n");
 		return;
 	}
-	uint64_t *pml4 = (uint64_t *)(li->pt_window_va +
-				      (li->pt_root_pa - li->pt_pbase));
+	uint64_t *pml4 = va_to_ptr(
+		va_init(li->pt_window_va + (li->pt_root_pa - li->pt_pbase)));
 
 	pml4[0] = 0;
 	write_cr3(read_cr3());
@@ -62,7 +63,7 @@ static void drop_identity_map(const struct svsm_launch_info *li)
 /** Copies and checks the command line and the CPU count. */
 static void read_params(const struct svsm_launch_info *li)
 {
-	const uint8_t *area = (const uint8_t *)li->param_va;
+	const uint8_t *area = va_to_ptr(va_init(li->param_va));
 	uint32_t cpus;
 	char val[8];
 
@@ -88,10 +89,12 @@ static void read_memmap(const struct svsm_launch_info *li)
 {
 	char why[128];
 
-	if (memmap_parse(
-		    (const uint8_t *)li->param_va + SVSM_PARAM_MEMMAP_OFFSET,
-		    SVSM_PARAM_MEMMAP_SIZE, li->kernel_pbase, li->kernel_pend,
-		    &boot.memmap, why, sizeof(why)) != SVSM_OK) {
+	const uint8_t *area = va_to_ptr(va_init(li->param_va));
+	const struct memmap_span svsm = { li->kernel_pbase, li->kernel_pend };
+
+	if (memmap_parse(area + SVSM_PARAM_MEMMAP_OFFSET,
+			 SVSM_PARAM_MEMMAP_SIZE, svsm, &boot.memmap, why,
+			 sizeof(why)) != SVSM_OK) {
 		log_set_console(true);
 		log_printf("csvsm: refusing to boot: %s\n", why);
 		plat_exit(false);
@@ -115,8 +118,8 @@ static void print_banner(void)
 	for (uint32_t i = 0; i < m->count; i++) {
 		log_printf("  [0x%011llx, 0x%011llx) type %u\n",
 			   (unsigned long long)m->ranges[i].base,
-			   (unsigned long long)(m->ranges[i].base +
-						m->ranges[i].size),
+			   (unsigned long long)m->ranges[i].base +
+				   m->ranges[i].size,
 			   m->ranges[i].type);
 	}
 	log_printf("command line: \"%s\"\n", cmdline_get());
@@ -136,7 +139,7 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 	}
 	cpu_init_tables(&boot.launch);
 	register_stacks(&boot.launch);
-	if (symbols_init((const void *)boot.launch.symtab_va,
+	if (symbols_init(va_to_ptr(va_init(boot.launch.symtab_va)),
 			 boot.launch.symtab_size) != SVSM_OK) {
 		pr_warn("symbol table missing or malformed: no symbols\n");
 	}

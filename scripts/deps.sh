@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
 	make gcc binutils libc6-dev
 	clang lld llvm libclang-rt-14-dev
-	clang-format clang-tidy cppcheck
+	clang-format clang-tidy cppcheck bear
 	qemu-system-x86
 	perl python3
 	valgrind

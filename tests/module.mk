@@ -18,3 +18,5 @@ unit-y += tools/igvmbld/vmsa.o
 unit-y += tools/igvmbld/snp_stub_blob.o
 unit-y += tests/unit/igvmbld_elf.o
 tests-t += tests/prove/memmap.t
+unit-y += kernel/mm/pgtable.o plat/host/pt_env.o tests/unit/test_pgtable.o
+unit-y += tests/framework/alloc_usage.o

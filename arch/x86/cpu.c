@@ -39,27 +39,27 @@ struct idt_gate {
 };
 _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate");
 
-#define GATE_INTERRUPT 0x8Eu /* present, DPL 0, 64-bit interrupt gate */
-#define IST_DF 1u
-#define IST_NMI 2u
-#define IST_MC 3u
+#define GATE_INTERRUPT 0x8EU /* present, DPL 0, 64-bit interrupt gate */
+#define IST_DF 1U
+#define IST_NMI 2U
+#define IST_MC 3U
 
 /* Null, code64, data, TSS (two slots). */
 static uint64_t gdt[5] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
-#define GDT_CODE64 0x00AF9B000000FFFFull /* P, DPL0, code RX, L, accessed */
-#define GDT_DATA 0x00CF93000000FFFFull	 /* P, DPL0, data RW, accessed */
+#define GDT_CODE64 0x00AF9B000000FFFFULL /* P, DPL0, code RX, L, accessed */
+#define GDT_DATA 0x00CF93000000FFFFULL	 /* P, DPL0, data RW, accessed */
 
 static void gdt_set_tss(void)
 {
 	uint64_t base = (uint64_t)&tss;
 	uint64_t limit = sizeof(tss) - 1;
 
-	gdt[3] = (limit & 0xFFFFu) | ((base & 0xFFFFFFull) << 16) |
-		 (0x89ull << 40) /* P, 64-bit TSS available */ |
-		 (((base >> 24) & 0xFFu) << 56);
+	gdt[3] = (limit & 0xFFFFU) | ((base & 0xFFFFFFULL) << 16) |
+		 (0x89ULL << 40) /* P, 64-bit TSS available */ |
+		 (((base >> 24) & 0xFFU) << 56);
 	gdt[4] = base >> 32;
 }
 
@@ -121,7 +121,7 @@ void cpu_init_tables(const struct svsm_launch_info *li)
 		} else if (v == VEC_MC) {
 			ist = IST_MC;
 		}
-		idt_set(v, idt_stub_table[v], ist);
+		idt_set(v, IDT_STUB_TABLE[v], ist);
 	}
 	struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
 

@@ -89,8 +89,8 @@ trap_common:
 
 	.section .rodata
 	.balign 8
-	.globl idt_stub_table
-idt_stub_table:
+	.globl IDT_STUB_TABLE
+IDT_STUB_TABLE:
 	stubaddrs 0, 31
 
 	.section .note.GNU-stack, "", @progbits

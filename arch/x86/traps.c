@@ -12,8 +12,14 @@
 #include "svsm/panic.h"
 #include "svsm/plat.h"
 
+/*
+ * The bounds of section `__ex_table`, defined by the linker script
+ * (kernel.lds), hence the reserved names.
+ * NOLINTBEGIN(cert-dcl37-c, readability-identifier-naming)
+ */
 extern const struct extable_entry __start___ex_table[];
 extern const struct extable_entry __stop___ex_table[];
+/* NOLINTEND(cert-dcl37-c, readability-identifier-naming) */
 
 static const char *const VECTOR_NAMES[VEC_COUNT] = {
 	"#DE divide error",

@@ -8,8 +8,8 @@
 
 #include <stdint.h>
 
-#define BACKTRACE_MAX_STACKS 8u
-#define BACKTRACE_MAX_DEPTH 32u
+#define BACKTRACE_MAX_STACKS 8U
+#define BACKTRACE_MAX_DEPTH 32U
 
 /** Registers the stack [lo, hi) as one the walker may read. */
 void backtrace_add_stack(uint64_t lo, uint64_t hi);

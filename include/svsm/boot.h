@@ -11,7 +11,7 @@
 
 #include "uapi/svsm/launch.h"
 
-#define SVSM_MAX_CPUS 256u
+#define SVSM_MAX_CPUS 256U
 
 /** Checked boot facts. */
 struct boot_info {

@@ -10,7 +10,7 @@
 
 #include "svsm/err.h"
 
-#define CMDLINE_MAX 0xF00u
+#define CMDLINE_MAX 0xF00U
 
 /**
  * Copies the raw command line (`size` bytes, NUL-terminated inside) into

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LOG_BUFFER_SIZE 65536u
+#define LOG_BUFFER_SIZE 65536U
 
 /** Appends formatted text to the log (and the console when on). */
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -28,6 +28,14 @@ uint64_t log_mark(void);
  */
 bool log_contains_since(uint64_t mark, const char *needle);
 
+/*
+ * Linux-style level prefixes. These stay macros, named like the functions
+ * they stand for, because the prefix is pasted onto the format literal at
+ * compile time: one log_printf() call per line, and -Wformat still checks
+ * the arguments against the whole format.
+ * NOLINTBEGIN(readability-identifier-naming)
+ */
 #define pr_err(...) log_printf("ERROR: " __VA_ARGS__)
 #define pr_warn(...) log_printf("WARNING: " __VA_ARGS__)
 #define pr_info(...) log_printf(__VA_ARGS__)
+/* NOLINTEND(readability-identifier-naming) */

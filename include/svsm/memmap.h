@@ -12,9 +12,9 @@
 
 #include "svsm/err.h"
 
-#define MEMMAP_MAX_RANGES 64u
+#define MEMMAP_MAX_RANGES 64U
 /* 52-bit guest-physical addresses: the architectural x86-64 maximum. */
-#define MEMMAP_MAX_PFN (1ull << 40)
+#define MEMMAP_MAX_PFN (1ULL << 40)
 
 /** One checked range, in bytes. */
 struct memmap_range {
@@ -30,17 +30,23 @@ struct memmap {
 	struct memmap_range ranges[MEMMAP_MAX_RANGES];
 };
 
+/** A physical range [base, end) that the map must cover with RAM. */
+struct memmap_span {
+	uint64_t base;
+	uint64_t end;
+};
+
 /**
  * Copies and checks the raw map (`raw_size` bytes of 24-byte entries,
  * ending with an entry of zero pages): known types, zero flags and
  * reserved fields, no overflow, page numbers below MEMMAP_MAX_PFN, sorted,
  * no overlap, at most MEMMAP_MAX_RANGES entries, and the SVSM's own region
- * [svsm_base, svsm_end) inside RAM. On failure writes a one-line reason
- * to `why` and leaves `out` untouched.
+ * `svsm` inside RAM. On failure writes a one-line reason to `why` and
+ * leaves `out` untouched.
  */
-enum svsm_err memmap_parse(const void *raw, size_t raw_size, uint64_t svsm_base,
-			   uint64_t svsm_end, struct memmap *out, char *why,
-			   size_t why_size) SVSM_MUST_CHECK;
+enum svsm_err memmap_parse(const void *raw, size_t raw_size,
+			   struct memmap_span svsm, struct memmap *out,
+			   char *why, size_t why_size) SVSM_MUST_CHECK;
 
 /** Whether [base, end) lies entirely inside MEMORY ranges of `m`. */
 bool memmap_covers_ram(const struct memmap *m, uint64_t base, uint64_t end);

@@ -21,11 +21,14 @@
 
 struct test_ctx;
 
+#define TEST_FLAG_ALLOCATES 0x1u /* rerun by the OOM sweep */
+
 /** A test: its suite, its name and the function that runs it. */
 struct test_desc {
 	const char *suite;
 	const char *name;
 	void (*fn)(struct test_ctx *t);
+	uint32_t flags;
 };
 
 /** A suite's SET_UP or TEAR_DOWN function. */
@@ -40,7 +43,9 @@ struct test_ctx {
 	const struct test_desc *desc;
 	uint32_t failure_count;
 	const char *skip_reason; /**< non-NULL once the test skipped */
-	void *data; /**< for a suite's SET_UP to hand state to its tests */
+	void *data;	 /**< for a suite's SET_UP to hand state to its tests */
+	bool is_oom_run; /**< an OOM-sweep rerun with a failure armed */
+	bool saw_oom;	 /**< the test saw the injected failure come back */
 };
 
 enum test_op {
@@ -58,15 +63,28 @@ enum test_op {
 	static const void *const test_ptr_##var \
 		__attribute__((used, section(sec), aligned(8))) = &var
 
-#define TEST(suite, name)                                             \
+#define TEST_WITH_FLAGS_IMPL(suite, name, flags)                      \
 	static void test_fn_##suite##_##name(struct test_ctx *t);     \
 	static const struct test_desc test_desc_##suite##_##name = {  \
-		#suite, #name, test_fn_##suite##_##name               \
+		#suite, #name, test_fn_##suite##_##name, flags        \
 	};                                                            \
 	TEST_SECTION_ENTRY("svsm_tests", test_desc_##suite##_##name); \
 	static void test_fn_##suite##_##name(struct test_ctx *t)
 
-#define TEST_FIXTURE_(suite, kind, is_set_up)                               \
+#define TEST(suite, name) TEST_WITH_FLAGS_IMPL(suite, name, 0)
+
+/*
+ * A test that allocates. After it passes, the OOM sweep reruns it once
+ * per allocation it made, failing allocation 1, 2, ... in turn. In each
+ * rerun the test must see the failure come back (through
+ * ASSERT_OK_OR_OOM / ASSERT_ALLOC_OR_OOM, which end the test there), no
+ * other expectation may fail, and the allocators' outstanding count
+ * (test_alloc_outstanding) must be back at its value before the test.
+ */
+#define TEST_ALLOC(suite, name) \
+	TEST_WITH_FLAGS_IMPL(suite, name, TEST_FLAG_ALLOCATES)
+
+#define TEST_FIXTURE_IMPL(suite, kind, is_set_up)                           \
 	static void test_##kind##_##suite(struct test_ctx *t);              \
 	static const struct test_fixture test_fx_##kind##_##suite = {       \
 		#suite, is_set_up, test_##kind##_##suite                    \
@@ -74,71 +92,78 @@ enum test_op {
 	TEST_SECTION_ENTRY("svsm_test_fixtures", test_fx_##kind##_##suite); \
 	static void test_##kind##_##suite(struct test_ctx *t)
 
-#define SET_UP(suite) TEST_FIXTURE_(suite, set_up, true)
-#define TEAR_DOWN(suite) TEST_FIXTURE_(suite, tear_down, false)
+#define SET_UP(suite) TEST_FIXTURE_IMPL(suite, set_up, true)
+#define TEAR_DOWN(suite) TEST_FIXTURE_IMPL(suite, tear_down, false)
 
-/** Compares `a op b`; on failure prints both values and file:line. */
+/** Where a two-operand check stands: its operands' text and file:line. */
+struct test_site {
+	const char *expr_a;
+	const char *expr_b;
+	const char *file;
+	int line;
+};
+
+#define TEST_SITE(a, b) \
+	(&(const struct test_site){ #a, #b, __FILE__, __LINE__ })
+
+/** Compares `a op b`; on failure prints both values and the site. */
 bool test_check_int(struct test_ctx *t, enum test_op op, uint64_t a, uint64_t b,
-		    const char *expr_a, const char *expr_b, const char *file,
-		    int line);
+		    const struct test_site *site);
 /** Checks `cond`; on failure prints the expression and file:line. */
 bool test_check_true(struct test_ctx *t, bool cond, const char *expr,
 		     const char *file, int line);
 /** Compares two NUL-terminated strings (NULL only equals NULL). */
 bool test_check_str(struct test_ctx *t, bool want_equal, const char *a,
-		    const char *b, const char *expr_a, const char *expr_b,
-		    const char *file, int line);
+		    const char *b, const struct test_site *site);
 /** Compares two `enum svsm_err` values and prints their names. */
 bool test_check_err(struct test_ctx *t, enum svsm_err got, enum svsm_err want,
 		    const char *expr, const char *file, int line);
 /** Compares `len` bytes. */
 bool test_check_mem(struct test_ctx *t, const void *a, const void *b,
-		    size_t len, const char *expr_a, const char *expr_b,
-		    const char *file, int line);
+		    size_t len, const struct test_site *site);
 /** Prints a diagnostic line ("# ...") into the test's output. */
 void test_diag(struct test_ctx *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define TEST_INT_(op, a, b)                                                   \
-	test_check_int(t, op, (uint64_t)(a), (uint64_t)(b), #a, #b, __FILE__, \
-		       __LINE__)
+#define TEST_INT_IMPL(op, a, b) \
+	test_check_int(t, op, (uint64_t)(a), (uint64_t)(b), TEST_SITE(a, b))
 
-#define EXPECT_EQ(a, b) ((void)TEST_INT_(TEST_OP_EQ, a, b))
-#define EXPECT_NE(a, b) ((void)TEST_INT_(TEST_OP_NE, a, b))
-#define EXPECT_LT(a, b) ((void)TEST_INT_(TEST_OP_LT, a, b))
-#define EXPECT_LE(a, b) ((void)TEST_INT_(TEST_OP_LE, a, b))
-#define EXPECT_GT(a, b) ((void)TEST_INT_(TEST_OP_GT, a, b))
-#define EXPECT_GE(a, b) ((void)TEST_INT_(TEST_OP_GE, a, b))
+#define EXPECT_EQ(a, b) ((void)TEST_INT_IMPL(TEST_OP_EQ, a, b))
+#define EXPECT_NE(a, b) ((void)TEST_INT_IMPL(TEST_OP_NE, a, b))
+#define EXPECT_LT(a, b) ((void)TEST_INT_IMPL(TEST_OP_LT, a, b))
+#define EXPECT_LE(a, b) ((void)TEST_INT_IMPL(TEST_OP_LE, a, b))
+#define EXPECT_GT(a, b) ((void)TEST_INT_IMPL(TEST_OP_GT, a, b))
+#define EXPECT_GE(a, b) ((void)TEST_INT_IMPL(TEST_OP_GE, a, b))
 #define EXPECT_TRUE(c) ((void)test_check_true(t, (c), #c, __FILE__, __LINE__))
 #define EXPECT_FALSE(c) \
 	((void)test_check_true(t, !(c), "!(" #c ")", __FILE__, __LINE__))
 #define EXPECT_STREQ(a, b) \
-	((void)test_check_str(t, true, a, b, #a, #b, __FILE__, __LINE__))
+	((void)test_check_str(t, true, a, b, TEST_SITE(a, b)))
 #define EXPECT_STRNE(a, b) \
-	((void)test_check_str(t, false, a, b, #a, #b, __FILE__, __LINE__))
+	((void)test_check_str(t, false, a, b, TEST_SITE(a, b)))
 #define EXPECT_MEMEQ(a, b, n) \
-	((void)test_check_mem(t, a, b, n, #a, #b, __FILE__, __LINE__))
+	((void)test_check_mem(t, a, b, n, TEST_SITE(a, b)))
 #define EXPECT_ERR(expr, want) \
 	((void)test_check_err(t, (expr), (want), #expr, __FILE__, __LINE__))
 #define EXPECT_OK(expr) EXPECT_ERR(expr, SVSM_OK)
 
-#define ASSERT_EQ(a, b)                             \
-	do {                                        \
-		if (!TEST_INT_(TEST_OP_EQ, a, b)) { \
-			return;                     \
-		}                                   \
+#define ASSERT_EQ(a, b)                                 \
+	do {                                            \
+		if (!TEST_INT_IMPL(TEST_OP_EQ, a, b)) { \
+			return;                         \
+		}                                       \
 	} while (0)
-#define ASSERT_NE(a, b)                             \
-	do {                                        \
-		if (!TEST_INT_(TEST_OP_NE, a, b)) { \
-			return;                     \
-		}                                   \
+#define ASSERT_NE(a, b)                                 \
+	do {                                            \
+		if (!TEST_INT_IMPL(TEST_OP_NE, a, b)) { \
+			return;                         \
+		}                                       \
 	} while (0)
-#define ASSERT_LE(a, b)                             \
-	do {                                        \
-		if (!TEST_INT_(TEST_OP_LE, a, b)) { \
-			return;                     \
-		}                                   \
+#define ASSERT_LE(a, b)                                 \
+	do {                                            \
+		if (!TEST_INT_IMPL(TEST_OP_LE, a, b)) { \
+			return;                         \
+		}                                       \
 	} while (0)
 #define ASSERT_TRUE(c)                                                  \
 	do {                                                            \
@@ -162,6 +187,44 @@ void test_diag(struct test_ctx *t, const char *fmt, ...)
 	} while (0)
 #define ASSERT_OK(expr) ASSERT_ERR(expr, SVSM_OK)
 
+/**
+ * In an OOM-sweep rerun, whether `failed` is the injected allocation
+ * failure coming back; records it so the sweep knows it was seen.
+ */
+bool test_oom_seen(struct test_ctx *t, bool failed);
+
+/** As ASSERT_OK, but an injected NOMEM ends an OOM-sweep rerun cleanly. */
+#define ASSERT_OK_OR_OOM(expr)                                              \
+	do {                                                                \
+		enum svsm_err test_err_ = (expr);                           \
+		if (test_oom_seen(t, test_err_ == SVSM_ERR_NOMEM)) {        \
+			return;                                             \
+		}                                                           \
+		if (!test_check_err(t, test_err_, SVSM_OK, #expr, __FILE__, \
+				    __LINE__)) {                            \
+			return;                                             \
+		}                                                           \
+	} while (0)
+
+/** As ASSERT_TRUE(ptr), but an injected failure ends an OOM rerun. */
+#define ASSERT_ALLOC_OR_OOM(ptr)                                        \
+	do {                                                            \
+		if (test_oom_seen(t, (ptr) == NULL)) {                  \
+			return;                                         \
+		}                                                       \
+		if (!test_check_true(t, (ptr) != NULL, #ptr " != NULL", \
+				     __FILE__, __LINE__)) {             \
+			return;                                         \
+		}                                                       \
+	} while (0)
+
+/**
+ * What the allocators hold for their callers (pages handed out, heap
+ * objects live): provided where allocators are linked, for the OOM
+ * sweep's leak check. Weak: without it the sweep checks no leaks.
+ */
+uint64_t test_alloc_outstanding(void) __attribute__((weak));
+
 /** Marks the test skipped with `why` and returns if `cond` holds. */
 #define SKIP_IF(cond, why)                      \
 	do {                                    \
@@ -176,6 +239,7 @@ struct test_totals {
 	uint32_t passed;
 	uint32_t failed;
 	uint32_t skipped;
+	uint32_t oom_runs; /* OOM-sweep reruns, all tests together */
 };
 
 /**

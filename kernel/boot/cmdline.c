@@ -25,7 +25,7 @@ enum svsm_err cmdline_init(const char *raw, size_t size)
 		return SVSM_ERR_INVAL;
 	}
 	for (size_t i = 0; i < len; i++) {
-		if ((uint8_t)tmp[i] < 0x20u || (uint8_t)tmp[i] > 0x7Eu) {
+		if ((uint8_t)tmp[i] < 0x20U || (uint8_t)tmp[i] > 0x7EU) {
 			return SVSM_ERR_INVAL;
 		}
 	}

@@ -11,7 +11,7 @@
 
 #include "uapi/svsm/igvm.h"
 
-#define PAGE_SHIFT 12u
+#define PAGE_SHIFT 12U
 
 /** Checks one entry on its own; returns a reason or NULL. */
 static const char *entry_problem(const struct igvm_memory_map_entry *e)
@@ -87,9 +87,9 @@ static const char *parse_entries(const uint8_t *raw, size_t count,
 }
 
 /** Copies and checks the raw map; see memmap.h. */
-enum svsm_err memmap_parse(const void *raw, size_t raw_size, uint64_t svsm_base,
-			   uint64_t svsm_end, struct memmap *out, char *why,
-			   size_t why_size)
+enum svsm_err memmap_parse(const void *raw, size_t raw_size,
+			   struct memmap_span svsm, struct memmap *out,
+			   char *why, size_t why_size)
 {
 	static struct memmap tmp;
 	uint32_t bad = 0;
@@ -104,13 +104,13 @@ enum svsm_err memmap_parse(const void *raw, size_t raw_size, uint64_t svsm_base,
 				   bad, problem);
 		return SVSM_ERR_INVAL;
 	}
-	if (!memmap_covers_ram(&tmp, svsm_base, svsm_end)) {
+	if (!memmap_covers_ram(&tmp, svsm.base, svsm.end)) {
 		(void)fmt_snprintf(
 			why, why_size,
 			"memory map: the SVSM region [0x%llx, 0x%llx) "
 			"is not RAM",
-			(unsigned long long)svsm_base,
-			(unsigned long long)svsm_end);
+			(unsigned long long)svsm.base,
+			(unsigned long long)svsm.end);
 		return SVSM_ERR_INVAL;
 	}
 	*out = tmp;

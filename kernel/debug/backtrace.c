@@ -10,8 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "svsm/addr.h"
 #include "svsm/log.h"
 #include "svsm/symbols.h"
+
+/** `push %rbp; mov %rsp, %rbp`: how gcc starts a function with a frame. */
+static const uint8_t FRAME_PROLOGUE[4] = { 0x55, 0x48, 0x89, 0xE5 };
 
 struct stack_range {
 	uint64_t lo;
@@ -34,7 +38,7 @@ void backtrace_add_stack(uint64_t lo, uint64_t hi)
 /** The stack that holds the 16-byte frame record at `rbp`, or NULL. */
 static const struct stack_range *frame_stack(uint64_t rbp)
 {
-	if (rbp & 7u) {
+	if (rbp & 7U) {
 		return NULL;
 	}
 	for (uint32_t i = 0; i < stack_count; i++) {
@@ -86,16 +90,15 @@ void backtrace_log_addr(const char *prefix, uint64_t addr)
  */
 static bool frame_is_set_up(uint64_t rip)
 {
-	static const uint8_t PROLOGUE[4] = { 0x55, 0x48, 0x89, 0xE5 };
 	struct symbol_hit hit;
 
-	if (!symbols_lookup(rip, &hit) || hit.offset < sizeof(PROLOGUE)) {
+	if (!symbols_lookup(rip, &hit) || hit.offset < sizeof(FRAME_PROLOGUE)) {
 		return false;
 	}
-	const uint8_t *start = (const uint8_t *)(rip - hit.offset);
+	const uint8_t *start = va_to_ptr(va_init(rip - hit.offset));
 
-	for (size_t i = 0; i < sizeof(PROLOGUE); i++) {
-		if (start[i] != PROLOGUE[i]) {
+	for (size_t i = 0; i < sizeof(FRAME_PROLOGUE); i++) {
+		if (start[i] != FRAME_PROLOGUE[i]) {
 			return false;
 		}
 	}
@@ -112,11 +115,11 @@ void backtrace_log_context(uint64_t rip, uint64_t rbp, uint64_t rsp)
 {
 	struct symbol_hit hit;
 
-	if (frame_is_set_up(rip) || !frame_stack(rsp & ~7ull)) {
+	if (frame_is_set_up(rip) || !frame_stack(rsp & ~7ULL)) {
 		backtrace_log(rip, rbp);
 		return;
 	}
-	uint64_t ret = *(const uint64_t *)(rsp & ~7ull);
+	uint64_t ret = *(const uint64_t *)va_to_ptr(va_init(rsp & ~7ULL));
 
 	if (ret == 0 || !symbols_lookup(ret - 1, &hit)) {
 		backtrace_log(rip, rbp);
@@ -150,7 +153,7 @@ static void backtrace_log_chain(uint64_t rip, uint64_t rbp)
 		if (!s) {
 			break;
 		}
-		const uint64_t *frame = (const uint64_t *)rbp;
+		const uint64_t *frame = va_to_ptr(va_init(rbp));
 		uint64_t next = frame[0];
 		uint64_t ret = frame[1];
 

@@ -15,8 +15,8 @@
 
 #include "uapi/svsm/igvm.h"
 
-#define IGVM_MAX_PLATFORMS 8u
-#define IGVM_MAX_PARAM_AREAS 64u
+#define IGVM_MAX_PLATFORMS 8U
+#define IGVM_MAX_PARAM_AREAS 64U
 
 /** One SUPPORTED_PLATFORM header. */
 struct igvm_platform_info {

@@ -11,9 +11,9 @@
 #include "serial.h"
 
 /* QEMU's isa-debug-exit device, as csvsm run configures it. */
-#define DEBUG_EXIT_PORT 0xF4u
-#define DEBUG_EXIT_PASS 0x10u
-#define DEBUG_EXIT_FAIL 0x11u
+#define DEBUG_EXIT_PORT 0xF4U
+#define DEBUG_EXIT_PASS 0x10U
+#define DEBUG_EXIT_FAIL 0x11U
 
 static enum plat_type current = PLAT_NATIVE;
 static bool console_ready;

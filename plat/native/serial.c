@@ -7,19 +7,19 @@
 
 #include "arch/insn.h"
 
-#define UART_THR 0u /* transmit holding (DLAB=0) */
-#define UART_DLL 0u /* divisor latch low (DLAB=1) */
-#define UART_IER 1u
-#define UART_DLM 1u
-#define UART_FCR 2u
-#define UART_LCR 3u
-#define UART_MCR 4u
-#define UART_LSR 5u
+#define UART_THR 0U /* transmit holding (DLAB=0) */
+#define UART_DLL 0U /* divisor latch low (DLAB=1) */
+#define UART_IER 1U
+#define UART_DLM 1U
+#define UART_FCR 2U
+#define UART_LCR 3U
+#define UART_MCR 4U
+#define UART_LSR 5U
 
-#define LCR_8N1 0x03u
-#define LCR_DLAB 0x80u
-#define LSR_THRE 0x20u
-#define DIVISOR_115200 1u
+#define LCR_8N1 0x03U
+#define LCR_DLAB 0x80U
+#define LSR_THRE 0x20U
+#define DIVISOR_115200 1U
 
 /** Programs the UART at `base`. */
 void serial_init(uint16_t base)
@@ -36,7 +36,7 @@ void serial_init(uint16_t base)
 /** Waits (bounded, so a missing UART cannot hang boot) and sends `c`. */
 void serial_putc(uint16_t base, char c)
 {
-	for (uint32_t i = 0; i < 100000u; i++) {
+	for (uint32_t i = 0; i < 100000U; i++) {
 		if (inb(base + UART_LSR) & LSR_THRE) {
 			break;
 		}

@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 
-#define SERIAL_COM1 0x3F8u
-#define SERIAL_COM2 0x2F8u
+#define SERIAL_COM1 0x3F8U
+#define SERIAL_COM2 0x2F8U
 
 /** Programs the UART: 115200 baud, 8N1, FIFOs on, interrupts off. */
 void serial_init(uint16_t base);

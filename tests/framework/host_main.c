@@ -30,7 +30,8 @@ int main(int argc, char **argv)
 {
 	struct test_totals tot = test_run_all(argc > 1 ? argv[1] : NULL);
 
-	test_printf("# totals: %u passed, %u failed, %u skipped\n", tot.passed,
-		    tot.failed, tot.skipped);
+	test_printf("# totals: %u passed, %u failed, %u skipped; %u OOM-sweep "
+		    "reruns\n",
+		    tot.passed, tot.failed, tot.skipped, tot.oom_runs);
 	return tot.failed > 0 ? 1 : 0;
 }

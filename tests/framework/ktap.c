@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 
+#include "svsm/alloc_fail.h"
 #include "svsm/fmt.h"
 #include "svsm/test.h"
 
@@ -14,12 +15,15 @@
  * Section bounds, provided by the linker (host) or the linker script.
  * Weak, so that an image without tests or fixtures links and runs none.
  */
+/* NOLINTBEGIN(cert-dcl37-c, readability-identifier-naming): the names
+ * are the ones the linker defines for the sections. */
 extern const struct test_desc *const __start_svsm_tests[] __attribute__((weak));
 extern const struct test_desc *const __stop_svsm_tests[] __attribute__((weak));
 extern const struct test_fixture *const __start_svsm_test_fixtures[]
 	__attribute__((weak));
 extern const struct test_fixture *const __stop_svsm_test_fixtures[]
 	__attribute__((weak));
+/* NOLINTEND(cert-dcl37-c, readability-identifier-naming) */
 
 #define TEST_MAX 4096u
 
@@ -79,10 +83,9 @@ static const char *const OP_TEXT[] = {
 	[TEST_OP_LE] = "<=", [TEST_OP_GT] = ">",  [TEST_OP_GE] = ">=",
 };
 
-/** Compares `a op b`; on failure prints both values and file:line. */
+/** Compares `a op b`; on failure prints both values and the site. */
 bool test_check_int(struct test_ctx *t, enum test_op op, uint64_t a, uint64_t b,
-		    const char *expr_a, const char *expr_b, const char *file,
-		    int line)
+		    const struct test_site *site)
 {
 	bool ok = false;
 
@@ -109,10 +112,11 @@ bool test_check_int(struct test_ctx *t, enum test_op op, uint64_t a, uint64_t b,
 	if (!ok) {
 		test_printf("    # %s:%d: expected %s %s %s, got %llu (0x%llx) "
 			    "vs %llu (0x%llx)\n",
-			    base_name(file), line, expr_a, OP_TEXT[op], expr_b,
-			    (unsigned long long)a, (unsigned long long)a,
-			    (unsigned long long)b, (unsigned long long)b);
-		fail_line(t, file, line);
+			    base_name(site->file), site->line, site->expr_a,
+			    OP_TEXT[op], site->expr_b, (unsigned long long)a,
+			    (unsigned long long)a, (unsigned long long)b,
+			    (unsigned long long)b);
+		fail_line(t, site->file, site->line);
 	}
 	return ok;
 }
@@ -131,17 +135,16 @@ bool test_check_true(struct test_ctx *t, bool cond, const char *expr,
 
 /** Compares two strings for equality (or inequality). */
 bool test_check_str(struct test_ctx *t, bool want_equal, const char *a,
-		    const char *b, const char *expr_a, const char *expr_b,
-		    const char *file, int line)
+		    const char *b, const struct test_site *site)
 {
 	bool equal = (a == NULL || b == NULL) ? a == b : str_cmp(a, b) == 0;
 
 	if (equal != want_equal) {
 		test_printf("    # %s:%d: expected %s %s %s, got \"%s\" vs "
 			    "\"%s\"\n",
-			    base_name(file), line, expr_a,
-			    want_equal ? "==" : "!=", expr_b, a, b);
-		fail_line(t, file, line);
+			    base_name(site->file), site->line, site->expr_a,
+			    want_equal ? "==" : "!=", site->expr_b, a, b);
+		fail_line(t, site->file, site->line);
 	}
 	return equal == want_equal;
 }
@@ -161,8 +164,7 @@ bool test_check_err(struct test_ctx *t, enum svsm_err got, enum svsm_err want,
 
 /** Compares `len` bytes; prints the first differing offset. */
 bool test_check_mem(struct test_ctx *t, const void *a, const void *b,
-		    size_t len, const char *expr_a, const char *expr_b,
-		    const char *file, int line)
+		    size_t len, const struct test_site *site)
 {
 	const uint8_t *pa = a;
 	const uint8_t *pb = b;
@@ -172,9 +174,9 @@ bool test_check_mem(struct test_ctx *t, const void *a, const void *b,
 			test_printf(
 				"    # %s:%d: %s and %s differ at byte %zu: "
 				"0x%02x vs 0x%02x\n",
-				base_name(file), line, expr_a, expr_b, i, pa[i],
-				pb[i]);
-			fail_line(t, file, line);
+				base_name(site->file), site->line, site->expr_a,
+				site->expr_b, i, pa[i], pb[i]);
+			fail_line(t, site->file, site->line);
 			return false;
 		}
 	}
@@ -227,15 +229,103 @@ static void run_fixture(const char *suite, bool set_up, struct test_ctx *t)
 }
 
 /** Runs one test with its suite's fixtures; returns its context. */
-static struct test_ctx run_one(const struct test_desc *d)
+/** In an OOM rerun, records and reports whether `failed` is the injection. */
+bool test_oom_seen(struct test_ctx *t, bool failed)
 {
-	struct test_ctx t = { .desc = d };
+	if (failed && t->is_oom_run && alloc_fail_fired()) {
+		t->saw_oom = true;
+		return true;
+	}
+	return false;
+}
 
+static uint64_t outstanding(void)
+{
+	return test_alloc_outstanding ? test_alloc_outstanding() : 0;
+}
+
+/**
+ * Runs one test with its suite's fixtures. With `fail_nth` > 0 it is an
+ * OOM rerun: allocation `fail_nth` fails. Reports in `*attempts` how many
+ * allocations the test body made and in `*leaked` whether the allocators'
+ * outstanding count differs after the body.
+ */
+static struct test_ctx run_one(const struct test_desc *d, uint64_t fail_nth,
+			       uint64_t *attempts, bool *leaked)
+{
+	struct test_ctx t = { .desc = d, .is_oom_run = fail_nth > 0 };
+
+	*attempts = 0;
+	*leaked = false;
 	run_fixture(d->suite, true, &t);
 	if (t.failure_count == 0 && !t.skip_reason) {
+		uint64_t before = outstanding();
+
+		alloc_fail_nth(fail_nth);
 		d->fn(&t);
+		*attempts = alloc_fail_attempts();
+		alloc_fail_nth(0);
+		*leaked = outstanding() != before;
 	}
 	run_fixture(d->suite, false, &t);
+	return t;
+}
+
+/**
+ * The OOM sweep of one passing allocating test that made `attempts`
+ * allocations: reruns it failing each in turn. Returns false (after a
+ * diagnostic) at the first rerun that failed an expectation, did not see
+ * the failure come back, or leaked.
+ */
+static bool oom_sweep(const struct test_desc *d, uint64_t attempts,
+		      struct test_totals *tot)
+{
+	for (uint64_t n = 1; n <= attempts; n++) {
+		uint64_t got;
+		bool leaked;
+		struct test_ctx t = run_one(d, n, &got, &leaked);
+		const char *why = NULL;
+
+		tot->oom_runs++;
+		if (t.failure_count > 0) {
+			why = "an expectation failed";
+		} else if (!t.saw_oom) {
+			why = "the failure did not come back to the test";
+		} else if (leaked) {
+			why = "allocations leaked";
+		}
+		if (why) {
+			test_printf(
+				"    # oom sweep: failing allocation %llu of "
+				"%llu: %s\n",
+				(unsigned long long)n,
+				(unsigned long long)attempts, why);
+			return false;
+		}
+	}
+	test_printf("    # oom sweep: %llu allocation points, no panic, "
+		    "no leak\n",
+		    (unsigned long long)attempts);
+	return true;
+}
+
+/** Runs a test and, for an allocating one that passed, its OOM sweep. */
+static struct test_ctx run_test(const struct test_desc *d,
+				struct test_totals *tot)
+{
+	uint64_t attempts;
+	bool leaked;
+	struct test_ctx t = run_one(d, 0, &attempts, &leaked);
+
+	if ((d->flags & TEST_FLAG_ALLOCATES) && leaked &&
+	    t.failure_count == 0 && !t.skip_reason) {
+		test_printf("    # allocations leaked by the test\n");
+		t.failure_count++;
+	}
+	if ((d->flags & TEST_FLAG_ALLOCATES) && t.failure_count == 0 &&
+	    !t.skip_reason && !oom_sweep(d, attempts, tot)) {
+		t.failure_count++;
+	}
 	return t;
 }
 
@@ -248,7 +338,7 @@ static bool run_suite(size_t first, size_t end, size_t suite_no,
 	test_printf("  KTAP version 1\n  # Subtest: %s\n  1..%zu\n",
 		    sorted[first]->suite, end - first);
 	for (size_t i = first; i < end; i++) {
-		struct test_ctx t = run_one(sorted[i]);
+		struct test_ctx t = run_test(sorted[i], tot);
 		size_t no = i - first + 1;
 
 		if (t.failure_count > 0) {

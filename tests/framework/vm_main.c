@@ -49,7 +49,8 @@ void kernel_payload(void)
 	log_set_console(true);
 	struct test_totals tot = test_run_all(has_filter ? suite : NULL);
 
-	log_printf("# vmtest: %u passed, %u failed, %u skipped\n", tot.passed,
-		   tot.failed, tot.skipped);
+	log_printf("# vmtest: %u passed, %u failed, %u skipped; %u OOM-sweep "
+		   "reruns\n",
+		   tot.passed, tot.failed, tot.skipped, tot.oom_runs);
 	plat_exit(tot.failed == 0);
 }

@@ -13,9 +13,11 @@
 #include "uapi/svsm/igvm.h"
 #include "uapi/svsm/launch.h"
 
-#define MiB (1ull << 20)
-#define SVSM_BASE 0x200000ull
+#define MiB (1ULL << 20)
+#define SVSM_BASE 0x200000ULL
 #define SVSM_END (SVSM_BASE + 16 * MiB)
+
+static const struct memmap_span SVSM_REGION = { SVSM_BASE, SVSM_END };
 
 static struct igvm_memory_map_entry raw[80];
 
@@ -35,7 +37,7 @@ static void good_map(void)
 
 static enum svsm_err parse(struct memmap *m, char *why, size_t n)
 {
-	return memmap_parse(raw, sizeof(raw), SVSM_BASE, SVSM_END, m, why, n);
+	return memmap_parse(raw, sizeof(raw), SVSM_REGION, m, why, n);
 }
 
 TEST(memmap, good_map_parses)
@@ -116,8 +118,8 @@ TEST(memmap, refuses_missing_terminator_empty_and_too_many)
 
 	good_map();
 	/* Only the first entry fits: no terminator inside the area. */
-	EXPECT_ERR(memmap_parse(raw, sizeof(raw[0]), SVSM_BASE, SVSM_END, &m,
-				why, sizeof(why)),
+	EXPECT_ERR(memmap_parse(raw, sizeof(raw[0]), SVSM_REGION, &m, why,
+				sizeof(why)),
 		   SVSM_ERR_INVAL);
 	EXPECT_TRUE(strstr(why, "no terminating entry") != NULL);
 }

@@ -8,13 +8,13 @@ TEST(fmt, integers)
 {
 	char b[64];
 
-	EXPECT_EQ(fmt_snprintf(b, sizeof(b), "%d %u %x", -42, 42u, 0xbeefu),
+	EXPECT_EQ(fmt_snprintf(b, sizeof(b), "%d %u %x", -42, 42U, 0xbeefU),
 		  11);
 	EXPECT_STREQ(b, "-42 42 beef");
-	(void)fmt_snprintf(b, sizeof(b), "%016llx|%5d|%-4u|", 0x1234ull, 7, 3u);
+	(void)fmt_snprintf(b, sizeof(b), "%016llx|%5d|%-4u|", 0x1234ULL, 7, 3U);
 	EXPECT_STREQ(b, "0000000000001234|    7|3   |");
 	(void)fmt_snprintf(b, sizeof(b), "%lld %zu", -9223372036854775807LL - 1,
-			   (size_t)18446744073709551615ull);
+			   (size_t)18446744073709551615ULL);
 	EXPECT_STREQ(b, "-9223372036854775808 18446744073709551615");
 }
 
@@ -35,10 +35,10 @@ TEST(fmt, strings_and_truncation)
 
 TEST(crc32, known_vectors)
 {
-	EXPECT_EQ(crc32_update(0, "123456789", 9), 0xCBF43926u);
-	EXPECT_EQ(crc32_update(0, "", 0), 0u);
+	EXPECT_EQ(crc32_update(0, "123456789", 9), 0xCBF43926U);
+	EXPECT_EQ(crc32_update(0, "", 0), 0U);
 	/* Feeding in pieces gives the same CRC. */
 	uint32_t c = crc32_update(0, "1234", 4);
 
-	EXPECT_EQ(crc32_update(c, "56789", 5), 0xCBF43926u);
+	EXPECT_EQ(crc32_update(c, "56789", 5), 0xCBF43926U);
 }

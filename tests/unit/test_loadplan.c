@@ -9,6 +9,7 @@
  * `csvsm run` does after igvm_file_parse(); the "file" is a plain buffer
  * whose data region starts at FILE_DATA.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -638,9 +639,15 @@ TEST(loadplan, memmap_override_refuses_malformed_lists)
 	EXPECT_FALSE(loadplan_parse_memmap_override(&cfg, "0:x"));
 	EXPECT_FALSE(loadplan_parse_memmap_override(&cfg, "0:1:70000"));
 	EXPECT_EQ(cfg.memmap_override_count, 0);
-	many[0] = '\0';
+	/* One entry more than LOADPLAN_MEMMAP_OVERRIDE_MAX. */
+	size_t len = 0;
+
 	for (int i = 0; i < 65; i++) {
-		strcat(many, i ? ",0:1" : "0:1");
+		int n = snprintf(many + len, sizeof(many) - len, "%s",
+				 i ? ",0:1" : "0:1");
+
+		ASSERT_TRUE(n > 0 && (size_t)n < sizeof(many) - len);
+		len += (size_t)n;
 	}
 	EXPECT_FALSE(loadplan_parse_memmap_override(&cfg, many));
 }

@@ -8,7 +8,9 @@
 #include "arch/cpuid.h"
 #include "arch/insn.h"
 #include "arch/msr.h"
+#include "arch/trap.h"
 
+#include "svsm/addr.h"
 #include "svsm/boot.h"
 #include "svsm/log.h"
 #include "svsm/symbols.h"
@@ -33,19 +35,19 @@ TEST(cpu, wp_smep_smap_nxe_on)
  * with 0, so under TCG the read check is skipped and the fixup path is
  * proven by WRMSR instead, which TCG does refuse for reserved PKRS bits.
  */
-#define MSR_NONEXISTENT 0x4D53C5E0u /* no vendor defines this MSR */
-#define MSR_IA32_PKRS 0x6E1u
+#define MSR_NONEXISTENT 0x4D53C5E0U /* no vendor defines this MSR */
+#define MSR_IA32_PKRS 0x6E1U
 
 /** Whether the hypervisor is QEMU's TCG (CPUID 0x40000000 signature). */
 static bool running_on_tcg(void)
 {
-	if (!(cpuid(1, 0).ecx & (1u << 31))) {
+	if (!(cpuid(1, 0).ecx & (1U << 31))) {
 		return false;
 	}
-	struct cpuid_regs r = cpuid(0x40000000u, 0);
+	struct cpuid_regs r = cpuid(0x40000000U, 0);
 
-	return r.ebx == 0x54474354u && r.ecx == 0x43544743u &&
-	       r.edx == 0x47435447u; /* "TCGTCGTCGTCG" */
+	return r.ebx == 0x54474354U && r.ecx == 0x43544743U &&
+	       r.edx == 0x47435447U; /* "TCGTCGTCGTCG" */
 }
 
 TEST(cpu, rdmsr_safe_missing_msr_fails)
@@ -68,7 +70,7 @@ TEST(cpu, rdmsr_safe_existing_msr_works)
 TEST(cpu, wrmsr_safe_refused_value_fails)
 {
 	/* Bits 63:32 of PKRS are reserved: #GP with or without PKS. */
-	EXPECT_ERR(wrmsr_safe(MSR_IA32_PKRS, 1ull << 40), SVSM_ERR_FAULT);
+	EXPECT_ERR(wrmsr_safe(MSR_IA32_PKRS, 1ULL << 40), SVSM_ERR_FAULT);
 }
 
 /** Reads a non-canonical address: #GP, reported and fixed up. */
@@ -77,7 +79,7 @@ __attribute__((noinline)) int vmtest_fault_target(void)
 	uint64_t v = 0;
 
 	return load_u64_reported(
-		(const volatile uint64_t *)0x8000000000000000ull, &v);
+		(const volatile uint64_t *)0x8000000000000000ULL, &v);
 }
 
 TEST(cpu, reported_fault_names_faulting_function)
@@ -110,7 +112,7 @@ TEST(cpu, boot_identity_map_removed)
 	/* 0xFFFFF000 was reachable through the loader's identity map. */
 	log_set_console(false);
 	int faulted =
-		load_u64_reported((const volatile uint64_t *)0xFFFFF000ull, &v);
+		load_u64_reported((const volatile uint64_t *)0xFFFFF000ULL, &v);
 
 	log_set_console(was_on);
 	EXPECT_EQ(faulted, 1);
@@ -123,9 +125,10 @@ TEST(cpu, exceptions_use_ist_for_double_fault)
 
 	sidt(&p);
 	EXPECT_EQ(p.limit, 256 * 16 - 1);
-	const uint8_t *gate = (const uint8_t *)p.base + 8 * 16;
+	const uint8_t *idt = va_to_ptr(va_init(p.base));
+	const uint8_t *gate = idt + (size_t)VEC_DF * 16; /* 16-byte gates */
 
-	EXPECT_EQ(gate[4] & 7u, 1u); /* #DF runs on IST1 */
+	EXPECT_EQ(gate[4] & 7U, 1U); /* #DF runs on IST1 */
 }
 
 TEST(cpu, symbols_resolve_kernel_functions)

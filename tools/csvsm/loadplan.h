@@ -124,7 +124,7 @@ struct loadplan_param {
 };
 
 /** What the loader knows about the VM it is about to start. */
-#define LOADPLAN_MEMMAP_OVERRIDE_MAX 64u
+#define LOADPLAN_MEMMAP_OVERRIDE_MAX 64U
 
 struct loadplan_config {
 	uint32_t vp_count;

@@ -10,13 +10,13 @@
 
 #include <stdint.h>
 
-#define IGVM_MAGIC 0x4D564749u /* "IGVM" read as a little-endian u32 */
-#define IGVM_FORMAT_VERSION_1 1u
-#define IGVM_FORMAT_VERSION_2 2u
-#define IGVM_ARCH_X64 0u
-#define IGVM_ARCH_AARCH64 1u
-#define IGVM_PAGE_SIZE 4096u
-#define IGVM_TLV_ALIGN 8u
+#define IGVM_MAGIC 0x4D564749U /* "IGVM" read as a little-endian u32 */
+#define IGVM_FORMAT_VERSION_1 1U
+#define IGVM_FORMAT_VERSION_2 2U
+#define IGVM_ARCH_X64 0U
+#define IGVM_ARCH_AARCH64 1U
+#define IGVM_PAGE_SIZE 4096U
+#define IGVM_TLV_ALIGN 8U
 
 /** Fixed header, version 1 (24 bytes). */
 struct igvm_fixed_header {
@@ -48,59 +48,59 @@ struct igvm_tlv {
 };
 _Static_assert(sizeof(struct igvm_tlv) == 8, "IGVM_VHS_VARIABLE_HEADER");
 
-#define IGVM_VHT_OPTIONAL_BIT 0x80000000u
-#define IGVM_VHT_TYPE_MASK 0x7FFFFFFFu
+#define IGVM_VHT_OPTIONAL_BIT 0x80000000U
+#define IGVM_VHT_TYPE_MASK 0x7FFFFFFFU
 
 /* Section ranges: platform, then initialization, then directives. */
-#define IGVM_VHT_PLATFORM_FIRST 0x001u
-#define IGVM_VHT_PLATFORM_LAST 0x100u
-#define IGVM_VHT_INIT_FIRST 0x101u
-#define IGVM_VHT_INIT_LAST 0x200u
-#define IGVM_VHT_DIRECTIVE_FIRST 0x301u
-#define IGVM_VHT_DIRECTIVE_LAST 0x400u
+#define IGVM_VHT_PLATFORM_FIRST 0x001U
+#define IGVM_VHT_PLATFORM_LAST 0x100U
+#define IGVM_VHT_INIT_FIRST 0x101U
+#define IGVM_VHT_INIT_LAST 0x200U
+#define IGVM_VHT_DIRECTIVE_FIRST 0x301U
+#define IGVM_VHT_DIRECTIVE_LAST 0x400U
 
 /* Type codes (IGVM_VHT_*). */
-#define IGVM_VHT_SUPPORTED_PLATFORM 0x001u
-#define IGVM_VHT_GUEST_POLICY 0x101u
-#define IGVM_VHT_RELOCATABLE_REGION 0x102u
-#define IGVM_VHT_PAGE_TABLE_RELOCATION_REGION 0x103u
-#define IGVM_VHT_PARAMETER_AREA 0x301u
-#define IGVM_VHT_PAGE_DATA 0x302u
-#define IGVM_VHT_PARAMETER_INSERT 0x303u
-#define IGVM_VHT_VP_CONTEXT 0x304u
-#define IGVM_VHT_REQUIRED_MEMORY 0x305u
-#define IGVM_VHT_VP_COUNT_PARAMETER 0x307u
-#define IGVM_VHT_SRAT 0x308u
-#define IGVM_VHT_MADT 0x309u
-#define IGVM_VHT_MMIO_RANGES 0x30Au
-#define IGVM_VHT_SNP_ID_BLOCK 0x30Bu
-#define IGVM_VHT_MEMORY_MAP 0x30Cu
-#define IGVM_VHT_ERROR_RANGE 0x30Du
-#define IGVM_VHT_COMMAND_LINE 0x30Eu
-#define IGVM_VHT_SLIT 0x30Fu
-#define IGVM_VHT_PPTT 0x310u
-#define IGVM_VHT_VBS_MEASUREMENT 0x311u
-#define IGVM_VHT_DEVICE_TREE 0x312u
-#define IGVM_VHT_ENVIRONMENT_INFO_PARAMETER 0x313u
+#define IGVM_VHT_SUPPORTED_PLATFORM 0x001U
+#define IGVM_VHT_GUEST_POLICY 0x101U
+#define IGVM_VHT_RELOCATABLE_REGION 0x102U
+#define IGVM_VHT_PAGE_TABLE_RELOCATION_REGION 0x103U
+#define IGVM_VHT_PARAMETER_AREA 0x301U
+#define IGVM_VHT_PAGE_DATA 0x302U
+#define IGVM_VHT_PARAMETER_INSERT 0x303U
+#define IGVM_VHT_VP_CONTEXT 0x304U
+#define IGVM_VHT_REQUIRED_MEMORY 0x305U
+#define IGVM_VHT_VP_COUNT_PARAMETER 0x307U
+#define IGVM_VHT_SRAT 0x308U
+#define IGVM_VHT_MADT 0x309U
+#define IGVM_VHT_MMIO_RANGES 0x30AU
+#define IGVM_VHT_SNP_ID_BLOCK 0x30BU
+#define IGVM_VHT_MEMORY_MAP 0x30CU
+#define IGVM_VHT_ERROR_RANGE 0x30DU
+#define IGVM_VHT_COMMAND_LINE 0x30EU
+#define IGVM_VHT_SLIT 0x30FU
+#define IGVM_VHT_PPTT 0x310U
+#define IGVM_VHT_VBS_MEASUREMENT 0x311U
+#define IGVM_VHT_DEVICE_TREE 0x312U
+#define IGVM_VHT_ENVIRONMENT_INFO_PARAMETER 0x313U
 
 /* Platform types (IGVM_VHS_SUPPORTED_PLATFORM.platform_type). */
-#define IGVM_PLATFORM_NATIVE 0x00u
-#define IGVM_PLATFORM_VSM_ISOLATION 0x01u
-#define IGVM_PLATFORM_SEV_SNP 0x02u
-#define IGVM_PLATFORM_TDX 0x03u
-#define IGVM_PLATFORM_SEV 0x04u
-#define IGVM_PLATFORM_SEV_ES 0x05u
-#define IGVM_PLATFORM_CCA 0x06u
-#define IGVM_PLATFORM_VERSION 1u
+#define IGVM_PLATFORM_NATIVE 0x00U
+#define IGVM_PLATFORM_VSM_ISOLATION 0x01U
+#define IGVM_PLATFORM_SEV_SNP 0x02U
+#define IGVM_PLATFORM_TDX 0x03U
+#define IGVM_PLATFORM_SEV 0x04U
+#define IGVM_PLATFORM_SEV_ES 0x05U
+#define IGVM_PLATFORM_CCA 0x06U
+#define IGVM_PLATFORM_VERSION 1U
 
 /*
  * Compatibility-mask bits csvsm's builder assigns to its platforms. The
  * format only requires one bit per declared platform; these values are
  * csvsm's choice and leave bit 2 free for TDX.
  */
-#define CSVSM_MASK_SNP 0x1u
-#define CSVSM_MASK_NATIVE 0x2u
-#define CSVSM_MASK_TDX 0x4u
+#define CSVSM_MASK_SNP 0x1U
+#define CSVSM_MASK_NATIVE 0x2U
+#define CSVSM_MASK_TDX 0x4U
 
 /** IGVM_VHS_SUPPORTED_PLATFORM (type 0x001). */
 struct igvm_supported_platform {
@@ -128,15 +128,15 @@ struct igvm_parameter_area {
 };
 _Static_assert(sizeof(struct igvm_parameter_area) == 16, "0x301");
 
-#define IGVM_PAGE_DATA_FLAG_2MB 0x1u
-#define IGVM_PAGE_DATA_FLAG_UNMEASURED 0x2u
-#define IGVM_PAGE_DATA_FLAG_SHARED 0x4u
-#define IGVM_PAGE_DATA_FLAGS_ALL 0x7u
+#define IGVM_PAGE_DATA_FLAG_2MB 0x1U
+#define IGVM_PAGE_DATA_FLAG_UNMEASURED 0x2U
+#define IGVM_PAGE_DATA_FLAG_SHARED 0x4U
+#define IGVM_PAGE_DATA_FLAGS_ALL 0x7U
 
-#define IGVM_PAGE_DATA_TYPE_NORMAL 0u
-#define IGVM_PAGE_DATA_TYPE_SECRETS 1u
-#define IGVM_PAGE_DATA_TYPE_CPUID_DATA 2u
-#define IGVM_PAGE_DATA_TYPE_CPUID_XF 3u
+#define IGVM_PAGE_DATA_TYPE_NORMAL 0U
+#define IGVM_PAGE_DATA_TYPE_SECRETS 1U
+#define IGVM_PAGE_DATA_TYPE_CPUID_DATA 2U
+#define IGVM_PAGE_DATA_TYPE_CPUID_XF 3U
 
 /** IGVM_VHS_PAGE_DATA (type 0x302). */
 struct igvm_page_data {
@@ -167,7 +167,7 @@ struct igvm_vp_context {
 } __attribute__((packed));
 _Static_assert(sizeof(struct igvm_vp_context) == 20, "0x304");
 
-#define IGVM_REQUIRED_MEMORY_FLAG_VTL2_PROTECTABLE 0x1u
+#define IGVM_REQUIRED_MEMORY_FLAG_VTL2_PROTECTABLE 0x1U
 
 /** IGVM_VHS_REQUIRED_MEMORY (type 0x305). */
 struct igvm_required_memory {
@@ -190,12 +190,12 @@ struct igvm_parameter {
 _Static_assert(sizeof(struct igvm_parameter) == 8, "IGVM_VHS_PARAMETER");
 
 /* Memory-map entry types written by the loader (IGVM_MEMORY_MAP_ENTRY). */
-#define IGVM_MEMORY_MAP_MEMORY 0u
-#define IGVM_MEMORY_MAP_PLATFORM_RESERVED 1u
-#define IGVM_MEMORY_MAP_PERSISTENT 2u
-#define IGVM_MEMORY_MAP_VTL2_PROTECTABLE 3u
-#define IGVM_MEMORY_MAP_SPECIFIC_PURPOSE 4u
-#define IGVM_MEMORY_MAP_HIDDEN 5u
+#define IGVM_MEMORY_MAP_MEMORY 0U
+#define IGVM_MEMORY_MAP_PLATFORM_RESERVED 1U
+#define IGVM_MEMORY_MAP_PERSISTENT 2U
+#define IGVM_MEMORY_MAP_VTL2_PROTECTABLE 3U
+#define IGVM_MEMORY_MAP_SPECIFIC_PURPOSE 4U
+#define IGVM_MEMORY_MAP_HIDDEN 5U
 
 /** One memory-map entry; the list is sorted and ends with page_count 0. */
 struct igvm_memory_map_entry {
@@ -240,10 +240,10 @@ _Static_assert(sizeof(struct igvm_native_vp_context_x64) == 232,
 
 /* Layouts of the less common types, read by the host-side validator. */
 
-#define IGVM_RELOC_FLAG_IS_VTL2 0x1u
-#define IGVM_RELOC_FLAG_APPLY_RIP 0x2u
-#define IGVM_RELOC_FLAG_APPLY_GDTR 0x4u
-#define IGVM_RELOC_FLAGS_ALL 0x7u
+#define IGVM_RELOC_FLAG_IS_VTL2 0x1U
+#define IGVM_RELOC_FLAG_APPLY_RIP 0x2U
+#define IGVM_RELOC_FLAG_APPLY_GDTR 0x4U
+#define IGVM_RELOC_FLAGS_ALL 0x7U
 
 /** IGVM_VHS_RELOCATABLE_REGION (type 0x102). */
 struct igvm_relocatable_region {
@@ -284,16 +284,16 @@ _Static_assert(sizeof(struct igvm_error_range) == 16, "0x30D");
  * 0x311) are opaque to csvsm: both start with the u32 compatibility mask;
  * the ID block then has author_key_enabled (u8) and three reserved bytes.
  */
-#define IGVM_SNP_ID_BLOCK_SIZE 696u
-#define IGVM_SNP_ID_BLOCK_RESERVED_OFFSET 5u
-#define IGVM_SNP_ID_BLOCK_RESERVED_SIZE 3u
-#define IGVM_VBS_MEASUREMENT_SIZE 864u
+#define IGVM_SNP_ID_BLOCK_SIZE 696U
+#define IGVM_SNP_ID_BLOCK_RESERVED_OFFSET 5U
+#define IGVM_SNP_ID_BLOCK_RESERVED_SIZE 3U
+#define IGVM_VBS_MEASUREMENT_SIZE 864U
 
 /* Bytes the loader writes for each parameter type (csvsm's minimums). */
-#define IGVM_VP_COUNT_SIZE 4u		/* one u32 */
-#define IGVM_ENVIRONMENT_INFO_SIZE 4u	/* one u32 */
-#define IGVM_MMIO_RANGES_SIZE 32u	/* two {page, count} pairs */
-#define IGVM_MEMORY_MAP_MIN_SIZE 24u	/* at least the final entry */
-#define IGVM_ACPI_TABLE_HEADER_SIZE 36u /* SRAT, MADT, SLIT, PPTT */
-#define IGVM_FDT_HEADER_SIZE 40u	/* DEVICE_TREE */
-#define IGVM_COMMAND_LINE_MIN_SIZE 1u	/* the terminating NUL */
+#define IGVM_VP_COUNT_SIZE 4U		/* one u32 */
+#define IGVM_ENVIRONMENT_INFO_SIZE 4U	/* one u32 */
+#define IGVM_MMIO_RANGES_SIZE 32U	/* two {page, count} pairs */
+#define IGVM_MEMORY_MAP_MIN_SIZE 24U	/* at least the final entry */
+#define IGVM_ACPI_TABLE_HEADER_SIZE 36U /* SRAT, MADT, SLIT, PPTT */
+#define IGVM_FDT_HEADER_SIZE 40U	/* DEVICE_TREE */
+#define IGVM_COMMAND_LINE_MIN_SIZE 1U	/* the terminating NUL */

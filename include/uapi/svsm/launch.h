@@ -14,20 +14,20 @@
 
 #include <stdint.h>
 
-#define SVSM_LAUNCH_MAGIC 0x48434E55414C5653ull /* "SVLAUNCH" */
-#define SVSM_LAUNCH_VERSION 1u
+#define SVSM_LAUNCH_MAGIC 0x48434E55414C5653ULL /* "SVLAUNCH" */
+#define SVSM_LAUNCH_VERSION 1U
 
-#define SVSM_LAUNCH_PLATFORM_NATIVE 0u
-#define SVSM_LAUNCH_PLATFORM_SNP 1u
-#define SVSM_LAUNCH_PLATFORM_TDX 2u
+#define SVSM_LAUNCH_PLATFORM_NATIVE 0U
+#define SVSM_LAUNCH_PLATFORM_SNP 1U
+#define SVSM_LAUNCH_PLATFORM_TDX 2U
 
 /*
  * Fixed guest-physical and virtual layout chosen by csvsm. The kernel
  * region is physically contiguous; the kernel ELF is linked at
  * SVSM_KERNEL_VBASE and placed at SVSM_KERNEL_PBASE + (vaddr - VBASE).
  */
-#define SVSM_KERNEL_PBASE 0x00200000ull
-#define SVSM_KERNEL_VBASE 0xFFFFFFFF80000000ull
+#define SVSM_KERNEL_PBASE 0x00200000ULL
+#define SVSM_KERNEL_VBASE 0xFFFFFFFF80000000ULL
 
 /*
  * Build-time identity map, present only until the kernel removes it at
@@ -37,27 +37,27 @@
  * kernel. (A 2 MiB page rather than 1 GiB: smaller, and some KVM hosts
  * fail 1 GiB guest pages.)
  */
-#define SVSM_BOOT_IDMAP_BASE 0xFFE00000ull
-#define SVSM_BOOT_IDMAP_SIZE 0x200000ull
+#define SVSM_BOOT_IDMAP_BASE 0xFFE00000ULL
+#define SVSM_BOOT_IDMAP_SIZE 0x200000ULL
 
 /* GDT selectors installed by the reset code and by the kernel. */
-#define SVSM_SEL_CODE64 0x08u
-#define SVSM_SEL_DATA 0x10u
+#define SVSM_SEL_CODE64 0x08U
+#define SVSM_SEL_DATA 0x10U
 
 /* Parameter area: one IGVM parameter area, mapped read-write at
  * `param_va`, laid out as follows (byte offsets). */
-#define SVSM_PARAM_AREA_INDEX 0u
-#define SVSM_PARAM_VP_COUNT_OFFSET 0x0u	 /* u32, written by the loader */
-#define SVSM_PARAM_CMDLINE_OFFSET 0x100u /* NUL-terminated ASCII */
-#define SVSM_PARAM_CMDLINE_SIZE 0xF00u
-#define SVSM_PARAM_MEMMAP_OFFSET 0x1000u /* igvm_memory_map_entry[] */
-#define SVSM_PARAM_MEMMAP_SIZE 0x2000u
-#define SVSM_PARAM_AREA_SIZE 0x3000u
+#define SVSM_PARAM_AREA_INDEX 0U
+#define SVSM_PARAM_VP_COUNT_OFFSET 0x0U	 /* u32, written by the loader */
+#define SVSM_PARAM_CMDLINE_OFFSET 0x100U /* NUL-terminated ASCII */
+#define SVSM_PARAM_CMDLINE_SIZE 0xF00U
+#define SVSM_PARAM_MEMMAP_OFFSET 0x1000U /* igvm_memory_map_entry[] */
+#define SVSM_PARAM_MEMMAP_SIZE 0x2000U
+#define SVSM_PARAM_AREA_SIZE 0x3000U
 
 /* Stacks: every stack has an unmapped guard page below it. */
-#define SVSM_BOOT_STACK_SIZE 0x4000u
-#define SVSM_IST_STACK_SIZE 0x2000u
-#define SVSM_IST_COUNT 3u /* #DF, NMI, #MC */
+#define SVSM_BOOT_STACK_SIZE 0x4000U
+#define SVSM_IST_STACK_SIZE 0x2000U
+#define SVSM_IST_COUNT 3U /* #DF, NMI, #MC */
 
 /** Symbol table embedded by the builder (kernel text symbols, sorted). */
 struct svsm_symtab_header {
@@ -68,7 +68,7 @@ struct svsm_symtab_header {
 };
 _Static_assert(sizeof(struct svsm_symtab_header) == 16, "symtab header");
 
-#define SVSM_SYMTAB_MAGIC 0x4D595353u /* "SSYM" */
+#define SVSM_SYMTAB_MAGIC 0x4D595353U /* "SSYM" */
 
 /** One symbol; entries follow the header, sorted by `addr`. */
 struct svsm_symtab_entry {

@@ -9,23 +9,23 @@
 
 #include "uapi/svsm/launch.h"
 
-#define CR0_PE (1ull << 0)
-#define CR0_MP (1ull << 1)
-#define CR0_WP (1ull << 16)
-#define CR0_PG (1ull << 31)
+#define CR0_PE (1ULL << 0)
+#define CR0_MP (1ULL << 1)
+#define CR0_WP (1ULL << 16)
+#define CR0_PG (1ULL << 31)
 
-#define CR4_PAE (1ull << 5)
-#define CR4_PGE (1ull << 7)
-#define CR4_UMIP (1ull << 11)
-#define CR4_SMEP (1ull << 20)
-#define CR4_SMAP (1ull << 21)
+#define CR4_PAE (1ULL << 5)
+#define CR4_PGE (1ULL << 7)
+#define CR4_UMIP (1ULL << 11)
+#define CR4_SMEP (1ULL << 20)
+#define CR4_SMAP (1ULL << 21)
 
-#define RFLAGS_IF (1ull << 9)
-#define RFLAGS_AC (1ull << 18)
+#define RFLAGS_IF (1ULL << 9)
+#define RFLAGS_AC (1ULL << 18)
 
 #define GDT_SEL_CODE64 SVSM_SEL_CODE64
 #define GDT_SEL_DATA SVSM_SEL_DATA
-#define GDT_SEL_TSS 0x18u
+#define GDT_SEL_TSS 0x18U
 
 /**
  * Loads this CPU's GDT (with a TSS whose IST stacks come from the launch

@@ -23,11 +23,11 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 }
 
 /* Leaf 7, subleaf 0. */
-#define CPUID_7_EBX_SMEP (1u << 7)
-#define CPUID_7_EBX_SMAP (1u << 20)
-#define CPUID_7_ECX_UMIP (1u << 2)
+#define CPUID_7_EBX_SMEP (1U << 7)
+#define CPUID_7_EBX_SMAP (1U << 20)
+#define CPUID_7_ECX_UMIP (1U << 2)
 /* Leaf 1. */
-#define CPUID_1_ECX_RDRAND (1u << 30)
-#define CPUID_1_EDX_PGE (1u << 13)
+#define CPUID_1_ECX_RDRAND (1U << 30)
+#define CPUID_1_EDX_PGE (1U << 13)
 /* Leaf 0x80000001. */
-#define CPUID_80000001_EDX_NX (1u << 20)
+#define CPUID_80000001_EDX_NX (1U << 20)

@@ -152,9 +152,11 @@ static inline void invlpg(uint64_t va)
 /** RDRAND; returns 1 when the CPU delivered a value (CF set). */
 static inline int rdrand64(uint64_t *out)
 {
+	uint64_t v;
 	uint8_t ok;
 
-	__asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok) : : "cc");
+	__asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok) : : "cc");
+	*out = v;
 	return ok;
 }
 

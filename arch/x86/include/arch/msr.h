@@ -9,16 +9,16 @@
 
 #include "svsm/err.h"
 
-#define MSR_EFER 0xC0000080u
-#define MSR_FS_BASE 0xC0000100u
-#define MSR_GS_BASE 0xC0000101u
-#define MSR_KERNEL_GS_BASE 0xC0000102u
-#define MSR_APIC_BASE 0x0000001Bu
+#define MSR_EFER 0xC0000080U
+#define MSR_FS_BASE 0xC0000100U
+#define MSR_GS_BASE 0xC0000101U
+#define MSR_KERNEL_GS_BASE 0xC0000102U
+#define MSR_APIC_BASE 0x0000001BU
 
-#define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
+#define EFER_SCE (1ULL << 0)
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
+#define EFER_NXE (1ULL << 11)
 
 static inline uint64_t rdmsr(uint32_t msr)
 {

@@ -18,12 +18,15 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 /* idt_stubs.S depends on these offsets. */
-_Static_assert(offsetof(struct trap_frame, vector) == 15 * 8, "vector");
-_Static_assert(offsetof(struct trap_frame, rip) == 17 * 8, "rip");
-_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame");
+_Static_assert(offsetof(struct trap_frame, vector) == 15 * sizeof(uint64_t),
+	       "vector");
+_Static_assert(offsetof(struct trap_frame, rip) == 17 * sizeof(uint64_t),
+	       "rip");
+_Static_assert(sizeof(struct trap_frame) == 22 * sizeof(uint64_t),
+	       "trap frame");
 
-#define EXTABLE_FIXUP 0u  /* resume at the fixup */
-#define EXTABLE_REPORT 1u /* log a full report, then resume at the fixup */
+#define EXTABLE_FIXUP 0U  /* resume at the fixup */
+#define EXTABLE_REPORT 1U /* log a full report, then resume at the fixup */
 
 /** One exception-table entry (emitted by the `_safe` wrappers). */
 struct extable_entry {
@@ -32,16 +35,16 @@ struct extable_entry {
 	uint64_t type;
 };
 
-#define VEC_DE 0u
-#define VEC_DB 1u
-#define VEC_NMI 2u
-#define VEC_BP 3u
-#define VEC_UD 6u
-#define VEC_DF 8u
-#define VEC_GP 13u
-#define VEC_PF 14u
-#define VEC_MC 18u
-#define VEC_COUNT 32u
+#define VEC_DE 0U
+#define VEC_DB 1U
+#define VEC_NMI 2U
+#define VEC_BP 3U
+#define VEC_UD 6U
+#define VEC_DF 8U
+#define VEC_GP 13U
+#define VEC_PF 14U
+#define VEC_MC 18U
+#define VEC_COUNT 32U
 
 /** The C side of every exception: fixup, report or panic. */
 void trap_dispatch(struct trap_frame *f);
@@ -50,4 +53,4 @@ const struct extable_entry *extable_find(uint64_t rip);
 /** Prints vector, error code, registers and a backtrace for `f`. */
 void trap_report(const struct trap_frame *f, const char *what);
 /** The entry stub of each vector (idt_stubs.S). */
-extern const uint64_t idt_stub_table[VEC_COUNT];
+extern const uint64_t IDT_STUB_TABLE[VEC_COUNT];

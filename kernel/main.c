@@ -14,6 +14,7 @@
 #include "svsm/boot.h"
 #include "svsm/cmdline.h"
 #include "svsm/log.h"
+#include "svsm/mm.h"
 #include "svsm/panic.h"
 #include "svsm/plat.h"
 #include "svsm/string.h"
@@ -122,6 +123,14 @@ static void print_banner(void)
 				   m->ranges[i].size,
 			   m->ranges[i].type);
 	}
+	struct mm_stats st;
+
+	mm_get_stats(&st);
+	log_printf("mm: %llu of %llu pages free for the kernel, heap %llu "
+		   "MiB of VA\n",
+		   (unsigned long long)st.pages.free_pages,
+		   (unsigned long long)st.pages.total_pages,
+		   (unsigned long long)(MM_HEAP_SIZE >> 20));
 	log_printf("command line: \"%s\"\n", cmdline_get());
 }
 
@@ -147,6 +156,9 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 	cpu_init_protections();
 	read_params(&boot.launch);
 	read_memmap(&boot.launch);
+	if (mm_init(&boot.launch) != SVSM_OK) {
+		panic("memory set-up failed");
+	}
 	print_banner();
 	kernel_payload();
 }

@@ -34,7 +34,10 @@
 #define PT_PROT_WRITE 0x1U
 #define PT_PROT_EXEC 0x2U
 #define PT_PROT_USER 0x4U
-#define PT_PROT_ALL 0x7U
+/* Create the tables for the range but leave its leaves empty, so that
+ * later mappings there never allocate (pass physical address 0). */
+#define PT_PROT_RESERVE 0x8U
+#define PT_PROT_ALL 0xFU
 
 /* At most this many new tables in one prepared update. */
 #define PT_BATCH_MAX_TABLES 16U

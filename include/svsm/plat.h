@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svsm/addr.h"
 #include "svsm/err.h"
 
 /** The platform the kernel runs on (SVSM_LAUNCH_PLATFORM_*). */
@@ -31,5 +32,12 @@ void plat_console_write(const char *s, size_t len);
  * returns; halts if the platform cannot exit.
  */
 __attribute__((noreturn)) void plat_exit(bool success);
+/**
+ * The platform's part of page validation (SEV-SNP: PVALIDATE; native:
+ * nothing to do). Called only after the validation table agreed; a
+ * failure means integrity is lost.
+ */
+enum svsm_err plat_validate_pages(paddr_t pa, uint64_t pages,
+				  bool valid) SVSM_MUST_CHECK;
 /** Waits for interrupts forever. */
 __attribute__((noreturn)) void plat_idle(void);

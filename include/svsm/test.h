@@ -224,6 +224,12 @@ bool test_oom_seen(struct test_ctx *t, bool failed);
  * sweep's leak check. Weak: without it the sweep checks no leaks.
  */
 uint64_t test_alloc_outstanding(void) __attribute__((weak));
+/**
+ * Brings the allocators to a steady state before a test is measured
+ * (returns cached empty slabs and per-CPU pages), so that every OOM-sweep
+ * rerun starts from the same state. Weak, like the above.
+ */
+void test_alloc_quiesce(void) __attribute__((weak));
 
 /** Marks the test skipped with `why` and returns if `cond` holds. */
 #define SKIP_IF(cond, why)                      \

@@ -6,3 +6,7 @@ kernel-y += kernel/mm/page_alloc.o kernel/mm/valid_state.o \
 unit-y += kernel/mm/page_alloc.o kernel/mm/valid_state.o \
 	kernel/mm/alloc_fail.o
 unit-y += tests/unit/test_page_alloc.o tests/unit/test_valid_state.o
+# Kernel only: the boot-time set-up and the kernel's environment for the
+# core allocators (temporary window, heap backend, validation).
+kernel-y += kernel/mm/pgtable.o kernel/mm/heap.o kernel/mm/tmpmap.o \
+	kernel/mm/mm.o

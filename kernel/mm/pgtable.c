@@ -62,6 +62,9 @@ static uint64_t leaf_flags(uint32_t prot)
 {
 	uint64_t f = PTE_P | PTE_A;
 
+	if (prot & PT_PROT_RESERVE) {
+		return 0;
+	}
 	if (prot & PT_PROT_WRITE) {
 		f |= PTE_RW | PTE_D;
 	}
@@ -90,6 +93,9 @@ static enum svsm_err check_request(uint64_t va, uint64_t pa, uint64_t pages,
 	}
 	if ((prot & PT_PROT_WRITE) && (prot & PT_PROT_EXEC)) {
 		return SVSM_ERR_PERM;
+	}
+	if ((prot & PT_PROT_RESERVE) && (pa != 0 || prot != PT_PROT_RESERVE)) {
+		return SVSM_ERR_INVAL;
 	}
 	return SVSM_OK;
 }
@@ -274,7 +280,8 @@ void pgtable_map_commit(struct pt_batch *b)
 		uint64_t *t = pt_page_map(link_chunk(b, va));
 
 		for (uint64_t i = 0; i < n; i++) {
-			t[pt_index(va, 1)] = pa | b->leaf_flags;
+			t[pt_index(va, 1)] =
+				b->leaf_flags ? pa | b->leaf_flags : 0;
 			va += PAGE_SIZE;
 			pa += PAGE_SIZE;
 		}

@@ -259,12 +259,18 @@ static struct test_ctx run_one(const struct test_desc *d, uint64_t fail_nth,
 	*leaked = false;
 	run_fixture(d->suite, true, &t);
 	if (t.failure_count == 0 && !t.skip_reason) {
+		if (test_alloc_quiesce) {
+			test_alloc_quiesce();
+		}
 		uint64_t before = outstanding();
 
 		alloc_fail_nth(fail_nth);
 		d->fn(&t);
 		*attempts = alloc_fail_attempts();
 		alloc_fail_nth(0);
+		if (test_alloc_quiesce) {
+			test_alloc_quiesce();
+		}
 		*leaked = outstanding() != before;
 	}
 	run_fixture(d->suite, false, &t);

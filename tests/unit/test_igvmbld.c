@@ -291,13 +291,14 @@ TEST(igvmbld, guard_pages_unmapped)
 		const struct bld_layout *l = &f->img->layout;
 		const struct bld_pagetables *pt = &f->img->pt;
 		const struct bld_map *after_image[] = {
-			&l->boot_stack,	 &l->ist[0], &l->ist[1], &l->ist[2],
-			&l->launch_info, &l->param,  &l->symtab, &l->pt_window,
+			&l->boot_stack, &l->ist[0],	 &l->ist[1],
+			&l->ist[2],	&l->launch_info, &l->param,
+			&l->symtab,	&l->tmp_window,	 &l->pt_window,
 		};
 
 		EXPECT_EQ(l->image_vend, VB + 0x8000);
 		EXPECT_EQ(l->boot_stack.va, l->image_vend + PG);
-		for (uint32_t i = 0; i < 8; i++) {
+		for (uint32_t i = 0; i < 9; i++) {
 			const struct bld_map *m = after_image[i];
 
 			EXPECT_FALSE(pagetable_walk(pt, m->va - PG, &w));
@@ -332,7 +333,14 @@ TEST(igvmbld, no_page_writable_and_executable)
 			EXPECT_FALSE(w.is_writable && !w.is_nx);
 			EXPECT_FALSE(w.is_user);
 		}
-		EXPECT_EQ(mapped, (l->va_end - VB) / PG - 9); /* 9 guards */
+		/* 10 guards and the temporary window are not mapped. */
+		EXPECT_EQ(mapped,
+			  (l->va_end - VB) / PG - 10 - SVSM_TMP_WINDOW_PAGES);
+		EXPECT_EQ(l->tmp_window.size,
+			  (uint64_t)SVSM_TMP_WINDOW_PAGES * PG);
+		/* All of the window sits under one page table. */
+		EXPECT_EQ(l->tmp_window.va >> 21,
+			  (l->tmp_window.va + l->tmp_window.size - 1) >> 21);
 	}
 }
 

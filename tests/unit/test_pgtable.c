@@ -285,3 +285,26 @@ TEST_ALLOC(pgtable, prepare_survives_every_allocation_failure)
 	EXPECT_EQ(b.table_count, 4);
 	pgtable_map_abort(&b);
 }
+
+TEST(pgtable, reserve_creates_tables_so_later_maps_need_none)
+{
+	struct pt_fixture *f = t->data;
+	struct pt_batch b;
+	paddr_t pa;
+	uint64_t fl;
+
+	ASSERT_OK(map(f, KVA, 0, 1024, PT_PROT_RESERVE));
+	EXPECT_FALSE(pgtable_lookup(&f->pt, va_init(KVA), &pa, &fl));
+	ASSERT_OK(pgtable_map_prepare(&b, &f->pt, va_init(KVA + 0x300000),
+				      pa_init(0x100000), 16, PT_PROT_WRITE));
+	EXPECT_EQ(b.table_count, 0);
+	pgtable_map_commit(&b);
+	EXPECT_TRUE(pgtable_lookup(&f->pt, va_init(KVA + 0x300000), &pa, &fl));
+	/* A reservation takes no physical address and no other flag. */
+	EXPECT_ERR(pgtable_map_prepare(&b, &f->pt, va_init(KVA),
+				       pa_init(0x1000), 1, PT_PROT_RESERVE),
+		   SVSM_ERR_INVAL);
+	EXPECT_ERR(pgtable_map_prepare(&b, &f->pt, va_init(KVA), pa_init(0), 1,
+				       PT_PROT_RESERVE | PT_PROT_WRITE),
+		   SVSM_ERR_INVAL);
+}

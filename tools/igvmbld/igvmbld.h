@@ -57,6 +57,7 @@ enum bld_kind {
 	BLD_KIND_SYMTAB,      /**< the symbol table: read-only */
 	BLD_KIND_PT_WINDOW,   /**< the page-table pages: read-write */
 	BLD_KIND_SNP_STUB,    /**< identity-mapped SNP stub: RO, executable */
+	BLD_KIND_TMP_WINDOW,  /**< VA only: its page table exists, no leaves */
 	BLD_KIND_COUNT
 };
 
@@ -116,7 +117,8 @@ struct bld_layout {
 	struct bld_map symtab; /**< size 0 when there are no symbols */
 	uint64_t symtab_bytes; /**< the table's size before page rounding */
 	struct bld_map pt_window;
-	uint64_t snp_stub_pa; /**< 0 unless SNP is a platform */
+	struct bld_map tmp_window; /**< VA only (pa 0), no leaves */
+	uint64_t snp_stub_pa;	   /**< 0 unless SNP is a platform */
 	uint64_t snp_cpuid_pa;
 	uint64_t snp_secrets_pa;
 	uint64_t pt_pbase;

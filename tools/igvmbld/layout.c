@@ -68,6 +68,25 @@ static struct cursor place_image(struct bld_layout *l,
 	return c;
 }
 
+/**
+ * Places the temporary window: VA and a page table but no memory, all
+ * inside one page table (so one boot table holds every slot's entry).
+ */
+static void place_tmp_window(struct bld_layout *l, struct cursor *c)
+{
+	const uint64_t span = (uint64_t)SVSM_TMP_WINDOW_PAGES * BLD_PAGE_SIZE;
+	const uint64_t pt_span = 0x200000U;
+	uint64_t pa = c->pa;
+
+	if ((c->voff % pt_span) + span > pt_span) {
+		c->voff = (c->voff / pt_span + 1) * pt_span;
+	}
+	place(l, c, &l->tmp_window, span, BLD_KIND_TMP_WINDOW);
+	l->tmp_window.pa = 0;
+	l->maps[l->map_count - 1].pa = 0;
+	c->pa = pa;
+}
+
 /** Places the stacks, launch info, parameter area and symbol table. */
 static void place_data(struct bld_layout *l, struct cursor *c,
 		       size_t symtab_size)
@@ -82,6 +101,7 @@ static void place_data(struct bld_layout *l, struct cursor *c,
 		l->symtab_bytes = symtab_size;
 		place(l, c, &l->symtab, page_up(symtab_size), BLD_KIND_SYMTAB);
 	}
+	place_tmp_window(l, c);
 }
 
 /**
@@ -201,6 +221,7 @@ void layout_launch_info(const struct bld_layout *l, uint32_t platform,
 	li->pt_pbase = l->pt_pbase;
 	li->pt_pend = l->pt_pend;
 	li->pt_window_va = l->pt_window.va;
+	li->tmp_window_va = l->tmp_window.va;
 	li->free_pbase = l->free_pbase;
 	if (platform == SVSM_LAUNCH_PLATFORM_SNP) {
 		li->vmsa_gpa = BLD_SNP_VMSA_GPA;
@@ -231,6 +252,8 @@ const char *layout_kind_name(enum bld_kind kind)
 		return "pt-window";
 	case BLD_KIND_SNP_STUB:
 		return "snp-stub";
+	case BLD_KIND_TMP_WINDOW:
+		return "tmp-window";
 	case BLD_KIND_COUNT:
 		break;
 	}

@@ -42,6 +42,7 @@ uint64_t pagetable_leaf_flags(enum bld_kind kind)
 	case BLD_KIND_PARAM:
 	case BLD_KIND_PT_WINDOW:
 		return PTE_P | PTE_RW | PTE_A | PTE_D | PTE_NX;
+	case BLD_KIND_TMP_WINDOW: /* tables only: the leaves stay empty */
 	case BLD_KIND_COUNT:
 		break;
 	}
@@ -135,8 +136,9 @@ static enum svsm_err map_range(struct bld_pagetables *pt,
 	uint64_t flags = pagetable_leaf_flags(m->kind);
 
 	for (uint64_t off = 0; off < m->size; off += BLD_PAGE_SIZE) {
-		enum svsm_err err =
-			pt_map(pt, m->va + off, m->pa + off, 1, flags);
+		/* The temporary window gets its tables and an empty leaf. */
+		uint64_t pa = m->kind == BLD_KIND_TMP_WINDOW ? 0 : m->pa + off;
+		enum svsm_err err = pt_map(pt, m->va + off, pa, 1, flags);
 
 		if (err != SVSM_OK) {
 			return err;

@@ -59,6 +59,14 @@
 #define SVSM_IST_STACK_SIZE 0x2000U
 #define SVSM_IST_COUNT 3U /* #DF, NMI, #MC */
 
+/*
+ * The temporary mapping window: VA pages left unmapped by the builder in
+ * one page table that already exists (a boot page-table page, reachable
+ * through the page-table window), so that the kernel can map a physical
+ * page for a moment without allocating anything.
+ */
+#define SVSM_TMP_WINDOW_PAGES 16U
+
 /** Symbol table embedded by the builder (kernel text symbols, sorted). */
 struct svsm_symtab_header {
 	uint32_t magic;		/* SVSM_SYMTAB_MAGIC */
@@ -104,8 +112,8 @@ struct svsm_launch_info {
 	uint64_t vmsa_gpa;   /* SNP boot VMSA, 0 if none */
 	uint64_t snp_cpuid_pa;	 /* SNP CPUID page, 0 if none */
 	uint64_t snp_secrets_pa; /* SNP secrets page, 0 if none */
-	uint64_t
-		pt_window_va; /* page-table pages mapped RW+NX here, in order */
-	uint64_t reserved[5];
+	uint64_t pt_window_va;	 /* page-table pages, RW+NX, in order */
+	uint64_t tmp_window_va;	 /* SVSM_TMP_WINDOW_PAGES unmapped pages */
+	uint64_t reserved[4];
 };
 _Static_assert(sizeof(struct svsm_launch_info) == 0xE0, "launch info");

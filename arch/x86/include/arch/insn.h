@@ -211,3 +211,28 @@ static inline int load_u64_reported(const volatile uint64_t *addr,
 	}
 	return faulted;
 }
+
+/**
+ * Writes `v` to `addr`; if the write faults, the exception handler logs a
+ * full report and resumes with the error flag set. Returns 0 on success
+ * and 1 if the write faulted. For tests of page protections.
+ */
+static inline int store_u64_reported(volatile uint64_t *addr, uint64_t v)
+{
+	int faulted = 0;
+
+	__asm__ volatile("1: movq %2, (%1)\n"
+			 "2:\n"
+			 ".pushsection .fixup, \"ax\"\n"
+			 "3: movl $1, %0\n"
+			 "   jmp 2b\n"
+			 ".popsection\n"
+			 ".pushsection __ex_table, \"a\"\n"
+			 ".balign 8\n"
+			 ".quad 1b, 3b, 1\n" /* EXTABLE_REPORT */
+			 ".popsection\n"
+			 : "+r"(faulted)
+			 : "r"(addr), "r"(v)
+			 : "memory");
+	return faulted;
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot-time memory set-up and the kernel's environment for the core
+ * allocators: the page-table environment (tables reached through the
+ * temporary window), the heap backend (pages mapped into the heap
+ * region, whose tables are created once at boot so that growing the heap
+ * never allocates a table) and page validation through the validation
+ * table. Single CPU for now; the SMP work adds locks (heap region, then
+ * page allocator).
+ */
+#include "svsm/mm.h"
+
+#include "arch/insn.h"
+
+#include "svsm/heap.h"
+#include "svsm/log.h"
+#include "svsm/panic.h"
+#include "svsm/pgtable.h"
+#include "svsm/plat.h"
+#include "svsm/string.h"
+#include "svsm/tmpmap.h"
+
+#define HEAP_PAGES (MM_HEAP_SIZE / PAGE_SIZE)
+
+static struct page_meta page_meta[MM_MAX_PAGES];
+static uint8_t valid_bits[MM_MAX_PAGES / 4U];
+static struct valid_region kernel_valid;
+static struct pgtable kernel_pt;
+static uint64_t heap_used[HEAP_PAGES / 64U]; /* VA pages in use */
+static uint64_t heap_used_pages;
+
+struct valid_region *mm_valid_region(void)
+{
+	return &kernel_valid;
+}
+
+struct pgtable *mm_kernel_pgtable(void)
+{
+	return &kernel_pt;
+}
+
+/* The page-table environment: every table access maps the table. */
+uint64_t *pt_page_map(paddr_t table)
+{
+	uint64_t *t = tmpmap_map(table);
+
+	CHECK(t != NULL); /* pgtable holds at most two at a time */
+	return t;
+}
+
+void pt_page_unmap(uint64_t *table)
+{
+	tmpmap_unmap(table);
+}
+
+void pt_flush_tlb(vaddr_t va)
+{
+	invlpg(va_addr(va));
+}
+
+/**
+ * Validates (or invalidates) [pa, pa + pages * 4 KiB): the table refuses
+ * a double validation or invalidation before the platform is asked; a
+ * platform failure after the table agreed means integrity is lost.
+ */
+static enum svsm_err mm_validate_range(paddr_t pa, uint64_t pages, bool valid)
+{
+	enum valid_state from = valid ? VALID_STATE_INVALID : VALID_STATE_VALID;
+	enum valid_state to = valid ? VALID_STATE_VALID : VALID_STATE_INVALID;
+	enum svsm_err err = valid_prepare(&kernel_valid, pa, pages, from, to);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	if (plat_validate_pages(pa, pages, valid) != SVSM_OK) {
+		panic("validation of [0x%llx, +%llu pages) failed after the "
+		      "table allowed it",
+		      (unsigned long long)pa_addr(pa),
+		      (unsigned long long)pages);
+	}
+	valid_commit(&kernel_valid, pa, pages, to);
+	return SVSM_OK;
+}
+
+/** Validates a range; see include/svsm/mm.h. */
+enum svsm_err mm_validate(paddr_t pa, uint64_t pages, bool valid)
+{
+	return mm_validate_range(pa, pages, valid);
+}
+
+/** Finds `pages` free heap VA pages (first fit); false if none. */
+static bool heap_va_find(size_t pages, uint64_t *first)
+{
+	uint64_t run = 0;
+
+	for (uint64_t i = 0; i < HEAP_PAGES; i++) {
+		if (heap_used[i / 64U] & (1ULL << (i % 64U))) {
+			run = 0;
+			continue;
+		}
+		if (++run == pages) {
+			*first = i + 1 - pages;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void heap_va_mark(uint64_t first, size_t pages, bool used)
+{
+	for (uint64_t i = first; i < first + pages; i++) {
+		if (used) {
+			heap_used[i / 64U] |= 1ULL << (i % 64U);
+		} else {
+			heap_used[i / 64U] &= ~(1ULL << (i % 64U));
+		}
+	}
+	heap_used_pages =
+		used ? heap_used_pages + pages : heap_used_pages - pages;
+}
+
+/** Unmaps and frees the first `count` pages of a heap VA run. */
+static void heap_release(uint64_t va, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		vaddr_t v = va_init(va + i * PAGE_SIZE);
+		paddr_t pa;
+		uint64_t flags;
+		enum svsm_err err = SVSM_ERR_INVAL;
+
+		if (pgtable_lookup(&kernel_pt, v, &pa, &flags) &&
+		    pgtable_unmap(&kernel_pt, v, 1) == SVSM_OK) {
+			err = page_free(kernel_pt.cpu, pa, 0);
+		}
+		CHECK(err == SVSM_OK); /* the heap mapped these itself */
+	}
+}
+
+/** Maps one new page at heap address `va`; the tables exist. */
+static enum svsm_err heap_map_one(uint64_t va)
+{
+	struct pt_batch b;
+	paddr_t pa;
+	enum svsm_err err = page_alloc(kernel_pt.cpu, 0, &pa);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	err = pgtable_map_prepare(&b, &kernel_pt, va_init(va), pa, 1,
+				  PT_PROT_WRITE);
+	if (err != SVSM_OK) {
+		CHECK(page_free(kernel_pt.cpu, pa, 0) == SVSM_OK);
+		return err;
+	}
+	CHECK(b.table_count == 0); /* mm_init created the heap's tables */
+	pgtable_map_commit(&b);
+	return SVSM_OK;
+}
+
+/** The heap backend: `pages` fresh pages mapped at consecutive VAs. */
+enum svsm_err heap_backend_map(size_t pages, void **va)
+{
+	uint64_t first;
+
+	if (pages == 0 || pages > HEAP_PAGES || !heap_va_find(pages, &first)) {
+		return SVSM_ERR_NOMEM;
+	}
+	uint64_t base = MM_HEAP_BASE + first * PAGE_SIZE;
+
+	for (size_t i = 0; i < pages; i++) {
+		enum svsm_err err = heap_map_one(base + i * PAGE_SIZE);
+
+		if (err != SVSM_OK) {
+			heap_release(base, i);
+			return err;
+		}
+	}
+	heap_va_mark(first, pages, true);
+	*va = va_to_ptr(va_init(base));
+	return SVSM_OK;
+}
+
+/** Returns heap pages to the page allocator. */
+void heap_backend_unmap(void *va, size_t pages)
+{
+	uint64_t base = (uint64_t)va;
+
+	CHECK(base >= MM_HEAP_BASE && base % PAGE_SIZE == 0 &&
+	      pages <= HEAP_PAGES &&
+	      (base - MM_HEAP_BASE) / PAGE_SIZE + pages <= HEAP_PAGES);
+	heap_release(base, pages);
+	heap_va_mark((base - MM_HEAP_BASE) / PAGE_SIZE, pages, false);
+}
+
+/** Hands the free part of the kernel region to the page allocator. */
+static enum svsm_err init_pages(const struct svsm_launch_info *li)
+{
+	uint64_t region_pages =
+		(li->kernel_pend - li->kernel_pbase) / PAGE_SIZE;
+	uint64_t image_pages = (li->free_pbase - li->kernel_pbase) / PAGE_SIZE;
+	enum svsm_err err;
+
+	if (region_pages > MM_MAX_PAGES) {
+		pr_warn("mm: using %u of the region's %llu pages\n",
+			MM_MAX_PAGES, (unsigned long long)region_pages);
+		region_pages = MM_MAX_PAGES;
+	}
+	if (image_pages >= region_pages) {
+		return SVSM_ERR_RANGE;
+	}
+	err = valid_region_init(&kernel_valid, pa_init(li->kernel_pbase),
+				region_pages, valid_bits, sizeof(valid_bits));
+	if (err != SVSM_OK) {
+		return err;
+	}
+	/* The loader placed (and on SNP validated) the image's pages. */
+	valid_commit(&kernel_valid, pa_init(li->kernel_pbase), image_pages,
+		     VALID_STATE_VALID);
+	err = mm_validate_range(pa_init(li->free_pbase),
+				region_pages - image_pages, true);
+	if (err == SVSM_OK) {
+		err = page_alloc_init(page_meta, MM_MAX_PAGES, 1);
+	}
+	if (err == SVSM_OK) {
+		err = page_alloc_add_range(pa_init(li->free_pbase),
+					   (region_pages - image_pages) *
+						   PAGE_SIZE);
+	}
+	return err;
+}
+
+/** Sets up the allocators; see include/svsm/mm.h. */
+enum svsm_err mm_init(const struct svsm_launch_info *li)
+{
+	struct pt_batch b;
+	enum svsm_err err = tmpmap_init(li);
+
+	if (err == SVSM_OK) {
+		err = init_pages(li);
+	}
+	if (err != SVSM_OK) {
+		return err;
+	}
+	kernel_pt = (struct pgtable){ pa_init(li->pt_root_pa), 0 };
+	/* Create the heap region's tables now: growing never allocates. */
+	err = pgtable_map_prepare(&b, &kernel_pt, va_init(MM_HEAP_BASE),
+				  pa_init(0), HEAP_PAGES, PT_PROT_RESERVE);
+	if (err == SVSM_OK) {
+		pgtable_map_commit(&b);
+	}
+	return err;
+}
+
+/** Fills `st` with the statistics of every allocator. */
+void mm_get_stats(struct mm_stats *st)
+{
+	page_alloc_get_stats(&st->pages);
+	heap_get_stats(&st->heap);
+	valid_count(&kernel_valid, st->valid_pages);
+	st->heap_va_pages_used = heap_used_pages;
+	st->tmp_slots_used = tmpmap_slots_used();
+}
+
+/** What the allocators hold for callers; see include/svsm/mm.h. */
+uint64_t mm_outstanding(void)
+{
+	struct mm_stats st;
+	uint64_t n;
+
+	mm_get_stats(&st);
+	n = st.pages.total_pages - st.pages.free_pages - heap_used_pages;
+	for (uint32_t i = 0; i < HEAP_CLASS_COUNT; i++) {
+		n += st.heap.class_in_use[i];
+	}
+	return n + st.heap.large_allocs;
+}

@@ -74,9 +74,21 @@ void trap_report(const struct trap_frame *f, const char *what)
 	const char *name =
 		f->vector < VEC_COUNT ? VECTOR_NAMES[f->vector] : "interrupt";
 
+	uint64_t lo;
+	uint64_t hi;
+
 	log_printf("%s: %s (vector %llu) error code 0x%llx\n", what, name,
 		   (unsigned long long)f->vector,
 		   (unsigned long long)f->error_code);
+	/* A #PF on a guard page, or the #DF it becomes when the CPU cannot
+	 * push the #PF frame on the overflowed stack. */
+	if ((f->vector == VEC_PF || f->vector == VEC_DF) &&
+	    backtrace_guard_hit(read_cr2(), &lo, &hi)) {
+		log_printf("kernel stack overflow: guard page hit at 0x%llx "
+			   "below the stack [0x%llx, 0x%llx)\n",
+			   (unsigned long long)read_cr2(),
+			   (unsigned long long)lo, (unsigned long long)hi);
+	}
 	backtrace_log_addr("RIP: ", f->rip);
 	log_printf("RSP: %016llx RFLAGS: %016llx CS: %04llx SS: %04llx\n",
 		   (unsigned long long)f->rsp, (unsigned long long)f->rflags,

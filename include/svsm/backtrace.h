@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define BACKTRACE_MAX_STACKS 8U
@@ -24,5 +25,10 @@ void backtrace_log(uint64_t rip, uint64_t rbp);
  * (a leaf function), its caller from the return address at `rsp` too.
  */
 void backtrace_log_context(uint64_t rip, uint64_t rbp, uint64_t rsp);
+/**
+ * Whether `addr` lies in the unmapped guard page below a registered
+ * stack (a stack overflow); if so, that stack's bounds go to `lo`, `hi`.
+ */
+bool backtrace_guard_hit(uint64_t addr, uint64_t *lo, uint64_t *hi);
 /** Logs `addr` as "func+0xoff/0xsize" or as a bare address. */
 void backtrace_log_addr(const char *prefix, uint64_t addr);

@@ -35,6 +35,22 @@ void backtrace_add_stack(uint64_t lo, uint64_t hi)
 	}
 }
 
+/**
+ * Whether `addr` lies in the guard page just below a registered stack;
+ * if so, that stack's bounds go to `lo` and `hi`.
+ */
+bool backtrace_guard_hit(uint64_t addr, uint64_t *lo, uint64_t *hi)
+{
+	for (uint32_t i = 0; i < stack_count; i++) {
+		if (addr < stacks[i].lo && stacks[i].lo - addr <= 4096U) {
+			*lo = stacks[i].lo;
+			*hi = stacks[i].hi;
+			return true;
+		}
+	}
+	return false;
+}
+
 /** The stack that holds the 16-byte frame record at `rbp`, or NULL. */
 static const struct stack_range *frame_stack(uint64_t rbp)
 {

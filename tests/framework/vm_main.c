@@ -34,6 +34,10 @@ __attribute__((noinline)) static void maybe_crash(void)
 		vmtest_crash_pagefault();
 	} else if (strcmp(what, "ud") == 0) {
 		vmtest_crash_invalid_opcode();
+	} else if (strcmp(what, "stack") == 0) {
+		vmtest_crash_stack_overflow(0);
+	} else if (strcmp(what, "nx") == 0) {
+		vmtest_crash_execute_data();
 	}
 	log_printf("vmtest: unknown crash '%s'\n", what);
 	plat_exit(false);

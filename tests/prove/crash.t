@@ -3,7 +3,7 @@
 # the registers and a backtrace that names the faulting function and its
 # callers; the VM then exits with failure (fail closed).
 cd "$(dirname "$0")/../.." || exit 1
-echo "1..2"
+echo "1..4"
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 n=0
@@ -34,3 +34,10 @@ check "page fault report names vmtest_crash_pagefault" "vmtest.crash=pf" \
 check "invalid opcode report names vmtest_crash_invalid_opcode" \
 	"vmtest.crash=ud" "#UD invalid opcode (vector 6)" \
 	"] vmtest_crash_invalid_opcode+0x" "] kernel_payload+0x"
+check "stack overflow hits the guard page and is reported as such" \
+	"vmtest.crash=stack" "unhandled exception: #DF double fault (vector 8)" \
+	"kernel stack overflow: guard page hit at 0x" \
+	"] vmtest_crash_stack_overflow+0x"
+check "executing a data page faults (NX)" "vmtest.crash=nx" \
+	"#PF page fault (vector 14) error code 0x11" \
+	"RIP: [<" "] vmtest_crash_execute_data+0x"

@@ -163,3 +163,27 @@ __attribute__((noinline)) void vmtest_crash_invalid_opcode(void)
 	ud2();
 	__builtin_unreachable();
 }
+
+/* NOLINTBEGIN(misc-no-recursion): unbounded recursion is the point. */
+/** Uses 256 bytes of stack per level until the guard page stops it. */
+__attribute__((noinline)) void vmtest_crash_stack_overflow(uint32_t depth)
+{
+	volatile uint8_t pad[256];
+
+	pad[0] = (uint8_t)depth;
+	vmtest_crash_stack_overflow(depth + pad[0] + 1U);
+}
+/* NOLINTEND(misc-no-recursion) */
+
+/* Code-like bytes (RET) in a writable data page, which is NX. */
+static uint8_t data_code[16] = { 0xC3 };
+
+/** Calls into `data_code`: the fetch faults on the NX page. */
+__attribute__((noinline)) void vmtest_crash_execute_data(void)
+{
+	void (*fn)(void) = (void (*)(void))va_to_ptr(
+		va_init((uint64_t)(uintptr_t)data_code));
+
+	fn();
+	__builtin_unreachable();
+}

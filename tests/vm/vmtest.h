@@ -8,5 +8,9 @@
 __attribute__((noreturn)) void vmtest_crash_pagefault(void);
 /** Executes UD2: an unhandled #UD with a report. */
 __attribute__((noreturn)) void vmtest_crash_invalid_opcode(void);
+/** Recurses until the boot stack's guard page is hit. */
+__attribute__((noreturn)) void vmtest_crash_stack_overflow(uint32_t depth);
+/** Jumps into a data page: an instruction fetch from an NX page. */
+__attribute__((noreturn)) void vmtest_crash_execute_data(void);
 /** Reads a non-canonical address with a reporting fixup; returns 1. */
 int vmtest_fault_target(void);

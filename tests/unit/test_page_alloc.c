@@ -927,3 +927,31 @@ TEST(page_alloc, random_stress_keeps_invariants)
 	expect_baseline(t, max_blocks_in(a_base, a_pages) +
 				   max_blocks_in(BASE2, b_pages));
 }
+
+/** Frees the first `n` blocks of `pa`/`orders` (cleanup on a failure). */
+static void free_blocks(const paddr_t *pa, const uint32_t *orders, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		enum svsm_err err = page_free(0, pa[i], orders[i]);
+
+		(void)err;
+	}
+}
+
+TEST_ALLOC(page_alloc, mixed_orders_survive_every_failure)
+{
+	static const uint32_t orders[] = { 0, 3, 0, 5, 1, 0 };
+	paddr_t pa[6];
+
+	ASSERT_OK(page_alloc_add_range(pa_init(0x100000), 256 * 4096ULL));
+	for (size_t i = 0; i < 6; i++) {
+		enum svsm_err err = page_alloc(0, orders[i], &pa[i]);
+
+		if (err != SVSM_OK) {
+			free_blocks(pa, orders, i);
+		}
+		ASSERT_OK_OR_OOM(err);
+	}
+	free_blocks(pa, orders, 6);
+	page_alloc_drain_cpu(0);
+}

@@ -19,6 +19,13 @@
 #include "svsm/heap.h"
 #include "svsm/page_alloc.h"
 
+/* gcc: keep each workload a real, separate function for callgrind. */
+#if defined(__clang__)
+#define BENCH_NOINLINE __attribute__((noinline))
+#else
+#define BENCH_NOINLINE __attribute__((noinline, noclone))
+#endif
+
 #define BENCH_PAGES 4096U	  /* 16 MiB of pretend memory */
 #define BENCH_BASE 0x100000000ULL /* never touched: only tracked */
 #define BENCH_OBJECT_SIZE ((size_t)64)
@@ -32,7 +39,7 @@ static inline void keep(void *p)
 }
 
 /** Workload 1: one page from CPU 0's cache and back, `n` times. */
-static __attribute__((noinline, noclone)) uint64_t bench_pages(uint64_t n)
+static BENCH_NOINLINE uint64_t bench_pages(uint64_t n)
 {
 	uint64_t failures = 0;
 
@@ -51,7 +58,7 @@ static __attribute__((noinline, noclone)) uint64_t bench_pages(uint64_t n)
 }
 
 /** Workload 2: kmalloc(64) and kfree(), `n` times. */
-static __attribute__((noinline, noclone)) uint64_t bench_kmalloc(uint64_t n)
+static BENCH_NOINLINE uint64_t bench_kmalloc(uint64_t n)
 {
 	uint64_t failures = 0;
 
@@ -69,7 +76,7 @@ static __attribute__((noinline, noclone)) uint64_t bench_kmalloc(uint64_t n)
 }
 
 /** Workload 3: glibc malloc(64) and free(), `n` times. */
-static __attribute__((noinline, noclone)) uint64_t bench_malloc(uint64_t n)
+static BENCH_NOINLINE uint64_t bench_malloc(uint64_t n)
 {
 	uint64_t failures = 0;
 
@@ -132,11 +139,12 @@ static int run(const char *name, uint64_t n)
 	} else if (strcmp(name, "malloc") == 0) {
 		failures = bench_malloc(n);
 	} else {
-		fprintf(stderr, "alloc_bench: unknown workload %s\n", name);
+		(void)fprintf(stderr, "alloc_bench: unknown workload %s\n",
+			      name);
 		return 2;
 	}
-	printf("%s %llu iterations, %llu failures\n", name,
-	       (unsigned long long)n, (unsigned long long)failures);
+	(void)printf("%s %llu iterations, %llu failures\n", name,
+		     (unsigned long long)n, (unsigned long long)failures);
 	return failures == 0 ? 0 : 1;
 }
 
@@ -146,17 +154,18 @@ int main(int argc, char **argv)
 	unsigned long long n;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: alloc_bench pages|kmalloc|malloc N\n");
+		(void)fprintf(stderr,
+			      "usage: alloc_bench pages|kmalloc|malloc N\n");
 		return 2;
 	}
 	n = strtoull(argv[2], &end, 10);
 	if (*argv[2] == '\0' || *end != '\0' || n == 0) {
-		fprintf(stderr, "alloc_bench: bad iteration count %s\n",
-			argv[2]);
+		(void)fprintf(stderr, "alloc_bench: bad iteration count %s\n",
+			      argv[2]);
 		return 2;
 	}
 	if (setup_pages() != 0 || warm_up() != 0) {
-		fprintf(stderr, "alloc_bench: set-up failed\n");
+		(void)fprintf(stderr, "alloc_bench: set-up failed\n");
 		return 1;
 	}
 	return run(argv[1], n);

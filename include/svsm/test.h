@@ -21,7 +21,7 @@
 
 struct test_ctx;
 
-#define TEST_FLAG_ALLOCATES 0x1u /* rerun by the OOM sweep */
+#define TEST_FLAG_ALLOCATES 0x1U /* rerun by the OOM sweep */
 
 /** A test: its suite, its name and the function that runs it. */
 struct test_desc {

@@ -123,6 +123,18 @@ static bool note_new_table(struct new_tables *nt, uint32_t level, uint64_t va)
 	return true;
 }
 
+/** Notes the new tables of every level below a missing entry at `level`. */
+static enum svsm_err note_new_tables_below(struct new_tables *nt,
+					   uint32_t level, uint64_t va)
+{
+	for (uint32_t l = level - 1; l >= 1; l--) {
+		if (!note_new_table(nt, l, va)) {
+			return SVSM_ERR_RANGE;
+		}
+	}
+	return SVSM_OK;
+}
+
 /**
  * Prepare's walk for the chunk at `va`: descends through existing tables;
  * notes every table that would have to be created. Returns the existing
@@ -138,12 +150,7 @@ static enum svsm_err probe_chunk(const struct pt_batch *b, uint64_t va,
 		uint64_t e = pt_read(table, pt_index(va, level));
 
 		if (!(e & PTE_P)) {
-			for (uint32_t l = level - 1; l >= 1; l--) {
-				if (!note_new_table(nt, l, va)) {
-					return SVSM_ERR_RANGE;
-				}
-			}
-			return SVSM_OK;
+			return note_new_tables_below(nt, level, va);
 		}
 		if (e & PTE_PS) {
 			return SVSM_ERR_EXISTS;

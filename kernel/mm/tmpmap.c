@@ -73,16 +73,16 @@ void *tmpmap_map(paddr_t pa)
 }
 
 /** Unmaps a slot; ignores pointers outside the window. */
-void tmpmap_unmap(void *p)
+void tmpmap_unmap(void *va)
 {
-	uint64_t va = (uint64_t)p & ~(uint64_t)(PAGE_SIZE - 1U);
-	uint64_t i = (va - window_va) / PAGE_SIZE;
+	uint64_t page = (uint64_t)va & ~(uint64_t)(PAGE_SIZE - 1U);
+	uint64_t i = (page - window_va) / PAGE_SIZE;
 
-	if (va < window_va || i >= SVSM_TMP_WINDOW_PAGES) {
+	if (page < window_va || i >= SVSM_TMP_WINDOW_PAGES) {
 		return;
 	}
 	window_ptes[i] = 0;
-	invlpg(va);
+	invlpg(page);
 	used_mask &= ~(1U << i);
 }
 

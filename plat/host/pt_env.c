@@ -42,6 +42,7 @@ uint64_t *pt_page_map(paddr_t table)
 	return (uint64_t *)(void *)(fake_mem + (pa - fake_base));
 }
 
+/* NOLINTNEXTLINE(readability-non-const-parameter): the kernel's signature */
 void pt_page_unmap(uint64_t *table)
 {
 	(void)table;

@@ -244,7 +244,7 @@ TEST(pgtable, too_many_tables_refused)
 
 	/* 20 page tables' worth: more than one batch may create. */
 	EXPECT_ERR(pgtable_map_prepare(&b, &f->pt, va_init(KVA), pa_init(0),
-				       20 * 512, 0),
+				       20ULL * 512, 0),
 		   SVSM_ERR_RANGE);
 	EXPECT_EQ(free_pages(), before);
 }

@@ -16,8 +16,10 @@
 #include "svsm/test.h"
 #include "svsm/tmpmap.h"
 
-extern const char __text_start[];
-extern const char __rodata_start[];
+/* NOLINTBEGIN(cert-dcl37-c, readability-identifier-naming): linker names */
+extern char __text_start[];
+extern char __rodata_start[];
+/* NOLINTEND(cert-dcl37-c, readability-identifier-naming) */
 
 /** Writes to `p` with a reporting fixup, keeping the report off-console. */
 static int try_write(volatile uint64_t *p, uint64_t *mark)
@@ -37,7 +39,7 @@ TEST(mm, write_to_text_faults)
 	uint64_t mark;
 
 	/* Skip the entry's first bytes; any text byte will do. */
-	EXPECT_EQ(try_write((volatile uint64_t *)(uintptr_t)(__text_start + 64),
+	EXPECT_EQ(try_write((volatile uint64_t *)(void *)(__text_start + 64),
 			    &mark),
 		  1);
 	/* Error code 3: a write (bit 1) to a present page (bit 0). */
@@ -50,8 +52,7 @@ TEST(mm, write_to_rodata_and_launch_info_faults)
 	uint64_t mark;
 	const struct boot_info *b = boot_info_get();
 
-	EXPECT_EQ(try_write((volatile uint64_t *)(uintptr_t)__rodata_start,
-			    &mark),
+	EXPECT_EQ(try_write((volatile uint64_t *)(void *)__rodata_start, &mark),
 		  1);
 	EXPECT_EQ(try_write((volatile uint64_t *)va_to_ptr(
 				    va_init(b->launch.symtab_va)),
@@ -139,23 +140,39 @@ TEST(mm, validation_table_refuses_double_validation)
 		   SVSM_ERR_RANGE);
 }
 
+static const size_t HEAP_SIZES[] = { 16, 100, 512, 2048, 5000, 20000 };
+#define HEAP_SIZE_COUNT (sizeof(HEAP_SIZES) / sizeof(HEAP_SIZES[0]))
+
+/* File scope: the blocks stay reachable between the helper and the test. */
+static void *heap_blocks[HEAP_SIZE_COUNT];
+
+/** Allocates one block of each size; returns how many it got. */
+static size_t alloc_each(void)
+{
+	for (size_t i = 0; i < HEAP_SIZE_COUNT; i++) {
+		heap_blocks[i] = kmalloc(HEAP_SIZES[i]);
+		if (!heap_blocks[i]) {
+			return i;
+		}
+		memset(heap_blocks[i], (int)i, HEAP_SIZES[i]);
+	}
+	return HEAP_SIZE_COUNT;
+}
+
 TEST_ALLOC(mm, heap_objects_and_large_blocks)
 {
-	static const size_t sizes[] = { 16, 100, 512, 2048, 5000, 20000 };
-	void *p[6] = { 0 };
+	void **p = heap_blocks;
+	size_t got = alloc_each();
 
-	for (size_t i = 0; i < 6; i++) {
-		p[i] = kmalloc(sizes[i]);
-		if (!p[i]) {
-			for (size_t j = 0; j < i; j++) {
-				kfree(p[j]);
-			}
+	if (got < HEAP_SIZE_COUNT) {
+		for (size_t i = 0; i < got; i++) {
+			kfree(p[i]);
 		}
-		ASSERT_ALLOC_OR_OOM(p[i]);
-		memset(p[i], (int)i, sizes[i]);
+		ASSERT_ALLOC_OR_OOM(p[got]);
+		return;
 	}
-	for (size_t i = 0; i < 6; i++) {
-		EXPECT_EQ(((uint8_t *)p[i])[sizes[i] - 1], i);
+	for (size_t i = 0; i < HEAP_SIZE_COUNT; i++) {
+		EXPECT_EQ(((uint8_t *)p[i])[HEAP_SIZES[i] - 1], i);
 		kfree(p[i]);
 	}
 	heap_trim();

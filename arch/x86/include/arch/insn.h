@@ -217,6 +217,7 @@ static inline int load_u64_reported(const volatile uint64_t *addr,
  * full report and resumes with the error flag set. Returns 0 on success
  * and 1 if the write faulted. For tests of page protections.
  */
+/* NOLINTNEXTLINE(readability-non-const-parameter): written by the asm */
 static inline int store_u64_reported(volatile uint64_t *addr, uint64_t v)
 {
 	int faulted = 0;

@@ -16,6 +16,7 @@
 #include "svsm/log.h"
 #include "svsm/mm.h"
 #include "svsm/panic.h"
+#include "svsm/percpu.h"
 #include "svsm/plat.h"
 #include "svsm/string.h"
 #include "svsm/symbols.h"
@@ -156,7 +157,8 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 	cpu_init_protections();
 	read_params(&boot.launch);
 	read_memmap(&boot.launch);
-	if (mm_init(&boot.launch) != SVSM_OK) {
+	if (mm_init(&boot.launch) != SVSM_OK ||
+	    percpu_init_boot_cpu() != SVSM_OK) {
 		panic("memory set-up failed");
 	}
 	print_banner();

@@ -89,6 +89,12 @@ enum svsm_err pgtable_unmap(struct pgtable *pt, vaddr_t va,
 bool pgtable_lookup(struct pgtable *pt, vaddr_t va, paddr_t *pa,
 		    uint64_t *leaf_flags);
 
+/**
+ * Finds the page table (level 1) that holds the entry of `va`; false if
+ * a table on the way is missing or `va` is covered by a large page.
+ */
+bool pgtable_leaf_table(struct pgtable *pt, vaddr_t va, paddr_t *table);
+
 /* Provided by the environment (kernel: temporary window; host: fake). */
 uint64_t *pt_page_map(paddr_t table);
 void pt_page_unmap(uint64_t *table);

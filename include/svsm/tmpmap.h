@@ -18,6 +18,14 @@
 /** Finds the window's page table through the boot page-table window. */
 enum svsm_err tmpmap_init(const struct svsm_launch_info *li) SVSM_MUST_CHECK;
 /**
+ * Moves the window to `window_va`, whose SVSM_TMP_WINDOW_PAGES entries
+ * are at `ptes` (the window's page table, mapped). SVSM_ERR_BUSY while a
+ * slot is in use.
+ */
+enum svsm_err tmpmap_move(uint64_t window_va, uint64_t *ptes) SVSM_MUST_CHECK;
+/** The window's first page. */
+uint64_t tmpmap_window_va(void);
+/**
  * Maps the page at `pa` read-write, non-executable, in a free slot.
  * Returns NULL when every slot is in use.
  */

@@ -387,3 +387,20 @@ bool pgtable_lookup(struct pgtable *pt, vaddr_t va, paddr_t *pa,
 	}
 	return false;
 }
+
+/** Finds the level-1 table of `va`; see pgtable.h. */
+bool pgtable_leaf_table(struct pgtable *pt, vaddr_t va, paddr_t *table)
+{
+	paddr_t t = pt->root;
+
+	for (uint32_t level = 4; level > 1; level--) {
+		uint64_t e = pt_read(t, pt_index(va_addr(va), level));
+
+		if (!(e & PTE_P) || (e & PTE_PS)) {
+			return false;
+		}
+		t = pa_init(e & PTE_ADDR_MASK);
+	}
+	*table = t;
+	return true;
+}

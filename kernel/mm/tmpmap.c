@@ -54,6 +54,22 @@ enum svsm_err tmpmap_init(const struct svsm_launch_info *li)
 	return SVSM_OK;
 }
 
+/** Moves the window; see tmpmap.h. */
+enum svsm_err tmpmap_move(uint64_t va, uint64_t *ptes)
+{
+	if (used_mask != 0) {
+		return SVSM_ERR_BUSY;
+	}
+	window_ptes = ptes;
+	window_va = va;
+	return SVSM_OK;
+}
+
+uint64_t tmpmap_window_va(void)
+{
+	return window_va;
+}
+
 /** Maps `pa` into a free slot; NULL when all are in use. */
 void *tmpmap_map(paddr_t pa)
 {

@@ -237,3 +237,12 @@ static inline int store_u64_reported(volatile uint64_t *addr, uint64_t v)
 			 : "memory");
 	return faulted;
 }
+
+/** Reads the u64 at offset `off` of the GS segment. */
+static inline uint64_t read_gs_u64(uint64_t off)
+{
+	uint64_t v;
+
+	__asm__ volatile("movq %%gs:(%1), %0" : "=r"(v) : "r"(off));
+	return v;
+}

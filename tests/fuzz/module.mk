@@ -12,3 +12,7 @@ $(BUILD)/tools/mkigvm: $(BUILD)/host/tests/unit/mkigvm.o \
 		$(BUILD)/host/lib/util/crc32.o
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) -o $@ $^
+
+# The ACPI parsers (RSDP, table header, MADT).
+fuzz-targets += acpi
+fuzz-acpi-y := tests/fuzz/fuzz_acpi.o kernel/acpi/acpi.o lib/util/fmt.o

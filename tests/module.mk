@@ -4,7 +4,7 @@ unit-y += tests/unit/test_fmt.o
 unit-y += tests/unit/test_boot.o
 kernel-test-y += tests/framework/ktap.o tests/framework/vm_main.o \
 	tests/framework/vm_alloc_usage.o tests/vm/test_cpu.o tests/vm/test_mm.o \
-	tests/vm/test_percpu.o
+	tests/vm/test_percpu.o tests/vm/test_apic.o
 tests-t += tests/prove/style.t tests/prove/unit.t tests/prove/vm.t \
 	tests/prove/crash.t
 unit-y += tests/unit/test_igvm_file.o tests/unit/test_igvm_raw.o tests/unit/igvm_sample.o tests/unit/igvm_expect.o

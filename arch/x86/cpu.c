@@ -111,7 +111,7 @@ void cpu_init_tables(const struct svsm_launch_info *li)
 	gdt_set_tss();
 	gdt_load();
 
-	for (uint32_t v = 0; v < VEC_COUNT; v++) {
+	for (uint32_t v = 0; v < IDT_VECTORS; v++) {
 		uint8_t ist = 0;
 
 		if (v == VEC_DF) {

@@ -5,6 +5,7 @@
  * symbolized backtrace and fail closed.
  */
 #include "arch/insn.h"
+#include "arch/irq.h"
 #include "arch/trap.h"
 
 #include "svsm/backtrace.h"
@@ -122,9 +123,13 @@ static bool is_recoverable(uint64_t vector)
 	       vector == VEC_DE;
 }
 
-/** The C side of every exception entry. */
+/** The C side of every exception and interrupt entry. */
 void trap_dispatch(struct trap_frame *f)
 {
+	if (f->vector >= VEC_IRQ_FIRST) {
+		irq_dispatch(f);
+		return;
+	}
 	const struct extable_entry *e =
 		is_recoverable(f->vector) ? extable_find(f->rip) : NULL;
 

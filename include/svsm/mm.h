@@ -10,6 +10,7 @@
  *   [510] heap: MM_HEAP_SIZE, tables created at boot
  *   [509] per-CPU regions (the SMP work gives each CPU its own entry)
  *   [508] guest-memory window (the protocol work maps guest pages here)
+ *   [507] device registers (the local APIC), mapped uncached
  * There is no direct map: a physical page is reached by mapping it.
  */
 #pragma once
@@ -29,6 +30,7 @@
 #define MM_HEAP_SIZE 0x1000000ULL /* 16 MiB of heap VA */
 #define MM_PERCPU_BASE 0xFFFFFE8000000000ULL
 #define MM_GUEST_WINDOW_BASE 0xFFFFFE0000000000ULL
+#define MM_MMIO_BASE 0xFFFFFD8000000000ULL /* [507] device registers */
 /* Physical pages the page allocator can describe (64 MiB). */
 #define MM_MAX_PAGES 16384U
 

@@ -22,6 +22,8 @@
 #define PTE_P (1ULL << 0)
 #define PTE_RW (1ULL << 1)
 #define PTE_US (1ULL << 2)
+#define PTE_PWT (1ULL << 3)
+#define PTE_PCD (1ULL << 4)
 #define PTE_A (1ULL << 5)
 #define PTE_D (1ULL << 6)
 #define PTE_PS (1ULL << 7)
@@ -37,7 +39,9 @@
 /* Create the tables for the range but leave its leaves empty, so that
  * later mappings there never allocate (pass physical address 0). */
 #define PT_PROT_RESERVE 0x8U
-#define PT_PROT_ALL 0xFU
+/* Device registers: uncached (PCD and PWT). */
+#define PT_PROT_DEVICE 0x10U
+#define PT_PROT_ALL 0x1FU
 
 /* At most this many new tables in one prepared update. */
 #define PT_BATCH_MAX_TABLES 16U

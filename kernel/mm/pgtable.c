@@ -74,6 +74,9 @@ static uint64_t leaf_flags(uint32_t prot)
 	if (prot & PT_PROT_USER) {
 		f |= PTE_US;
 	}
+	if (prot & PT_PROT_DEVICE) {
+		f |= PTE_PCD | PTE_PWT;
+	}
 	return f;
 }
 

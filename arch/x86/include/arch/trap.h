@@ -52,5 +52,8 @@ void trap_dispatch(struct trap_frame *f);
 const struct extable_entry *extable_find(uint64_t rip);
 /** Prints vector, error code, registers and a backtrace for `f`. */
 void trap_report(const struct trap_frame *f, const char *what);
+#define IDT_VECTORS 256U
+#define VEC_IRQ_FIRST 32U
+
 /** The entry stub of each vector (idt_stubs.S). */
-extern const uint64_t IDT_STUB_TABLE[VEC_COUNT];
+extern const uint64_t IDT_STUB_TABLE[IDT_VECTORS];

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The local APIC (xAPIC, MMIO). Its page is mapped once, uncached, in
+ * the kernel's MMIO region; nothing else of the MMIO space is mapped.
+ * Timer calibration uses PIT channel 2 with its gate driven through port
+ * 0x61, the classic method that needs no interrupt (8254 data sheet).
+ */
+#include "arch/apic.h"
+
+#include "arch/insn.h"
+#include "arch/msr.h"
+
+#include "svsm/mm.h"
+#include "svsm/pgtable.h"
+
+#define APIC_BASE_ENABLE (1ULL << 11)
+#define APIC_BASE_X2APIC (1ULL << 10)
+#define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ULL
+
+#define PIT_CH2 0x42U
+#define PIT_CMD 0x43U
+#define PIT_GATE 0x61U
+#define PIT_HZ 1193182U
+#define CALIBRATE_MS 10U
+#define CALIBRATE_SPINS 100000000U
+
+static volatile uint32_t *lapic;
+
+static uint32_t lapic_read(uint32_t reg)
+{
+	return lapic[reg / 4U];
+}
+
+static void lapic_write(uint32_t reg, uint32_t v)
+{
+	lapic[reg / 4U] = v;
+}
+
+/** Maps and enables the local APIC; see apic.h. */
+enum svsm_err lapic_init(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	struct pt_batch b;
+	enum svsm_err err;
+
+	if (!(base & APIC_BASE_ENABLE) || (base & APIC_BASE_X2APIC)) {
+		return SVSM_ERR_UNSUPPORTED;
+	}
+	if (!lapic) {
+		err = pgtable_map_prepare(&b, mm_kernel_pgtable(),
+					  va_init(MM_MMIO_BASE),
+					  pa_init(base & APIC_BASE_ADDR_MASK),
+					  1, PT_PROT_WRITE | PT_PROT_DEVICE);
+		if (err != SVSM_OK) {
+			return err;
+		}
+		pgtable_map_commit(&b);
+		lapic = va_to_ptr(va_init(MM_MMIO_BASE));
+	}
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xFFU);
+	return SVSM_OK;
+}
+
+bool lapic_ready(void)
+{
+	return lapic != 0;
+}
+
+uint32_t lapic_id(void)
+{
+	return lapic_read(LAPIC_ID) >> 24;
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+/** Measures the timer against PIT channel 2; see apic.h. */
+enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms)
+{
+	uint32_t pit_count = PIT_HZ / (1000U / CALIBRATE_MS);
+	uint8_t gate = inb(PIT_GATE);
+	uint32_t spins = 0;
+
+	/* Gate on, speaker off; channel 2, lo/hi byte, mode 0, binary. */
+	outb(PIT_GATE, (uint8_t)((gate & ~0x02U) | 0x01U));
+	outb(PIT_CMD, 0xB0U);
+	outb(PIT_CH2, (uint8_t)pit_count);
+	outb(PIT_CH2, (uint8_t)(pit_count >> 8));
+	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_TIMER_INITIAL, 0xFFFFFFFFU);
+	while (!(inb(PIT_GATE) & 0x20U) && spins < CALIBRATE_SPINS) {
+		spins++;
+	}
+	uint32_t elapsed = 0xFFFFFFFFU - lapic_read(LAPIC_TIMER_CURRENT);
+
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	outb(PIT_GATE, gate);
+	if (spins >= CALIBRATE_SPINS || elapsed < CALIBRATE_MS) {
+		return SVSM_ERR_IO;
+	}
+	*ticks_per_ms = elapsed / CALIBRATE_MS;
+	return SVSM_OK;
+}
+
+/** Starts the timer; see apic.h. */
+void lapic_timer_start(uint32_t vector, uint32_t ticks, bool is_periodic)
+{
+	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
+	lapic_write(LAPIC_LVT_TIMER,
+		    (vector & 0xFFU) | (is_periodic ? LAPIC_LVT_PERIODIC : 0U));
+	lapic_write(LAPIC_TIMER_INITIAL, ticks);
+}
+
+void lapic_timer_stop(void)
+{
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+}

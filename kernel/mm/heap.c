@@ -13,7 +13,9 @@
  * 64 bytes and up, 64-byte) aligned. The header's bitmap says which
  * objects are free; nothing is kept inside free objects, so a write after
  * free cannot corrupt the heap's own metadata, and a double free is seen
- * as a bit that is already set.
+ * as a bit that is already set. The header also keeps the index of the
+ * first bitmap word with a free object, so that an allocation is one load
+ * and one bit scan, and a count of objects in use.
  *
  * A large block (more than HEAP_SLAB_MAX bytes) is
  * ceil((size + 64) / 4096) pages with a `struct large_hdr` at the start of
@@ -30,6 +32,13 @@
  * pointer into a slab or block that was already returned to the backend
  * is not detectable here: in the kernel that page is unmapped and the read
  * faults, which fails closed.
+ *
+ * The fast paths. kmalloc() of a slab size finds its class with one bit
+ * scan of the size, takes the first slab of the class's partial list and
+ * the lowest free object in it; kfree() does the checks above once each
+ * (the list check only on the slab's own header) and sets one bit. Slabs
+ * move between lists, or back to the backend, only when a bitmap word
+ * runs out, or a slab fills up or empties.
  *
  * Locking (to come with SMP; one CPU for now): each class gets a lock for
  * its lists, slab headers and counters, and the large-block list another.
@@ -54,6 +63,14 @@
 #define SLAB_MAP_WORDS 4U
 #define HEAP_MIN_SHIFT 4U /* log2(HEAP_MIN_SIZE) */
 
+/*
+ * For the functions off the fast paths: kept out of line, so that
+ * kmalloc() and kfree() need (almost) no saved registers.
+ */
+#define SLOW_PATH __attribute__((noinline, cold))
+/* For the fast path that both kmalloc() and kzalloc() take. */
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
 /** A node of a circular doubly-linked list whose head is a sentinel. */
 struct heap_link {
 	struct heap_link *next;
@@ -66,8 +83,10 @@ struct slab {
 	struct heap_link link; /**< in its class's partial or full list */
 	uint64_t free_map[SLAB_MAP_WORDS]; /**< bit set: object free */
 	uint16_t class_idx;		   /**< index into `classes` */
-	uint16_t free_count;		   /**< objects free in this slab */
-	uint32_t reserved;
+	uint16_t used;			   /**< objects in use in this slab */
+	/** The first word of `free_map` that is not 0, or SLAB_MAP_WORDS. */
+	uint16_t first_word;
+	uint16_t reserved;
 };
 
 /** The header at the start of a large block's first page. */
@@ -100,13 +119,18 @@ enum slab_list {
  * goes to the front, so hot slabs fill up first. An empty slab is
  * released unless the class keeps none yet; then it becomes `empty` and
  * moves to the back of the partial list (where it usually already is),
- * to be used last and released by heap_trim(). The steady state of one
- * kmalloc()/kfree() pair therefore moves no slab between lists.
+ * to be used last and released by heap_trim(). `empty` stays set while
+ * its slab is in use again (it is the kept empty slab only when its
+ * `used` is 0), until the slab fills up and leaves the partial list, so
+ * while set it is always the last partial slab. The steady state of one
+ * kmalloc()/kfree() pair therefore moves no slab and writes no class
+ * field. Objects in use are counted per slab (`used`), and summed over the
+ * lists by heap_get_stats(). Aligned so that `classes` is indexed with a
+ * shift (and, with SMP, each class has its own cache line).
  */
-struct heap_class {
+struct __attribute__((aligned(64))) heap_class {
 	struct heap_link lists[SLAB_LIST_COUNT];
-	struct slab *empty; /**< the empty slab kept, or NULL */
-	uint64_t in_use;    /**< objects handed out */
+	struct slab *empty; /**< the empty slab kept, or NULL; see above */
 	uint64_t slabs;	    /**< slab pages, on either list */
 };
 
@@ -200,14 +224,32 @@ static uint32_t class_capacity(uint32_t c)
 	return (PAGE_SIZE - SLAB_HDR_SIZE) >> (c + HEAP_MIN_SHIFT);
 }
 
+/**
+ * log2 of the object size for a request of 1 to HEAP_SLAB_MAX bytes: the
+ * bit length of `size - 1`, but at least HEAP_MIN_SHIFT. Its class is
+ * that minus HEAP_MIN_SHIFT.
+ */
+static uint32_t size_shift(size_t size)
+{
+	uint64_t last = ((uint64_t)size - 1) | (HEAP_MIN_SIZE - 1);
+
+	/* clz ^ 63 is the index of the top bit: one `bsr`. */
+	return ((uint32_t)__builtin_clzll(last) ^ 63U) + 1U;
+}
+
 /** The class of a request of `size` <= HEAP_SLAB_MAX bytes (0 included). */
 static uint32_t class_of(size_t size)
 {
-	if (size <= HEAP_MIN_SIZE) {
+	if (size == 0) {
 		return 0;
 	}
-	return 64U - (uint32_t)__builtin_clzll((uint64_t)size - 1) -
-	       HEAP_MIN_SHIFT;
+	return size_shift(size) - HEAP_MIN_SHIFT;
+}
+
+/** Whether no object of slab `s` is in use. */
+static bool slab_is_empty(const struct slab *s)
+{
+	return s->used == 0;
 }
 
 /** Word `w` of the free map of a fresh slab of `count` objects. */
@@ -237,7 +279,6 @@ static struct slab *slab_create(uint32_t c)
 	memset(s, 0, sizeof(*s));
 	s->magic = SLAB_MAGIC ^ (uintptr_t)s;
 	s->class_idx = (uint16_t)c;
-	s->free_count = (uint16_t)class_capacity(c);
 	for (uint32_t w = 0; w < SLAB_MAP_WORDS; w++) {
 		s->free_map[w] = free_map_word(class_capacity(c), w);
 	}
@@ -258,63 +299,77 @@ static void slab_release(struct slab *s)
 }
 
 /**
- * The slab of class `c` to allocate from, on the partial list: the first
- * partial one, else a new one. NULL if the backend fails.
+ * Word `first_word` of `s`'s free map has just run out: moves
+ * `first_word` on to the next word with a free object, or, if there is
+ * none, moves the now full slab to the full list of its class `hc`.
  */
-static struct slab *class_slab(uint32_t c)
+static SLOW_PATH void slab_word_exhausted(struct heap_class *hc, struct slab *s)
+{
+	uint32_t w = s->first_word + 1U;
+
+	while (w < SLAB_MAP_WORDS && s->free_map[w] == 0) {
+		w++;
+	}
+	s->first_word = (uint16_t)w;
+	if (w < SLAB_MAP_WORDS) {
+		return;
+	}
+	if (hc->empty == s) {
+		hc->empty = NULL; /* it leaves the partial list */
+	}
+	link_move(&hc->lists[SLAB_FULL], &s->link);
+}
+
+/**
+ * Takes the lowest free object of `s`, the first partial slab of class
+ * `hc`, whose objects are 2^`shift` bytes. `first_word` names a word with
+ * a free object in every slab on the partial list.
+ */
+static void *slab_take(struct heap_class *hc, struct slab *s, uint32_t shift)
+{
+	uint32_t w = s->first_word;
+	uint64_t word = s->free_map[w];
+	uint32_t idx = w * 64U + (uint32_t)__builtin_ctzll(word);
+
+	word &= word - 1;
+	s->free_map[w] = word;
+	s->used++;
+	if (word == 0) {
+		slab_word_exhausted(hc, s);
+	}
+	return (uint8_t *)s + SLAB_HDR_SIZE + ((size_t)idx << shift);
+}
+
+/**
+ * Takes an object of class `c`, from the first partial slab, or from a
+ * new one if there is none. NULL if the backend fails.
+ */
+static void *slab_alloc(uint32_t c)
 {
 	struct heap_class *hc = &classes[c];
 	struct slab *s;
 
 	if (link_is_empty(&hc->lists[SLAB_PARTIAL])) {
-		return slab_create(c);
+		s = slab_create(c);
+	} else {
+		s = slab_of_link(hc->lists[SLAB_PARTIAL].next);
 	}
-	s = slab_of_link(hc->lists[SLAB_PARTIAL].next);
-	if (s == hc->empty) {
-		hc->empty = NULL; /* about to be used */
-	}
-	return s;
-}
-
-/** Takes the lowest free object of `s`; false if it has none. */
-static bool slab_take(struct slab *s, uint32_t *idx)
-{
-	for (uint32_t w = 0; w < SLAB_MAP_WORDS; w++) {
-		uint64_t word = s->free_map[w];
-
-		if (word != 0) {
-			*idx = w * 64U + (uint32_t)__builtin_ctzll(word);
-			s->free_map[w] = word & (word - 1);
-			s->free_count--;
-			return true;
-		}
-	}
-	return false;
-}
-
-/** Takes an object of class `c`, mapping a new slab if none has one. */
-static void *slab_alloc(uint32_t c)
-{
-	struct slab *s = class_slab(c);
-	uint32_t idx;
-
-	if (!s || !slab_take(s, &idx)) {
+	if (!s) {
 		return NULL;
 	}
-	if (s->free_count == 0) {
-		link_move(&classes[c].lists[SLAB_FULL], &s->link);
-	}
-	classes[c].in_use++;
-	return (uint8_t *)s + SLAB_HDR_SIZE + (size_t)idx * class_size(c);
+	return slab_take(hc, s, c + HEAP_MIN_SHIFT);
 }
 
-/** Keeps `s`, which just became empty, or releases it. */
-static void slab_emptied(struct slab *s)
+/**
+ * `s`, which is not its class's `empty` slab, has just become empty:
+ * released if the class already keeps an empty slab, else kept (as the
+ * last partial slab).
+ */
+static SLOW_PATH void slab_emptied(struct heap_class *hc, struct slab *s)
 {
-	struct heap_class *hc = &classes[s->class_idx];
 	struct heap_link *partial = &hc->lists[SLAB_PARTIAL];
 
-	if (hc->empty) {
+	if (hc->empty && slab_is_empty(hc->empty)) {
 		slab_release(s);
 		return;
 	}
@@ -325,14 +380,45 @@ static void slab_emptied(struct slab *s)
 	}
 }
 
-/** Moves `s`, which just got an object back, to where it now belongs. */
-static void slab_settle(struct slab *s)
+/**
+ * `s` got an object back in word `w`, below its `first_word`. If it was
+ * full, it moves to the front of the partial list of its class `hc`.
+ */
+static SLOW_PATH void slab_word_refilled(struct heap_class *hc, struct slab *s,
+					 uint32_t w)
 {
-	if (s->free_count == class_capacity(s->class_idx)) {
-		slab_emptied(s);
-	} else if (s->free_count == 1) {
-		link_move(&classes[s->class_idx].lists[SLAB_PARTIAL], &s->link);
+	if (s->first_word == SLAB_MAP_WORDS) {
+		link_move(&hc->lists[SLAB_PARTIAL], &s->link);
 	}
+	s->first_word = (uint16_t)w;
+}
+
+/** `x` rotated right by `n` bits, 0 < `n` < 64 (one `ror`). */
+static uint64_t ror64(uint64_t x, uint32_t n)
+{
+	return (x >> n) | (x << (64U - n));
+}
+
+/**
+ * The index of the object at byte `off` of a slab of class `c`, or
+ * UINT32_MAX unless `off` is the start of one of its objects. One compare
+ * does it all: `rel`, the offset from the first object, rotated right by
+ * `shift` (log2 of the object size) is the object's index if the bits
+ * rotated out are 0, that is at the start of an object; if they are not,
+ * or if `off` is inside the header (`rel` wrapped round to a value with
+ * its top bit set), it is at least 2^(64 - `shift`), far above any
+ * capacity.
+ */
+static uint32_t slab_object_index(uint32_t c, uintptr_t off)
+{
+	uint32_t shift = c + HEAP_MIN_SHIFT;
+	uint64_t rel = (uint64_t)off - SLAB_HDR_SIZE;
+	uint64_t idx = ror64(rel, shift);
+
+	if (idx >= class_capacity(c)) {
+		return UINT32_MAX;
+	}
+	return (uint32_t)idx;
 }
 
 /**
@@ -343,29 +429,31 @@ static void slab_settle(struct slab *s)
 static bool slab_free(struct slab *s, uintptr_t off)
 {
 	uint32_t c = s->class_idx;
+	struct heap_class *hc;
 	uint32_t idx;
+	uint32_t w;
 	uint64_t bit;
 
-	if (!link_is_sound(&s->link) || c >= HEAP_CLASS_COUNT ||
-	    off < SLAB_HDR_SIZE) {
+	if (c >= HEAP_CLASS_COUNT || !link_is_sound(&s->link)) {
 		return false;
 	}
-	off -= SLAB_HDR_SIZE;
-	if ((off & (class_size(c) - 1)) != 0) {
+	idx = slab_object_index(c, off);
+	if (idx == UINT32_MAX) {
 		return false;
 	}
-	idx = (uint32_t)(off >> (c + HEAP_MIN_SHIFT));
-	if (idx >= class_capacity(c)) {
-		return false;
-	}
+	w = idx / 64U;
 	bit = 1ULL << (idx % 64U);
-	if ((s->free_map[idx / 64U] & bit) != 0) {
+	if ((s->free_map[w] & bit) != 0) {
 		return false; /* double free */
 	}
-	s->free_map[idx / 64U] |= bit;
-	s->free_count++;
-	classes[c].in_use--;
-	slab_settle(s);
+	s->free_map[w] |= bit;
+	hc = &classes[c];
+	if (w < s->first_word) {
+		slab_word_refilled(hc, s, w);
+	}
+	if (--s->used == 0 && s != hc->empty) {
+		slab_emptied(hc, s);
+	}
 	return true;
 }
 
@@ -413,35 +501,70 @@ static bool large_free(struct large_hdr *h, uintptr_t off)
 	return true;
 }
 
-/** kmalloc() and kzalloc(): fault injection, then slab or block. */
-static void *heap_alloc(size_t size, bool zero)
+/**
+ * kmalloc() past the fast path, once the fault injector has let it
+ * through: a size of 0, a class with no partial slab, or a large block.
+ */
+static SLOW_PATH void *heap_alloc_slow(size_t size)
 {
-	void *p = NULL;
+	void *p = size <= HEAP_SLAB_MAX ? slab_alloc(class_of(size))
+					: large_alloc(size);
 
-	if (!alloc_fail_check()) {
-		p = size <= HEAP_SLAB_MAX ? slab_alloc(class_of(size))
-					  : large_alloc(size);
-	}
 	if (!p) {
 		counters.failed_allocs++;
-		return NULL;
-	}
-	if (zero) {
-		memset(p, 0, size);
 	}
 	return p;
+}
+
+/** The fault injector said no: counts the failure. */
+static SLOW_PATH void *heap_alloc_injected(void)
+{
+	counters.failed_allocs++;
+	return NULL;
+}
+
+/**
+ * kmalloc() and kzalloc() without the zeroing. The fast path is a request
+ * of 1 to HEAP_SLAB_MAX bytes whose class has a partial slab. Inlined into
+ * both, so that kmalloc() makes no extra call.
+ */
+static ALWAYS_INLINE void *heap_alloc(size_t size)
+{
+	struct heap_class *hc;
+	struct heap_link *first;
+	uint32_t shift;
+
+	if (alloc_fail_check()) {
+		return heap_alloc_injected();
+	}
+	/* Unsigned: 0 wraps round and takes the slow path. */
+	if ((uint64_t)size - 1 >= HEAP_SLAB_MAX) {
+		return heap_alloc_slow(size);
+	}
+	shift = size_shift(size);
+	hc = &classes[shift - HEAP_MIN_SHIFT];
+	first = hc->lists[SLAB_PARTIAL].next;
+	if (first == &hc->lists[SLAB_PARTIAL]) {
+		return heap_alloc_slow(size);
+	}
+	return slab_take(hc, slab_of_link(first), shift);
 }
 
 /** Allocates `size` bytes; see heap.h. */
 void *kmalloc(size_t size)
 {
-	return heap_alloc(size, false);
+	return heap_alloc(size);
 }
 
 /** Allocates `size` zeroed bytes; see heap.h. */
 void *kzalloc(size_t size)
 {
-	return heap_alloc(size, true);
+	void *p = heap_alloc(size);
+
+	if (p) {
+		memset(p, 0, size);
+	}
+	return p;
 }
 
 /** Frees a heap object or block, refusing anything else; see heap.h. */
@@ -450,23 +573,44 @@ void kfree(void *p)
 	uintptr_t off = (uintptr_t)p & (PAGE_SIZE - 1);
 	uint8_t *page;
 	uint64_t magic;
-	bool is_freed = false;
 
-	if (!p) {
+	/* One test for NULL and for the rest of page 0, which is not ours. */
+	if ((uintptr_t)p - off == 0) {
+		if (p) {
+			counters.invalid_frees++;
+		}
 		return;
 	}
 	page = page_of(p);
-	if ((uintptr_t)page != 0) {
-		memcpy(&magic, page, sizeof(magic));
-		if (magic == (SLAB_MAGIC ^ (uintptr_t)page)) {
-			is_freed = slab_free((struct slab *)page, off);
-		} else if (magic == (LARGE_MAGIC ^ (uintptr_t)page)) {
-			is_freed = large_free((struct large_hdr *)page, off);
+	memcpy(&magic, page, sizeof(magic));
+	if (magic == (SLAB_MAGIC ^ (uintptr_t)page)) {
+		if (slab_free((struct slab *)page, off)) {
+			return;
+		}
+	} else if (magic == (LARGE_MAGIC ^ (uintptr_t)page)) {
+		if (large_free((struct large_hdr *)page, off)) {
+			return;
 		}
 	}
-	if (!is_freed) {
-		counters.invalid_frees++;
+	counters.invalid_frees++;
+}
+
+/** The objects in use in the slabs on list `head`. */
+static uint64_t list_in_use(struct heap_link *head)
+{
+	uint64_t n = 0;
+
+	for (struct heap_link *l = head->next; l != head; l = l->next) {
+		n += slab_of_link(l)->used;
 	}
+	return n;
+}
+
+/** The objects class `hc` has handed out. */
+static uint64_t class_in_use(struct heap_class *hc)
+{
+	return list_in_use(&hc->lists[SLAB_PARTIAL]) +
+	       list_in_use(&hc->lists[SLAB_FULL]);
 }
 
 /** Fills `st` with the current statistics. */
@@ -474,17 +618,17 @@ void heap_get_stats(struct heap_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	for (uint32_t c = 0; c < HEAP_CLASS_COUNT; c++) {
+		const struct slab *kept = classes[c].empty;
+
 		st->class_size[c] = class_size(c);
-		st->class_in_use[c] = classes[c].in_use;
+		st->class_in_use[c] = class_in_use(&classes[c]);
 		st->class_slabs[c] = classes[c].slabs;
+		st->empty_slabs += kept && slab_is_empty(kept) ? 1 : 0;
 	}
 	st->large_allocs = counters.large_allocs;
 	st->large_pages = counters.large_pages;
 	st->backend_pages = counters.backend_pages;
 	st->failed_allocs = counters.failed_allocs;
-	for (uint32_t c = 0; c < HEAP_CLASS_COUNT; c++) {
-		st->empty_slabs += classes[c].empty ? 1 : 0;
-	}
 	st->invalid_frees = counters.invalid_frees;
 }
 
@@ -494,8 +638,8 @@ void heap_trim(void)
 	for (uint32_t c = 0; c < HEAP_CLASS_COUNT; c++) {
 		struct slab *s = classes[c].empty;
 
-		if (s) {
-			classes[c].empty = NULL;
+		classes[c].empty = NULL;
+		if (s && slab_is_empty(s)) {
 			slab_release(s);
 		}
 	}

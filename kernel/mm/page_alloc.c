@@ -23,11 +23,21 @@
  * k cost O(MAX_ORDER) for the split or merge plus O(2^k) for marking the
  * tails, which is the cost of touching the block's metadata once.
  *
+ * The per-CPU path. A cached page keeps its meta index and its zone
+ * number, so page_alloc() of one page from a non-empty cache is a pop, one
+ * flags store and an addition; page_free() of one page costs the checks
+ * (one pass over the zones) and a push. Neither touches a zone: a zone's
+ * `list_pages` counts only the pages in its buddy lists, and
+ * page_alloc_get_stats() adds the cached pages to their zones. The call
+ * counters are per CPU too, summed by page_alloc_get_stats().
+ *
  * Locking. There is none yet: the kernel runs on one CPU. The SMP work
  * adds a lock per zone, taken around the buddy lists and the zone
  * counters (never two zone locks at once), and keeps the rule that a
  * per-CPU cache is touched only by its own CPU with interrupts off, so
- * the order-0 fast path needs no lock.
+ * the order-0 fast path needs no lock. page_alloc_get_stats() reads every
+ * CPU's cache and counters without stopping them: with SMP its figures
+ * are a snapshot, exact only when the allocator is quiet.
  */
 #include "svsm/page_alloc.h"
 
@@ -45,35 +55,62 @@
 
 #define ORDER_COUNT (PAGE_ALLOC_MAX_ORDER + 1U)
 
-/** One contiguous managed range and its buddy lists. */
-struct page_zone {
+/*
+ * For the functions off the per-CPU fast paths: kept out of line, so that
+ * page_alloc() and page_free() stay small enough to need (almost) no
+ * saved registers.
+ */
+#define SLOW_PATH __attribute__((noinline, cold))
+/* For a helper of a fast path that is also called elsewhere. */
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/** No zone: a page frame number that no zone holds. */
+#define ZONE_NONE UINT32_MAX
+
+/**
+ * One contiguous managed range and its buddy lists. Aligned so that its
+ * size is a power of two: the fast paths index `pga.zones` with a shift.
+ */
+struct __attribute__((aligned(128))) page_zone {
 	uint64_t base_pfn;
 	uint64_t pages;
-	uint32_t first;			 /* its first entry in the meta array */
-	uint32_t order_mask;		 /* bit k: free_head[k] is not empty */
+	uint64_t pfn_offset; /* base_pfn - first: a page's pfn - its index */
+	uint32_t first;	     /* its first entry in the meta array */
+	uint32_t order_mask; /* bit k: free_head[k] is not empty */
 	uint32_t free_head[ORDER_COUNT]; /* per order, PAGE_NONE if empty */
-	uint64_t free_pages;		 /* in the lists and in CPU caches */
+	uint64_t list_pages; /* free pages in the lists (not in caches) */
 };
 
-/** One CPU's cache of free single pages, as meta indices (a stack). */
+/** A free single page in a per-CPU cache: where its metadata is. */
+struct pcp_entry {
+	uint32_t idx;  /* meta index */
+	uint32_t zone; /* index into `pga.zones` */
+};
+
+/** Call counters, kept per CPU so that the fast paths share no line. */
+struct page_counters {
+	uint64_t alloc_calls;
+	uint64_t free_calls;
+	uint64_t failed_allocs;
+};
+
+/** One CPU's cache of free single pages (a stack) and its counters. */
 struct page_pcp {
 	uint32_t count;
-	uint32_t idx[PAGE_ALLOC_PCP_HIGH];
+	struct pcp_entry cache[PAGE_ALLOC_PCP_HIGH];
+	struct page_counters calls;
 };
 
 /** The allocator. */
 static struct {
+	struct page_zone zones[PAGE_ALLOC_MAX_ZONES];
+	struct page_pcp pcp[PAGE_ALLOC_MAX_CPUS];
+	struct page_counters stray_calls; /* calls naming no valid CPU */
 	struct page_meta *meta;
 	size_t meta_count;
 	size_t meta_used; /* entries given to zones so far */
 	uint32_t cpu_count;
 	uint32_t zone_count;
-	struct page_zone zones[PAGE_ALLOC_MAX_ZONES];
-	struct page_pcp pcp[PAGE_ALLOC_MAX_CPUS];
-	uint64_t pcp_pages;
-	uint64_t alloc_calls;
-	uint64_t free_calls;
-	uint64_t failed_allocs;
 } pga;
 
 /** The page frame number just past zone `z`. */
@@ -85,54 +122,38 @@ static uint64_t zone_end(const struct page_zone *z)
 /** The meta index of page `pfn` of zone `z`. */
 static uint32_t pfn_index(const struct page_zone *z, uint64_t pfn)
 {
-	return z->first + (uint32_t)(pfn - z->base_pfn);
+	return (uint32_t)(pfn - z->pfn_offset);
 }
 
 /** The page frame number of meta index `idx` of zone `z`. */
 static uint64_t index_pfn(const struct page_zone *z, uint32_t idx)
 {
-	return z->base_pfn + (idx - z->first);
+	return idx + z->pfn_offset;
 }
 
-/** The zone that holds page `pfn`, or NULL. */
-static struct page_zone *zone_of_pfn(uint64_t pfn)
+/** The number of the zone that holds page `pfn`, or ZONE_NONE. */
+static uint32_t zone_of_pfn(uint64_t pfn)
 {
 	for (uint32_t i = 0; i < pga.zone_count; i++) {
-		struct page_zone *z = &pga.zones[i];
+		const struct page_zone *z = &pga.zones[i];
 
-		if (pfn >= z->base_pfn && pfn < zone_end(z)) {
-			return z;
+		/* Unsigned: a pfn below the base wraps to a huge offset. */
+		if (pfn - z->base_pfn < z->pages) {
+			return i;
 		}
 	}
-	return NULL;
+	return ZONE_NONE;
 }
 
-/**
- * The zone that owns meta index `idx`, which must belong to a zone (a
- * page in a list or a cache). Zones take consecutive runs of the meta
- * array in the order they were added, so it is the last zone that starts
- * at or before `idx`.
- */
-static struct page_zone *zone_of_index(uint32_t idx)
-{
-	struct page_zone *z = &pga.zones[0];
-
-	for (uint32_t i = 1; i < pga.zone_count && pga.zones[i].first <= idx;
-	     i++) {
-		z = &pga.zones[i];
-	}
-	return z;
-}
-
-/** The first zone with a free block of at least `order`, or NULL. */
-static struct page_zone *zone_with_free(uint32_t order)
+/** The first zone with a free block of at least `order`, or ZONE_NONE. */
+static uint32_t zone_with_free(uint32_t order)
 {
 	for (uint32_t i = 0; i < pga.zone_count; i++) {
 		if ((pga.zones[i].order_mask >> order) != 0) {
-			return &pga.zones[i];
+			return i;
 		}
 	}
-	return NULL;
+	return ZONE_NONE;
 }
 
 /** Makes `idx` the head of a free block of `order` in zone `z`'s list. */
@@ -189,6 +210,7 @@ static uint32_t buddy_take(struct page_zone *z, uint32_t order)
 		o--;
 		list_push(z, o, idx + (1U << o));
 	}
+	z->list_pages -= 1ULL << order;
 	return idx;
 }
 
@@ -201,6 +223,7 @@ static void buddy_put(struct page_zone *z, uint32_t idx, uint32_t order)
 {
 	uint64_t pfn = index_pfn(z, idx);
 
+	z->list_pages += 1ULL << order;
 	while (order < PAGE_ALLOC_MAX_ORDER) {
 		uint64_t buddy = pfn ^ (1ULL << order);
 		const struct page_meta *bm;
@@ -249,18 +272,17 @@ static uint32_t pcp_refill(struct page_pcp *c)
 	uint32_t n = 0;
 
 	while (n < PAGE_ALLOC_PCP_BATCH && c->count < PAGE_ALLOC_PCP_HIGH) {
-		struct page_zone *z = zone_with_free(0);
+		uint32_t zone = zone_with_free(0);
 		uint32_t idx;
 
-		if (!z) {
+		if (zone == ZONE_NONE) {
 			break;
 		}
-		idx = buddy_take(z, 0);
+		idx = buddy_take(&pga.zones[zone], 0);
 		pga.meta[idx].flags = PAGE_META_PCP;
-		c->idx[c->count++] = idx;
+		c->cache[c->count++] = (struct pcp_entry){ idx, zone };
 		n++;
 	}
-	pga.pcp_pages += n;
 	return n;
 }
 
@@ -271,45 +293,27 @@ static void pcp_drain(struct page_pcp *c, uint32_t n)
 		n = c->count;
 	}
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t idx = c->idx[i];
+		struct pcp_entry e = c->cache[i];
 
-		pga.meta[idx].flags = 0;
-		buddy_put(zone_of_index(idx), idx, 0);
+		pga.meta[e.idx].flags = 0;
+		buddy_put(&pga.zones[e.zone], e.idx, 0);
 	}
-	memmove(c->idx, c->idx + n, (c->count - n) * sizeof(c->idx[0]));
+	memmove(c->cache, c->cache + n, (c->count - n) * sizeof(c->cache[0]));
 	c->count -= n;
-	pga.pcp_pages -= n;
-}
-
-/** Allocates a single page from cache `c`, refilling it when empty. */
-static enum svsm_err alloc_cached(struct page_pcp *c, uint32_t *idx_out)
-{
-	uint32_t idx;
-
-	if (c->count == 0 && pcp_refill(c) == 0) {
-		return SVSM_ERR_NOMEM;
-	}
-	idx = c->idx[--c->count];
-	pga.pcp_pages--;
-	mark_allocated(idx, 0);
-	zone_of_index(idx)->free_pages--;
-	*idx_out = idx;
-	return SVSM_OK;
 }
 
 /** Allocates a block of `order` from the buddy lists of any zone. */
-static enum svsm_err alloc_block(uint32_t order, uint32_t *idx_out)
+static enum svsm_err alloc_block(uint32_t order, struct pcp_entry *out)
 {
-	struct page_zone *z = zone_with_free(order);
+	uint32_t zone = zone_with_free(order);
 	uint32_t idx;
 
-	if (!z) {
+	if (zone == ZONE_NONE) {
 		return SVSM_ERR_NOMEM;
 	}
-	idx = buddy_take(z, order);
+	idx = buddy_take(&pga.zones[zone], order);
 	mark_allocated(idx, order);
-	z->free_pages -= 1ULL << order;
-	*idx_out = idx;
+	*out = (struct pcp_entry){ idx, zone };
 	return SVSM_OK;
 }
 
@@ -391,110 +395,198 @@ enum svsm_err page_alloc_add_range(paddr_t base, uint64_t size)
 	z->base_pfn = pfn_value(pa_to_pfn(base));
 	z->pages = size >> PAGE_SHIFT;
 	z->first = (uint32_t)pga.meta_used;
+	z->pfn_offset = z->base_pfn - z->first;
 	z->order_mask = 0;
 	for (uint32_t o = 0; o < ORDER_COUNT; o++) {
 		z->free_head[o] = PAGE_NONE;
 	}
-	z->free_pages = z->pages;
+	z->list_pages = z->pages;
 	memset(&pga.meta[z->first], 0, z->pages * sizeof(pga.meta[0]));
 	pga.meta_used += z->pages;
 	zone_fill(z);
 	return SVSM_OK;
 }
 
-/**
- * Allocates 2^order pages. Order 0 goes through CPU `cpu`'s cache; a
- * larger order that finds no block drains that cache (the only one this
- * CPU may touch) and tries once more.
- */
-enum svsm_err page_alloc(uint32_t cpu, uint32_t order, paddr_t *out)
+/** The physical address of the page described by `e`. */
+static paddr_t entry_pa(struct pcp_entry e)
 {
-	enum svsm_err err;
-	uint32_t idx;
+	return pfn_to_pa(pfn_init(index_pfn(&pga.zones[e.zone], e.idx)));
+}
 
-	pga.alloc_calls++;
-	if (alloc_fail_check()) {
-		pga.failed_allocs++;
+/**
+ * Takes the page on top of cache `c`, which is not empty, and marks it
+ * allocated: a cached page's order is already 0, so that is one store to
+ * its flags.
+ */
+static struct pcp_entry pcp_pop(struct page_pcp *c)
+{
+	struct pcp_entry e = c->cache[--c->count];
+
+	pga.meta[e.idx].flags = PAGE_META_HEAD;
+	return e;
+}
+
+/**
+ * page_alloc() for a CPU number that names no cache: counted, and failed
+ * with SVSM_ERR_NOMEM if the fault injector said so (`is_injected`), as
+ * any call would be, else refused.
+ */
+static SLOW_PATH enum svsm_err alloc_stray(bool is_injected)
+{
+	pga.stray_calls.alloc_calls++;
+	if (is_injected) {
+		pga.stray_calls.failed_allocs++;
 		return SVSM_ERR_NOMEM;
 	}
-	if (cpu >= pga.cpu_count || order > PAGE_ALLOC_MAX_ORDER) {
+	return SVSM_ERR_INVAL;
+}
+
+/**
+ * page_alloc() past the fast path: a single page for an empty cache
+ * (refilled first), or a larger block, which drains the cache (the only
+ * one this CPU may touch) and tries once more if none is free.
+ */
+static SLOW_PATH enum svsm_err alloc_slow(struct page_pcp *c, uint32_t order,
+					  paddr_t *out)
+{
+	struct pcp_entry e;
+	enum svsm_err err;
+
+	if (order > PAGE_ALLOC_MAX_ORDER) {
 		return SVSM_ERR_INVAL;
 	}
 	if (order == 0) {
-		err = alloc_cached(&pga.pcp[cpu], &idx);
-	} else {
-		err = alloc_block(order, &idx);
-		if (err == SVSM_ERR_NOMEM && pga.pcp[cpu].count > 0) {
-			pcp_drain(&pga.pcp[cpu], pga.pcp[cpu].count);
-			err = alloc_block(order, &idx);
+		if (pcp_refill(c) == 0) {
+			c->calls.failed_allocs++;
+			return SVSM_ERR_NOMEM;
 		}
+		*out = entry_pa(pcp_pop(c));
+		return SVSM_OK;
+	}
+	err = alloc_block(order, &e);
+	if (err == SVSM_ERR_NOMEM && c->count > 0) {
+		pcp_drain(c, c->count);
+		err = alloc_block(order, &e);
 	}
 	if (err != SVSM_OK) {
-		pga.failed_allocs++;
+		c->calls.failed_allocs++;
 		return err;
 	}
-	*out = pfn_to_pa(pfn_init(index_pfn(zone_of_index(idx), idx)));
+	*out = entry_pa(e);
 	return SVSM_OK;
 }
 
 /**
- * Checks that (`pa`, `order`) names a block allocated with exactly that
- * order, and returns its zone and meta index.
+ * Allocates 2^order pages. Order 0 goes through CPU `cpu`'s cache: with a
+ * page in it, that is all this function does. The fault injector is asked
+ * first, before any check, as on every path.
  */
-static enum svsm_err check_free(uint32_t cpu, paddr_t pa, uint32_t order,
-				struct page_zone **zone_out, uint32_t *idx_out)
+enum svsm_err page_alloc(uint32_t cpu, uint32_t order, paddr_t *out)
+{
+	bool is_injected = alloc_fail_check();
+	struct page_pcp *c;
+
+	if (cpu >= pga.cpu_count) {
+		return alloc_stray(is_injected);
+	}
+	c = &pga.pcp[cpu];
+	c->calls.alloc_calls++;
+	if (is_injected) {
+		c->calls.failed_allocs++;
+		return SVSM_ERR_NOMEM;
+	}
+	if (order != 0 || c->count == 0) {
+		return alloc_slow(c, order, out);
+	}
+	*out = entry_pa(pcp_pop(c));
+	return SVSM_OK;
+}
+
+/**
+ * Finds the block (`pa`, `order`) names, which must be allocated with
+ * exactly that order: its meta index and zone. False for an address no
+ * zone holds, one not aligned to the order, or a head that is free,
+ * cached, a tail or of another order. Inlined, so that page_free()'s
+ * copy is specialised for order 0.
+ */
+static ALWAYS_INLINE bool find_allocated(paddr_t pa, uint32_t order,
+					 struct pcp_entry *out)
 {
 	uint64_t pfn = pfn_value(pa_to_pfn(pa));
-	struct page_zone *z;
+	uint32_t zone;
+	uint32_t idx;
 	const struct page_meta *m;
 
-	if (cpu >= pga.cpu_count || order > PAGE_ALLOC_MAX_ORDER ||
-	    !pa_is_page_aligned(pa)) {
+	if (order > PAGE_ALLOC_MAX_ORDER ||
+	    (pa_addr(pa) & (((uint64_t)PAGE_SIZE << order) - 1)) != 0) {
+		return false;
+	}
+	zone = zone_of_pfn(pfn);
+	if (zone == ZONE_NONE) {
+		return false;
+	}
+	idx = pfn_index(&pga.zones[zone], pfn);
+	m = &pga.meta[idx];
+	if (m->flags != PAGE_META_HEAD || m->order != order) {
+		return false;
+	}
+	*out = (struct pcp_entry){ idx, zone };
+	return true;
+}
+
+/** Puts the single page `e` on top of cache `c`, which has room. */
+static void pcp_push(struct page_pcp *c, struct pcp_entry e)
+{
+	pga.meta[e.idx].flags = PAGE_META_PCP;
+	c->cache[c->count++] = e;
+}
+
+/**
+ * page_free() past the fast path: a larger block, which goes straight
+ * back to the buddy lists, or a single page for a full cache, which
+ * first gives PAGE_ALLOC_PCP_BATCH pages back.
+ */
+static SLOW_PATH enum svsm_err free_slow(struct page_pcp *c, paddr_t pa,
+					 uint32_t order)
+{
+	struct pcp_entry e;
+
+	if (!find_allocated(pa, order, &e)) {
 		return SVSM_ERR_INVAL;
 	}
-	z = zone_of_pfn(pfn);
-	if (!z || (pfn & ((1ULL << order) - 1)) != 0) {
-		return SVSM_ERR_INVAL; /* not managed, or misaligned */
+	if (order > 0) {
+		clear_block(e.idx, order);
+		buddy_put(&pga.zones[e.zone], e.idx, order);
+		return SVSM_OK;
 	}
-	m = &pga.meta[pfn_index(z, pfn)];
-	if (m->flags != PAGE_META_HEAD || m->order != order) {
-		return SVSM_ERR_INVAL; /* free, cached, a tail, other order */
-	}
-	*zone_out = z;
-	*idx_out = pfn_index(z, pfn);
+	pcp_drain(c, PAGE_ALLOC_PCP_BATCH);
+	pcp_push(c, e);
 	return SVSM_OK;
 }
 
 /**
- * Frees a block. A single page goes into CPU `cpu`'s cache (which first
- * gives PAGE_ALLOC_PCP_BATCH pages back when full); a larger block goes
- * straight back to the buddy lists.
+ * Frees a block. A single page goes into CPU `cpu`'s cache; with room in
+ * it, that is the checks for order 0, a push and one store to the page's
+ * flags.
  */
 enum svsm_err page_free(uint32_t cpu, paddr_t pa, uint32_t order)
 {
-	struct page_zone *z;
 	struct page_pcp *c;
-	uint32_t idx;
-	enum svsm_err err;
+	struct pcp_entry e;
 
-	pga.free_calls++;
-	err = check_free(cpu, pa, order, &z, &idx);
-	if (err != SVSM_OK) {
-		return err;
-	}
-	z->free_pages += 1ULL << order;
-	if (order > 0) {
-		clear_block(idx, order);
-		buddy_put(z, idx, order);
-		return SVSM_OK;
+	if (cpu >= pga.cpu_count) {
+		pga.stray_calls.free_calls++;
+		return SVSM_ERR_INVAL;
 	}
 	c = &pga.pcp[cpu];
-	if (c->count == PAGE_ALLOC_PCP_HIGH) {
-		pcp_drain(c, PAGE_ALLOC_PCP_BATCH);
+	c->calls.free_calls++;
+	if (order != 0 || c->count == PAGE_ALLOC_PCP_HIGH) {
+		return free_slow(c, pa, order);
 	}
-	pga.meta[idx].flags = PAGE_META_PCP;
-	c->idx[c->count++] = idx;
-	pga.pcp_pages++;
+	if (!find_allocated(pa, 0, &e)) {
+		return SVSM_ERR_INVAL;
+	}
+	pcp_push(c, e);
 	return SVSM_OK;
 }
 
@@ -504,6 +596,31 @@ void page_alloc_drain_cpu(uint32_t cpu)
 	if (cpu < pga.cpu_count) {
 		pcp_drain(&pga.pcp[cpu], pga.pcp[cpu].count);
 	}
+}
+
+/** Adds counters `from` to `to`. */
+static void counters_add(struct page_alloc_stats *to,
+			 const struct page_counters *from)
+{
+	to->alloc_calls += from->alloc_calls;
+	to->free_calls += from->free_calls;
+	to->failed_allocs += from->failed_allocs;
+}
+
+/** Adds the pages and counters of every CPU cache to `st`. */
+static void stats_add_caches(struct page_alloc_stats *st)
+{
+	for (uint32_t cpu = 0; cpu < pga.cpu_count; cpu++) {
+		const struct page_pcp *c = &pga.pcp[cpu];
+
+		for (uint32_t i = 0; i < c->count; i++) {
+			st->zones[c->cache[i].zone].free_pages++;
+		}
+		st->pcp_pages += c->count;
+		st->free_pages += c->count;
+		counters_add(st, &c->calls);
+	}
+	counters_add(st, &pga.stray_calls);
 }
 
 /** Fills `st` with the zones and the counters. */
@@ -516,12 +633,9 @@ void page_alloc_get_stats(struct page_alloc_stats *st)
 
 		st->zones[i].base = pa_addr(pfn_to_pa(pfn_init(z->base_pfn)));
 		st->zones[i].pages = z->pages;
-		st->zones[i].free_pages = z->free_pages;
+		st->zones[i].free_pages = z->list_pages;
 		st->total_pages += z->pages;
-		st->free_pages += z->free_pages;
+		st->free_pages += z->list_pages;
 	}
-	st->pcp_pages = pga.pcp_pages;
-	st->alloc_calls = pga.alloc_calls;
-	st->free_calls = pga.free_calls;
-	st->failed_allocs = pga.failed_allocs;
+	stats_add_caches(st);
 }

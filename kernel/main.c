@@ -18,8 +18,10 @@
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
 #include "svsm/plat.h"
+#include "svsm/smp.h"
 #include "svsm/string.h"
 #include "svsm/symbols.h"
+#include "svsm/task.h"
 
 #include "uapi/svsm/igvm.h"
 
@@ -132,6 +134,8 @@ static void print_banner(void)
 		   (unsigned long long)st.pages.free_pages,
 		   (unsigned long long)st.pages.total_pages,
 		   (unsigned long long)(MM_HEAP_SIZE >> 20));
+	log_printf("cpus: %u of %u CPUs online\n", smp_online_count(),
+		   boot.cpu_count);
 	log_printf("command line: \"%s\"\n", cmdline_get());
 }
 
@@ -160,6 +164,10 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 	if (mm_init(&boot.launch) != SVSM_OK ||
 	    percpu_init_boot_cpu() != SVSM_OK) {
 		panic("memory set-up failed");
+	}
+	smp_start_aps();
+	if (sched_init() != SVSM_OK) {
+		panic("scheduler set-up failed");
 	}
 	print_banner();
 	kernel_payload();

@@ -5,3 +5,5 @@ kernel-y += kernel/main.o kernel/log.o kernel/panic.o \
 	kernel/debug/symbols.o kernel/debug/backtrace.o
 kernel-prod-y += kernel/payload.o
 unit-y += kernel/boot/memmap.o kernel/boot/cmdline.o kernel/debug/symbols.o
+# Starting the application processors (native: INIT-SIPI-SIPI).
+kernel-y += kernel/smp.o

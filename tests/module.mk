@@ -21,3 +21,5 @@ unit-y += tests/unit/igvmbld_elf.o
 tests-t += tests/prove/memmap.t
 unit-y += kernel/mm/pgtable.o plat/host/pt_env.o tests/unit/test_pgtable.o
 unit-y += tests/framework/alloc_usage.o
+kernel-test-y += tests/vm/test_smp.o
+kernel-test-y += tests/vm/test_sched.o

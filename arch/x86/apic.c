@@ -23,6 +23,9 @@
 #define PIT_HZ 1193182U
 #define CALIBRATE_MS 10U
 #define CALIBRATE_SPINS 100000000U
+#define IPI_SPINS 1000000U
+
+static uint32_t delay_ticks_per_ms; /* calibrated on first lapic_delay_us */
 
 static volatile uint32_t *lapic;
 
@@ -119,4 +122,60 @@ void lapic_timer_stop(void)
 {
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INITIAL, 0);
+}
+
+/** Sends an IPI and waits until it has left; see apic.h. */
+enum svsm_err lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
+{
+	if (apic_id > LAPIC_XAPIC_MAX_ID) {
+		return SVSM_ERR_RANGE;
+	}
+	lapic_write(LAPIC_ICR_HIGH, apic_id << LAPIC_ICR_DEST_SHIFT);
+	lapic_write(LAPIC_ICR_LOW, icr_low); /* this write sends it */
+	for (uint32_t i = 0; i < IPI_SPINS; i++) {
+		if (!(lapic_read(LAPIC_ICR_LOW) & LAPIC_ICR_PENDING)) {
+			return SVSM_OK;
+		}
+		pause();
+	}
+	return SVSM_ERR_IO;
+}
+
+enum svsm_err lapic_send_init(uint32_t apic_id)
+{
+	return lapic_send_ipi(apic_id, LAPIC_ICR_INIT | LAPIC_ICR_LEVEL |
+					       LAPIC_ICR_ASSERT);
+}
+
+enum svsm_err lapic_send_startup(uint32_t apic_id, uint8_t page)
+{
+	return lapic_send_ipi(apic_id, LAPIC_ICR_STARTUP | page);
+}
+
+/** Busy-waits on the APIC timer; see apic.h. */
+enum svsm_err lapic_delay_us(uint32_t us)
+{
+	if (delay_ticks_per_ms == 0) {
+		enum svsm_err err = lapic_timer_calibrate(&delay_ticks_per_ms);
+
+		if (err != SVSM_OK) {
+			return err;
+		}
+	}
+	uint64_t left = ((uint64_t)delay_ticks_per_ms * us + 999U) / 1000U;
+
+	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	while (left > 0) {
+		uint32_t chunk =
+			left > 0xFFFFFFFFU ? 0xFFFFFFFFU : (uint32_t)left;
+
+		lapic_write(LAPIC_TIMER_INITIAL, chunk);
+		while (lapic_read(LAPIC_TIMER_CURRENT) != 0) {
+			pause();
+		}
+		left -= chunk;
+	}
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	return SVSM_OK;
 }

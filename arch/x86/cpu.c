@@ -8,24 +8,14 @@
  */
 #include "arch/cpu.h"
 
+#include <stddef.h>
+
 #include "arch/cpuid.h"
 #include "arch/insn.h"
 #include "arch/msr.h"
 #include "arch/trap.h"
 
 #include "svsm/panic.h"
-
-/** The 64-bit TSS (SDM vol. 3A, figure 7-11). */
-struct tss64 {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __attribute__((packed));
-_Static_assert(sizeof(struct tss64) == 104, "TSS64");
 
 /** A 64-bit interrupt gate (SDM vol. 3A, figure 6-8). */
 struct idt_gate {
@@ -44,29 +34,29 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate");
 #define IST_NMI 2U
 #define IST_MC 3U
 
-/* Null, code64, data, TSS (two slots). */
-static uint64_t gdt[5] __attribute__((aligned(16)));
-static struct tss64 tss __attribute__((aligned(16)));
+/* The boot CPU's GDT and TSS; each AP has its own in its per-CPU data. */
+static struct cpu_tables boot_tables;
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 #define GDT_CODE64 0x00AF9B000000FFFFULL /* P, DPL0, code RX, L, accessed */
 #define GDT_DATA 0x00CF93000000FFFFULL	 /* P, DPL0, data RW, accessed */
 
-static void gdt_set_tss(void)
+/** Writes the TSS descriptor of `t`, whose TSS is at `tss_va`. */
+static void gdt_set_tss(struct cpu_tables *t, uint64_t tss_va)
 {
-	uint64_t base = (uint64_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
+	uint64_t base = tss_va;
+	uint64_t limit = sizeof(t->tss) - 1;
 
-	gdt[3] = (limit & 0xFFFFU) | ((base & 0xFFFFFFULL) << 16) |
-		 (0x89ULL << 40) /* P, 64-bit TSS available */ |
-		 (((base >> 24) & 0xFFU) << 56);
-	gdt[4] = base >> 32;
+	t->gdt[3] = (limit & 0xFFFFU) | ((base & 0xFFFFFFULL) << 16) |
+		    (0x89ULL << 40) /* P, 64-bit TSS available */ |
+		    (((base >> 24) & 0xFFU) << 56);
+	t->gdt[4] = base >> 32;
 }
 
 /** Loads the GDT and reloads CS (far return) and the data segments. */
-static void gdt_load(void)
+static void gdt_load(struct cpu_tables *t)
 {
-	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
+	struct desc_ptr p = { sizeof(t->gdt) - 1, (uint64_t)t->gdt };
 
 	lgdt(&p);
 	__asm__ volatile("pushq %0\n"
@@ -99,17 +89,35 @@ static void idt_set(uint32_t vec, uint64_t handler, uint8_t ist)
 	};
 }
 
+/** Fills a CPU's GDT and TSS; see cpu.h. */
+void cpu_tables_fill(struct cpu_tables *t, uint64_t va,
+		     const uint64_t ist_top[SVSM_IST_COUNT])
+{
+	*t = (struct cpu_tables){ 0 };
+	t->gdt[1] = GDT_CODE64;
+	t->gdt[2] = GDT_DATA;
+	t->tss.ist[IST_DF - 1] = ist_top[0];
+	t->tss.ist[IST_NMI - 1] = ist_top[1];
+	t->tss.ist[IST_MC - 1] = ist_top[2];
+	t->tss.iomap_base = sizeof(t->tss); /* no I/O bitmap */
+	gdt_set_tss(t, va + offsetof(struct cpu_tables, tss));
+}
+
+/** Loads a CPU's own GDT and TSS and the shared IDT; see cpu.h. */
+void cpu_load_tables(struct cpu_tables *t)
+{
+	struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
+
+	gdt_load(t);
+	lidt(&p);
+}
+
 /** Installs GDT, TSS (IST stacks from `li`) and the exception IDT. */
 void cpu_init_tables(const struct svsm_launch_info *li)
 {
-	gdt[1] = GDT_CODE64;
-	gdt[2] = GDT_DATA;
-	tss.ist[IST_DF - 1] = li->ist_stack_top[0];
-	tss.ist[IST_NMI - 1] = li->ist_stack_top[1];
-	tss.ist[IST_MC - 1] = li->ist_stack_top[2];
-	tss.iomap_base = sizeof(tss); /* no I/O bitmap */
-	gdt_set_tss();
-	gdt_load();
+	cpu_tables_fill(&boot_tables, (uint64_t)&boot_tables,
+			li->ist_stack_top);
+	gdt_load(&boot_tables);
 
 	for (uint32_t v = 0; v < IDT_VECTORS; v++) {
 		uint8_t ist = 0;

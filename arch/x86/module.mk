@@ -1,3 +1,5 @@
 # x86 entry, descriptor tables, exceptions.
 kernel-y += arch/x86/entry.o arch/x86/idt_stubs.o arch/x86/cpu.o \
 	arch/x86/traps.o arch/x86/irq.o arch/x86/apic.o
+# The real-mode AP trampoline (copied to low memory by kernel/smp.c).
+kernel-y += arch/x86/ap_trampoline.o

@@ -9,11 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define BACKTRACE_MAX_STACKS 8U
+#define BACKTRACE_MAX_STACKS 64U
 #define BACKTRACE_MAX_DEPTH 32U
 
 /** Registers the stack [lo, hi) as one the walker may read. */
 void backtrace_add_stack(uint64_t lo, uint64_t hi);
+/** Forgets the stack [lo, hi) (a task's, when it is freed). */
+void backtrace_remove_stack(uint64_t lo, uint64_t hi);
 /**
  * Logs "backtrace:" then one line per frame, starting with `rip` and
  * following the frame-pointer chain from `rbp`.

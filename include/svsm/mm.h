@@ -31,6 +31,8 @@
 #define MM_PERCPU_BASE 0xFFFFFE8000000000ULL
 #define MM_GUEST_WINDOW_BASE 0xFFFFFE0000000000ULL
 #define MM_MMIO_BASE 0xFFFFFD8000000000ULL /* [507] device registers */
+/* [506] task stacks: 16 KiB each with guard pages (svsm/task.h). */
+#define MM_STACK_BASE 0xFFFFFD0000000000ULL
 /* Physical pages the page allocator can describe (64 MiB). */
 #define MM_MAX_PAGES 16384U
 

@@ -35,6 +35,17 @@ void backtrace_add_stack(uint64_t lo, uint64_t hi)
 	}
 }
 
+/** Removes [lo, hi) from the table (the last entry takes its place). */
+void backtrace_remove_stack(uint64_t lo, uint64_t hi)
+{
+	for (uint32_t i = 0; i < stack_count; i++) {
+		if (stacks[i].lo == lo && stacks[i].hi == hi) {
+			stacks[i] = stacks[--stack_count];
+			return;
+		}
+	}
+}
+
 /**
  * Whether `addr` lies in the guard page just below a registered stack;
  * if so, that stack's bounds go to `lo` and `hi`.

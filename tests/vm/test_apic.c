@@ -9,9 +9,22 @@
 #include "arch/insn.h"
 #include "arch/irq.h"
 
+#include "svsm/task.h"
 #include "svsm/test.h"
 
 static volatile uint64_t ticks;
+
+/* These tests own the local APIC timer: the scheduler's tick pauses. */
+SET_UP(apic)
+{
+	(void)t;
+	sched_timer_pause();
+}
+
+TEAR_DOWN(apic)
+{
+	EXPECT_OK(sched_timer_resume());
+}
 
 static void count_tick(struct trap_frame *f)
 {

@@ -17,6 +17,8 @@
 #define LAPIC_VERSION 0x030U
 #define LAPIC_EOI 0x0B0U
 #define LAPIC_SVR 0x0F0U
+#define LAPIC_ICR_LOW 0x300U
+#define LAPIC_ICR_HIGH 0x310U
 #define LAPIC_LVT_TIMER 0x320U
 #define LAPIC_TIMER_INITIAL 0x380U
 #define LAPIC_TIMER_CURRENT 0x390U
@@ -26,6 +28,15 @@
 #define LAPIC_LVT_MASKED (1U << 16)
 #define LAPIC_LVT_PERIODIC (1U << 17)
 #define LAPIC_DIVIDE_16 0x3U
+
+/* Interrupt command register fields (SDM vol. 3A, 11.6.1, figure 11-12). */
+#define LAPIC_ICR_INIT (5U << 8)
+#define LAPIC_ICR_STARTUP (6U << 8)
+#define LAPIC_ICR_PENDING (1U << 12) /* delivery status: send pending */
+#define LAPIC_ICR_ASSERT (1U << 14)
+#define LAPIC_ICR_LEVEL (1U << 15)
+#define LAPIC_ICR_DEST_SHIFT 24U /* in ICR_HIGH: 8-bit xAPIC destination */
+#define LAPIC_XAPIC_MAX_ID 0xFFU
 
 /**
  * Maps this CPU's local APIC (uncached) and enables it with the spurious
@@ -47,3 +58,23 @@ enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms) SVSM_MUST_CHECK;
 void lapic_timer_start(uint32_t vector, uint32_t ticks, bool is_periodic);
 /** Stops (masks) the timer. */
 void lapic_timer_stop(void);
+/**
+ * Sends the IPI `icr_low` (delivery mode, level, vector) to the APIC with
+ * ID `apic_id` and waits (bounded) until the APIC has sent it.
+ * SVSM_ERR_RANGE for an ID xAPIC cannot address, SVSM_ERR_IO when the
+ * send stays pending.
+ */
+enum svsm_err lapic_send_ipi(uint32_t apic_id,
+			     uint32_t icr_low) SVSM_MUST_CHECK;
+/** Sends INIT (level, assert) to `apic_id`: the CPU waits for a SIPI. */
+enum svsm_err lapic_send_init(uint32_t apic_id) SVSM_MUST_CHECK;
+/** Sends a start-up IPI: the CPU starts in real mode at `page` << 12. */
+enum svsm_err lapic_send_startup(uint32_t apic_id,
+				 uint8_t page) SVSM_MUST_CHECK;
+/**
+ * Busy-waits at least `us` microseconds on this CPU's APIC timer (masked,
+ * one-shot), calibrating it against the PIT on first use. Stops the
+ * timer: not for use while lapic_timer_start() has it running.
+ * SVSM_ERR_IO when calibration fails.
+ */
+enum svsm_err lapic_delay_us(uint32_t us) SVSM_MUST_CHECK;

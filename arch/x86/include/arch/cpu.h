@@ -11,6 +11,8 @@
 
 #define CR0_PE (1ULL << 0)
 #define CR0_MP (1ULL << 1)
+#define CR0_ET (1ULL << 4)
+#define CR0_NE (1ULL << 5)
 #define CR0_WP (1ULL << 16)
 #define CR0_PG (1ULL << 31)
 
@@ -26,11 +28,47 @@
 #define GDT_SEL_CODE64 SVSM_SEL_CODE64
 #define GDT_SEL_DATA SVSM_SEL_DATA
 #define GDT_SEL_TSS 0x18U
+#define GDT_ENTRIES 5U /* null, code64, data, TSS (two slots) */
+
+/** The 64-bit TSS (SDM vol. 3A, figure 7-11). */
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss64) == 104, "TSS64");
+
+/**
+ * One CPU's GDT and TSS. The boot CPU's live in the image; each AP's in
+ * its per-CPU data, so its IST stacks are its own. The IDT is shared.
+ */
+struct cpu_tables {
+	uint64_t gdt[GDT_ENTRIES];
+	uint64_t reserved; /* keeps `tss` 16-byte aligned */
+	struct tss64 tss;
+} __attribute__((aligned(16)));
 
 /**
  * Loads this CPU's GDT (with a TSS whose IST stacks come from the launch
  * info), reloads the segment registers and installs the IDT.
  */
 void cpu_init_tables(const struct svsm_launch_info *li);
+/**
+ * Fills `t` for a CPU that will see it at virtual address `va` (the boot
+ * CPU fills an AP's tables through the temporary window): GDT, and a TSS
+ * whose IST stacks (#DF, NMI, #MC) have tops `ist_top`.
+ */
+void cpu_tables_fill(struct cpu_tables *t, uint64_t va,
+		     const uint64_t ist_top[SVSM_IST_COUNT]);
+/**
+ * Loads this CPU's GDT (`t`, as filled by cpu_tables_fill() for its own
+ * address), reloads the segment registers and the task register, and
+ * installs the shared IDT that cpu_init_tables() built.
+ */
+void cpu_load_tables(struct cpu_tables *t);
 /** Turns on WP, SMEP, SMAP, UMIP (where present) and checks NXE. */
 void cpu_init_protections(void);

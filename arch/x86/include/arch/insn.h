@@ -41,6 +41,17 @@ static inline void sti(void)
 	__asm__ volatile("sti" : : : "memory");
 }
 
+/**
+ * Enables interrupts and halts until the next one. The two go together
+ * on purpose: STI's one-instruction interrupt shadow makes the pair
+ * atomic, so an interrupt cannot slip in between and leave the CPU
+ * halted with its wake-up already handled.
+ */
+static inline void sti_hlt(void)
+{
+	__asm__ volatile("sti; hlt" : : : "memory");
+}
+
 static inline void pause(void)
 {
 	__asm__ volatile("pause");

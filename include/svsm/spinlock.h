@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Spinlocks and interrupt masking. A spinlock is a test-and-set lock
+ * that never sleeps. Code that can also run in an interrupt handler, or
+ * that the scheduler must not preempt while it holds the lock (the run
+ * queues, wait queues, mutex internals), takes it with
+ * spin_lock_irqsave(), which masks interrupts on this CPU first and
+ * returns the previous RFLAGS for spin_unlock_irqrestore().
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/cpu.h"
+#include "arch/insn.h"
+
+/** A spinlock; zero-initialised means unlocked. */
+struct spinlock {
+	uint32_t is_locked;
+};
+
+/** Masks interrupts on this CPU; returns the RFLAGS to restore. */
+static inline uint64_t irq_save(void)
+{
+	uint64_t flags = read_rflags();
+
+	cli();
+	return flags;
+}
+
+/** Unmasks interrupts again if `flags` (from irq_save) had them on. */
+static inline void irq_restore(uint64_t flags)
+{
+	if (flags & RFLAGS_IF) {
+		sti();
+	}
+}
+
+static inline void spin_lock_init(struct spinlock *l)
+{
+	l->is_locked = 0;
+}
+
+static inline bool spin_trylock(struct spinlock *l)
+{
+	return __atomic_exchange_n(&l->is_locked, 1U, __ATOMIC_ACQUIRE) == 0;
+}
+
+static inline void spin_lock(struct spinlock *l)
+{
+	while (!spin_trylock(l)) {
+		while (__atomic_load_n(&l->is_locked, __ATOMIC_RELAXED)) {
+			pause();
+		}
+	}
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+	__atomic_store_n(&l->is_locked, 0U, __ATOMIC_RELEASE);
+}
+
+/** Whether the lock is held (by anyone); for assertions. */
+static inline bool spin_is_locked(const struct spinlock *l)
+{
+	return __atomic_load_n(&l->is_locked, __ATOMIC_RELAXED) != 0;
+}
+
+/** Masks interrupts, then takes `l`; returns the RFLAGS to restore. */
+static inline uint64_t spin_lock_irqsave(struct spinlock *l)
+{
+	uint64_t flags = irq_save();
+
+	spin_lock(l);
+	return flags;
+}
+
+/** Releases `l`, then restores the interrupt flag saved in `flags`. */
+static inline void spin_unlock_irqrestore(struct spinlock *l, uint64_t flags)
+{
+	spin_unlock(l);
+	irq_restore(flags);
+}

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scheduler: per-CPU run queues (one FIFO per priority; the highest
+ * non-empty level runs, round-robin inside it), a sleep list woken by the
+ * tick, and the switch between tasks.
+ *
+ * Preemption: the local APIC timer interrupts every SCHED_TICK_MS. The
+ * tick handler acknowledges the interrupt, wakes the sleepers that are
+ * due, and switches tasks when a task of higher priority is runnable or
+ * when the current task's slice (SCHED_SLICE_TICKS) is used up and
+ * another task of its priority is waiting. The switch happens inside the
+ * handler, on the interrupted task's own stack: the trap frame with its
+ * full register state stays there until the task is switched back in and
+ * the handler returns through IRETQ.
+ *
+ * Locking: a run queue is manipulated only with interrupts off and its
+ * `lock` held. The lock is held across arch_switch() and released by the
+ * task that is switched to (sched_finish_switch), so no other CPU can
+ * see a half-switched queue. Lock order: task_lock (task.c), a wait
+ * queue's lock, then a run queue's lock. Only CPU 0 runs tasks for now.
+ */
+#include "arch/apic.h"
+#include "arch/insn.h"
+#include "arch/irq.h"
+
+#include "svsm/boot.h"
+#include "svsm/panic.h"
+#include "svsm/percpu.h"
+#include "svsm/task.h"
+
+#include "sched_internal.h"
+
+/** One CPU's scheduling state. */
+struct runqueue {
+	struct spinlock lock;
+	struct task *current;
+	struct task *idle;
+	struct task *switched_from; /**< for sched_finish_switch */
+	struct list_node queues[TASK_PRIO_COUNT];
+	struct list_node sleepers;
+	uint64_t ticks;
+	uint64_t switch_count;
+	uint32_t slice_left;
+	uint32_t preempt_count;
+	uint32_t timer_ticks; /**< APIC timer count per SCHED_TICK_MS */
+	bool need_resched;    /**< a switch was due while preemption was off */
+	bool is_started;
+};
+
+static struct runqueue rqs[SVSM_MAX_CPUS];
+static struct task boot_task;
+
+static struct runqueue *this_rq(void)
+{
+	return &rqs[this_cpu()->cpu_index];
+}
+
+/** The highest priority with a runnable task, or -1. */
+static int top_prio(const struct runqueue *rq)
+{
+	for (int p = (int)TASK_PRIO_COUNT - 1; p > (int)TASK_PRIO_IDLE; p--) {
+		if (!list_is_empty(&rq->queues[p])) {
+			return p;
+		}
+	}
+	return -1;
+}
+
+/** Dequeues the next task to run: the head of the top level, or idle. */
+static struct task *pick_next(struct runqueue *rq)
+{
+	int p = top_prio(rq);
+
+	if (p < 0) {
+		return rq->idle;
+	}
+	return LIST_ENTRY(list_pop(&rq->queues[p]), struct task, link);
+}
+
+static void enqueue(struct runqueue *rq, struct task *t)
+{
+	t->state = TASK_RUNNABLE;
+	if (t != rq->idle) {
+		list_add_tail(&rq->queues[t->prio], &t->link);
+	}
+}
+
+/** Releases the run queue in the task just switched to; see header. */
+void sched_finish_switch(void)
+{
+	struct runqueue *rq = this_rq();
+	struct task *prev = rq->switched_from;
+
+	rq->switched_from = NULL;
+	if (prev) {
+		__atomic_store_n(&prev->is_on_cpu, false, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&rq->lock);
+}
+
+/**
+ * Switches to the next task. Called with interrupts off and `rq->lock`
+ * held, the current task already requeued or parked (its state says
+ * where); returns, with the lock released, when the current task runs
+ * again.
+ */
+static void switch_locked(struct runqueue *rq)
+{
+	struct task *prev = rq->current;
+	struct task *next = pick_next(rq);
+
+	rq->need_resched = false;
+	rq->slice_left = SCHED_SLICE_TICKS;
+	next->state = TASK_RUNNING;
+	if (next == prev) {
+		spin_unlock(&rq->lock);
+		return;
+	}
+	next->is_on_cpu = true;
+	rq->current = next;
+	rq->switched_from = prev;
+	rq->switch_count++;
+	arch_switch(&prev->rsp, next->rsp);
+	sched_finish_switch();
+}
+
+/** Whether the tick should switch away from `cur`. */
+static bool should_preempt(const struct runqueue *rq, const struct task *cur)
+{
+	int top = top_prio(rq);
+
+	if (top < 0) {
+		return false;
+	}
+	return top > (int)cur->prio ||
+	       (top == (int)cur->prio && rq->slice_left == 0);
+}
+
+/** Moves the sleepers that are due to the run queue. */
+static void wake_sleepers(struct runqueue *rq)
+{
+	struct list_node *n = rq->sleepers.next;
+
+	while (n != &rq->sleepers) {
+		struct list_node *next = n->next;
+		struct task *t = LIST_ENTRY(n, struct task, link);
+
+		if (t->wake_tick <= rq->ticks) {
+			list_del(n);
+			enqueue(rq, t);
+		}
+		n = next;
+	}
+}
+
+/** The timer interrupt: time keeping, wake-ups and preemption. */
+static void sched_tick(struct trap_frame *f)
+{
+	struct runqueue *rq = this_rq();
+	struct task *cur;
+
+	(void)f;
+	lapic_eoi();
+	spin_lock(&rq->lock);
+	rq->ticks++;
+	wake_sleepers(rq);
+	if (rq->slice_left > 0) {
+		rq->slice_left--;
+	}
+	cur = rq->current;
+	if (!should_preempt(rq, cur)) {
+		spin_unlock(&rq->lock);
+		return;
+	}
+	if (rq->preempt_count > 0) {
+		rq->need_resched = true;
+		spin_unlock(&rq->lock);
+		return;
+	}
+	enqueue(rq, cur);
+	switch_locked(rq);
+}
+
+/** Starts this CPU's periodic tick. */
+static enum svsm_err timer_start(struct runqueue *rq)
+{
+	enum svsm_err err = irq_register(VEC_LAPIC_TIMER, sched_tick);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	lapic_timer_start(VEC_LAPIC_TIMER, rq->timer_ticks, true);
+	return SVSM_OK;
+}
+
+/** Idles: reaps detached tasks, halts with interrupts on. */
+static void idle_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		task_reap_detached();
+		cli();
+		if (sched_has_runnable()) {
+			sti();
+			task_yield();
+		} else {
+			sti_hlt();
+		}
+	}
+}
+
+/** Makes the boot context the first task and starts the tick. */
+enum svsm_err sched_init(void)
+{
+	struct runqueue *rq = this_rq();
+	uint32_t per_ms = 0;
+	struct task *idle;
+	enum svsm_err err;
+
+	if (rq->is_started) {
+		return SVSM_ERR_EXISTS;
+	}
+	for (uint32_t p = 0; p < TASK_PRIO_COUNT; p++) {
+		list_init(&rq->queues[p]);
+	}
+	list_init(&rq->sleepers);
+	list_init(&boot_task.link);
+	waitq_init(&boot_task.exit_wq);
+	boot_task.state = TASK_RUNNING;
+	boot_task.prio = TASK_PRIO_NORMAL;
+	boot_task.cpu = this_cpu()->cpu_index;
+	boot_task.is_on_cpu = true;
+	boot_task.name[0] = 'b';
+	boot_task.name[1] = 'o';
+	boot_task.name[2] = 'o';
+	boot_task.name[3] = 't';
+	rq->current = &boot_task;
+	rq->slice_left = SCHED_SLICE_TICKS;
+	err = task_stacks_init();
+	if (err == SVSM_OK) {
+		err = task_create_idle(idle_main, &idle);
+	}
+	if (err == SVSM_OK) {
+		err = lapic_init();
+	}
+	if (err == SVSM_OK) {
+		err = lapic_timer_calibrate(&per_ms);
+	}
+	if (err != SVSM_OK) {
+		return err;
+	}
+	rq->timer_ticks = per_ms * SCHED_TICK_MS;
+	err = timer_start(rq);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	rq->is_started = true;
+	sti();
+	return SVSM_OK;
+}
+
+void sched_set_idle(struct task *t)
+{
+	struct runqueue *rq = this_rq();
+
+	t->cpu = this_cpu()->cpu_index;
+	rq->idle = t;
+}
+
+/** Enqueues a new task on this CPU (the only one that runs tasks). */
+void sched_enqueue_new(struct task *t)
+{
+	struct runqueue *rq = this_rq();
+	uint64_t flags = spin_lock_irqsave(&rq->lock);
+
+	t->cpu = this_cpu()->cpu_index;
+	enqueue(rq, t);
+	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+bool sched_has_runnable(void)
+{
+	struct runqueue *rq = this_rq();
+	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	bool has = top_prio(rq) >= 0;
+
+	spin_unlock_irqrestore(&rq->lock, flags);
+	return has;
+}
+
+struct task *task_current(void)
+{
+	return this_rq()->current;
+}
+
+uint64_t sched_ticks(void)
+{
+	return __atomic_load_n(&this_rq()->ticks, __ATOMIC_RELAXED);
+}
+
+uint64_t sched_switch_count(void)
+{
+	return __atomic_load_n(&this_rq()->switch_count, __ATOMIC_RELAXED);
+}
+
+void sched_timer_pause(void)
+{
+	struct runqueue *rq = this_rq();
+
+	if (rq->is_started) {
+		lapic_timer_stop();
+		irq_unregister(VEC_LAPIC_TIMER);
+	}
+}
+
+enum svsm_err sched_timer_resume(void)
+{
+	struct runqueue *rq = this_rq();
+
+	return rq->is_started ? timer_start(rq) : SVSM_OK;
+}
+
+void sched_preempt_disable(void)
+{
+	uint64_t flags = irq_save();
+
+	this_rq()->preempt_count++;
+	irq_restore(flags);
+}
+
+void sched_preempt_enable(void)
+{
+	uint64_t flags = irq_save();
+	struct runqueue *rq = this_rq();
+	bool is_due;
+
+	CHECK(rq->preempt_count > 0);
+	rq->preempt_count--;
+	is_due = rq->preempt_count == 0 && rq->need_resched;
+	irq_restore(flags);
+	if (is_due) {
+		task_yield();
+	}
+}
+
+/** Requeues the current task at the tail of its level and switches. */
+void task_yield(void)
+{
+	uint64_t flags = irq_save();
+	struct runqueue *rq = this_rq();
+
+	spin_lock(&rq->lock);
+	enqueue(rq, rq->current);
+	switch_locked(rq);
+	irq_restore(flags);
+}
+
+/** Sleeps until the tick count passes now + `ms`; see task.h. */
+void task_sleep_ms(uint64_t ms)
+{
+	uint64_t flags;
+	struct runqueue *rq;
+	struct task *self;
+
+	if (ms == 0) {
+		task_yield();
+		return;
+	}
+	flags = irq_save();
+	rq = this_rq();
+	self = rq->current;
+	CHECK(rq->preempt_count == 0 && self != rq->idle);
+	spin_lock(&rq->lock);
+	/* +1: the current tick is already partly over. */
+	self->wake_tick =
+		rq->ticks + (ms + SCHED_TICK_MS - 1U) / SCHED_TICK_MS + 1U;
+	self->state = TASK_SLEEPING;
+	list_add_tail(&rq->sleepers, &self->link);
+	switch_locked(rq);
+	irq_restore(flags);
+}
+
+/** Blocks the current task; see sched_internal.h. */
+void sched_block_current(void)
+{
+	struct runqueue *rq = this_rq();
+	struct task *self = rq->current;
+
+	CHECK(rq->preempt_count == 0 && self != rq->idle);
+	spin_lock(&rq->lock);
+	if (self->state == TASK_RUNNABLE) {
+		/* Woken (by another CPU) before it could switch away. */
+		list_del(&self->link);
+		self->state = TASK_RUNNING;
+		spin_unlock(&rq->lock);
+		return;
+	}
+	switch_locked(rq);
+}
+
+/** Makes a blocked or sleeping task runnable on its CPU. */
+void sched_wake(struct task *t)
+{
+	struct runqueue *rq = &rqs[t->cpu];
+	uint64_t flags = spin_lock_irqsave(&rq->lock);
+
+	if (t->state == TASK_SLEEPING) {
+		list_del(&t->link);
+	}
+	if (t->state == TASK_SLEEPING || t->state == TASK_BLOCKED) {
+		enqueue(rq, t);
+		if (t->prio > rq->current->prio) {
+			rq->need_resched = true;
+		}
+	}
+	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+/** Switches away from the exiting current task for good. */
+void sched_exit_current(void)
+{
+	struct runqueue *rq = this_rq();
+
+	cli();
+	spin_lock(&rq->lock);
+	rq->current->state = TASK_DEAD;
+	switch_locked(rq);
+	panic("dead task %s scheduled again", rq->current->name);
+}

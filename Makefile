@@ -12,7 +12,7 @@
 
 BUILD := build
 Q ?= @
-CPUS ?= 1
+CPUS ?= 4
 MEM ?= 256M
 FUZZ_SECONDS ?= 20
 

@@ -22,6 +22,7 @@
 #include "svsm/string.h"
 #include "svsm/symbols.h"
 #include "svsm/task.h"
+#include "svsm/time.h"
 
 #include "uapi/svsm/igvm.h"
 
@@ -137,6 +138,11 @@ static void print_banner(void)
 	log_printf("cpus: %u of %u CPUs online\n", smp_online_count(),
 		   boot.cpu_count);
 	log_printf("command line: \"%s\"\n", cmdline_get());
+	log_printf("clock: TSC %llu kHz (PIT-calibrated, untrusted)\n",
+		   (unsigned long long)(clock_tsc_hz() / 1000U));
+	/* Under `csvsm run --icount` the TSC counts guest instructions. */
+	log_printf("boot: %llu TSC ticks since reset\n",
+		   (unsigned long long)arch_tsc_read());
 }
 
 /** Boot-CPU bring-up; see the file comment. */
@@ -164,6 +170,9 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 	if (mm_init(&boot.launch) != SVSM_OK ||
 	    percpu_init_boot_cpu() != SVSM_OK) {
 		panic("memory set-up failed");
+	}
+	if (clock_init() != SVSM_OK) {
+		panic("clock: TSC calibration failed or out of bounds");
 	}
 	smp_start_aps();
 	if (sched_init() != SVSM_OK) {

@@ -23,3 +23,5 @@ unit-y += kernel/mm/pgtable.o plat/host/pt_env.o tests/unit/test_pgtable.o
 unit-y += tests/framework/alloc_usage.o
 kernel-test-y += tests/vm/test_smp.o
 kernel-test-y += tests/vm/test_sched.o
+unit-y += tests/unit/test_clock.o
+kernel-test-y += tests/vm/test_time.o

@@ -27,6 +27,7 @@
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
 #include "svsm/task.h"
+#include "svsm/time.h"
 
 #include "sched_internal.h"
 
@@ -161,6 +162,7 @@ static void sched_tick(struct trap_frame *f)
 
 	(void)f;
 	lapic_eoi();
+	timer_tick(clock_monotonic_ns());
 	spin_lock(&rq->lock);
 	rq->ticks++;
 	wake_sleepers(rq);

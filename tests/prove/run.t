@@ -189,5 +189,15 @@ else
 	echo "ok $n - build/csvsm-test.igvm # SKIP not built"
 fi
 
+# 24-25: --icount makes QEMU's time follow instructions (TCG only).
+"$CSVSM" run --igvm "$tmp/ok.igvm" --dry-run --icount >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && grep -q -- ' -accel tcg -cpu max -icount shift=0,sleep=off -smp 1 ' "$tmp/out"
+ok $? "--icount adds -icount shift=0,sleep=off"
+"$CSVSM" run --igvm "$tmp/ok.igvm" --dry-run --icount --accel kvm \
+	>/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q -- '--icount needs --accel tcg' "$tmp/err"
+ok $? "--icount with --accel kvm is a usage error"
+
 echo "1..$n"
 exit $((failed > 0))

@@ -63,6 +63,7 @@ struct run_opts {
 	uint32_t timeout_s; /* 0: none */
 	const char *qemu;
 	bool is_dry_run;
+	bool is_icount;		/* guest time follows instructions (TCG only) */
 	const char *memory_map; /* hostile-host testing: see --help */
 };
 
@@ -102,7 +103,8 @@ static void usage(FILE *f)
 		"[--accel tcg|kvm]\n"
 		"                 [--gdb PORT] [--cmdline STR] [--timeout "
 		"SECONDS] [--qemu PATH]\n"
-		"                 [--dry-run] [--memory-map BASE:PAGES[:TYPE],...]\n"
+		"                 [--dry-run] [--icount] "
+		"[--memory-map BASE:PAGES[:TYPE],...]\n"
 		"Boots the IGVM image's native platform in QEMU (q35). "
 		"Defaults: --igvm\n"
 		"build/csvsm.igvm --cpus 1 --mem 256M --accel tcg, no timeout. "
@@ -112,7 +114,11 @@ static void usage(FILE *f)
 		"isa-debug-exit, 1 otherwise, 2 on a usage error.\n"
 		"--memory-map replaces the memory map given to the guest with "
 		"the listed\nentries, unchecked, to test how the guest treats "
-		"a hostile host.\n");
+		"a hostile host.\n"
+		"--icount runs QEMU with -icount shift=0,sleep=off (TCG "
+		"only): guest time\nfollows the instruction count (1 ns, "
+		"one TSC tick, per instruction), so\nguest-side "
+		"measurements are deterministic.\n");
 }
 
 static int usage_error(void)
@@ -212,6 +218,9 @@ static bool apply_opt(struct run_opts *o, int c, const char *arg)
 	case 'n':
 		o->is_dry_run = true;
 		return true;
+	case 'I':
+		o->is_icount = true;
+		return true;
 	case 'M':
 		o->memory_map = arg;
 		return true;
@@ -233,6 +242,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "qemu", required_argument, NULL, 'q' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "icount", no_argument, NULL, 'I' },
 		{ "memory-map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -259,6 +269,11 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 				      optarg, long_opts[idx].name);
 			return usage_error();
 		}
+	}
+	if (o->is_icount && o->is_kvm) {
+		(void)fprintf(stderr,
+			      "csvsm: run: --icount needs --accel tcg\n");
+		return usage_error();
 	}
 	if (optind != argc) {
 		(void)fprintf(stderr, "csvsm: run: unexpected argument '%s'\n",
@@ -595,6 +610,11 @@ static bool build_args(const struct run_opts *o, struct run_state *st)
 	argvec_push(a, "%s", o->is_kvm ? "kvm" : "tcg");
 	argvec_push(a, "-cpu");
 	argvec_push(a, "%s", o->is_kvm ? "host" : "max");
+	if (o->is_icount) {
+		/* sleep=off: an idle guest warps time instead of sleeping. */
+		argvec_push(a, "-icount");
+		argvec_push(a, "shift=0,sleep=off");
+	}
 	argvec_push(a, "-smp");
 	argvec_push(a, "%" PRIu32, o->cpus);
 	argvec_push(a, "-m");

@@ -16,7 +16,7 @@ CC=${CC:-gcc}
 CFLAGS=(-std=gnu11 -O2 -g -fno-omit-frame-pointer -D_GNU_SOURCE
 	-Wall -Wextra -Werror -Wshadow -Wvla -Wstrict-prototypes
 	-Wmissing-prototypes -Wframe-larger-than=1024
-	-Iinclude -Iarch/x86/include -Ilib)
+	-Iplat/host/include -Iinclude -Iarch/x86/include -Ilib)
 SRCS=(bench/alloc_bench.c kernel/mm/heap.c plat/host/heap_backend.c
 	kernel/mm/page_alloc.c kernel/mm/alloc_fail.c)
 WORKLOADS=(pages kmalloc malloc)

@@ -12,10 +12,19 @@
  * local APIC and GS, reports itself and marks itself online.
  *
  * Concurrency: only one AP starts at a time and the boot CPU only spins
- * while it does, so the log, the page allocator and the temporary window
- * (whose slot mask is still global) are never used by two CPUs at once.
- * Online APs idle with interrupts on and touch nothing shared. Whoever
- * gives APs work must add the locks first (allocator, heap, tmpmap).
+ * while it does. Online APs idle with interrupts on. The log, the page
+ * allocator, the heap and the IRQ table take their own locks, and each
+ * CPU has its own temporary window, so APs may use them.
+ *
+ * AP work. smp_run_on_aps() is the hook for giving the idle APs work:
+ * the boot CPU stores the function and its argument, bumps `work.gen`
+ * (release) and sends each online AP a fixed IPI on VEC_SMP_WORK, whose
+ * handler only acknowledges it. An AP's idle loop checks `work.gen` with
+ * interrupts off and halts with `sti; hlt` (so an IPI that arrives
+ * between the check and the halt still wakes it); on a new generation it
+ * runs the work with interrupts on and counts itself in `work.done`.
+ * No lock: one writer (the boot CPU, only while no work runs) and
+ * atomics for the rest.
  */
 #include "svsm/smp.h"
 
@@ -23,6 +32,7 @@
 #include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/insn.h"
+#include "arch/irq.h"
 #include "arch/msr.h"
 
 #include "svsm/backtrace.h"
@@ -49,6 +59,16 @@ _Static_assert(((MM_PERCPU_BASE >> 39) & 511U) == PERCPU_PML4_INDEX,
 
 static struct smp_cpu cpus[SVSM_MAX_CPUS];
 static uint32_t cpu_count = 1;
+
+/** The work of smp_run_on_aps(); see the top of the file. */
+static struct {
+	smp_work_fn fn;
+	void *arg;
+	uint64_t gen;	  /* bumped (release) when new work is published */
+	uint32_t started; /* APs the last work was sent to */
+	uint32_t done;	  /* of those, the ones that finished it */
+	bool has_handler; /* VEC_SMP_WORK registered */
+} work;
 
 uint32_t smp_cpu_count(void)
 {
@@ -337,6 +357,74 @@ void smp_start_aps(void)
 	trampoline_remove();
 }
 
+/** VEC_SMP_WORK: only wakes the AP from `hlt`. */
+static void smp_work_irq(struct trap_frame *f)
+{
+	(void)f;
+	lapic_eoi();
+}
+
+/** Publishes work for the APs and wakes them; see smp.h. */
+enum svsm_err smp_run_on_aps(smp_work_fn fn, void *arg)
+{
+	if (!fn) {
+		return SVSM_ERR_INVAL;
+	}
+	if (__atomic_load_n(&work.done, __ATOMIC_ACQUIRE) != work.started) {
+		return SVSM_ERR_BUSY;
+	}
+	if (!work.has_handler) {
+		enum svsm_err err = irq_register(VEC_SMP_WORK, smp_work_irq);
+
+		if (err != SVSM_OK) {
+			return err;
+		}
+		work.has_handler = true;
+	}
+	work.fn = fn;
+	work.arg = arg;
+	work.started = smp_online_count() - 1U;
+	__atomic_store_n(&work.done, 0, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&work.gen, 1, __ATOMIC_RELEASE);
+	for (uint32_t i = 1; i < cpu_count; i++) {
+		if (!__atomic_load_n(&cpus[i].is_online, __ATOMIC_ACQUIRE)) {
+			continue;
+		}
+		/* A failed send leaves the AP asleep: the caller's deadline
+		 * on smp_work_done_count() reports it. */
+		if (lapic_send_ipi(cpus[i].apic_id, VEC_SMP_WORK) != SVSM_OK) {
+			continue;
+		}
+	}
+	return SVSM_OK;
+}
+
+uint32_t smp_work_done_count(void)
+{
+	return __atomic_load_n(&work.done, __ATOMIC_ACQUIRE);
+}
+
+/** An AP's idle loop: runs published work, else halts until an IPI. */
+static __attribute__((noreturn)) void ap_idle(void)
+{
+	uint64_t seen = __atomic_load_n(&work.gen, __ATOMIC_ACQUIRE);
+
+	for (;;) {
+		uint64_t gen;
+
+		cli();
+		gen = __atomic_load_n(&work.gen, __ATOMIC_ACQUIRE);
+		if (gen == seen) {
+			sti_hlt();
+			continue;
+		}
+		sti();
+		seen = gen;
+		work.fn(work.arg);
+		__atomic_fetch_add(&work.done, 1, __ATOMIC_RELEASE);
+	}
+}
+
 /** Drops PML4[0] (the trampoline's identity map) from this AP's PML4. */
 static void ap_drop_identity_map(void)
 {
@@ -378,8 +466,5 @@ void ap_main(uint32_t cpu_index)
 	c->gs_base = rdmsr(MSR_GS_BASE);
 	log_printf("cpu %u (apic id %u) online\n", cpu_index, pc->apic_id);
 	__atomic_store_n(&c->is_online, 1, __ATOMIC_RELEASE);
-	for (;;) {
-		sti();
-		hlt();
-	}
+	ap_idle();
 }

@@ -25,3 +25,4 @@ kernel-test-y += tests/vm/test_smp.o
 kernel-test-y += tests/vm/test_sched.o
 unit-y += tests/unit/test_clock.o
 kernel-test-y += tests/vm/test_time.o
+kernel-test-y += tests/vm/test_stress.o

@@ -23,6 +23,11 @@ bool log_console_enabled(void);
 /** Total bytes ever written: a mark for log_contains_since(). */
 uint64_t log_mark(void);
 /**
+ * Called once GS points at the boot CPU's per-CPU data: from then on the
+ * log tells CPUs apart (for its re-entry check) through this_cpu().
+ */
+void log_percpu_ready(void);
+/**
  * Whether `needle` occurs in what was logged since `mark`, as far as the
  * ring buffer still holds it.
  */

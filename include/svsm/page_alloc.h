@@ -5,6 +5,10 @@
  * tracks pages; it never maps them, and it never touches the memory it
  * manages (all metadata lives in the `struct page_meta` array the caller
  * provides). Every entry point can fail.
+ *
+ * SMP: the entry points that take a `cpu` must be given the caller's
+ * own CPU index (`this_cpu()->cpu_index` in the kernel): that CPU's cache
+ * is used with interrupts off and no lock. Not for interrupt context.
  */
 #pragma once
 
@@ -75,7 +79,10 @@ enum svsm_err page_alloc(uint32_t cpu, uint32_t order,
  */
 enum svsm_err page_free(uint32_t cpu, paddr_t pa,
 			uint32_t order) SVSM_MUST_CHECK;
-/** Returns CPU `cpu`'s cached pages to the buddy lists. */
+/**
+ * Returns CPU `cpu`'s cached pages to the buddy lists: the caller's own
+ * CPU, or one that does not use the allocator meanwhile.
+ */
 void page_alloc_drain_cpu(uint32_t cpu);
 /** Fills `st` with the current statistics. */
 void page_alloc_get_stats(struct page_alloc_stats *st);

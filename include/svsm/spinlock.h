@@ -5,37 +5,22 @@
  * that the scheduler must not preempt while it holds the lock (the run
  * queues, wait queues, mutex internals), takes it with
  * spin_lock_irqsave(), which masks interrupts on this CPU first and
- * returns the previous RFLAGS for spin_unlock_irqrestore().
+ * returns the previous RFLAGS for spin_unlock_irqrestore(). irq_save()
+ * and irq_restore() come from arch/irqflags.h (a no-op stand-in on the
+ * host, where core code that takes these locks is unit-tested).
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arch/cpu.h"
 #include "arch/insn.h"
+#include "arch/irqflags.h"
 
 /** A spinlock; zero-initialised means unlocked. */
 struct spinlock {
 	uint32_t is_locked;
 };
-
-/** Masks interrupts on this CPU; returns the RFLAGS to restore. */
-static inline uint64_t irq_save(void)
-{
-	uint64_t flags = read_rflags();
-
-	cli();
-	return flags;
-}
-
-/** Unmasks interrupts again if `flags` (from irq_save) had them on. */
-static inline void irq_restore(uint64_t flags)
-{
-	if (flags & RFLAGS_IF) {
-		sti();
-	}
-}
 
 static inline void spin_lock_init(struct spinlock *l)
 {

@@ -40,12 +40,25 @@
  * move between lists, or back to the backend, only when a bitmap word
  * runs out, or a slab fills up or empties.
  *
- * Locking (to come with SMP; one CPU for now): each class gets a lock for
- * its lists, slab headers and counters, and the large-block list another.
- * Never hold two heap locks at once: heap_trim() and heap_get_stats() take
- * them one after the other. A heap lock is taken before the backend's
- * locks (page allocator, heap-region page tables), never while holding
- * them. Nothing allocates in interrupt, NMI or #VC context.
+ * TLB. A heap page unmapped on one CPU may stay in another CPU's TLB;
+ * heap_backend_sync() (after a class lock is taken, on entry to kfree(),
+ * and in the backend after mapping) flushes this CPU's TLB when a page
+ * has been unmapped since its last flush, before it touches any heap
+ * page it learned of under a lock or owns.
+ *
+ * Locking. Each class has a spinlock for its lists, its slab headers
+ * and its counters; `large_lock` covers the large-block list and the
+ * large counters. The heap-wide counters that both kinds update
+ * (`backend_pages`, `failed_allocs`, `invalid_frees`) are atomic. A lock
+ * is taken with interrupts off (spin_lock_irqsave), so the scheduler
+ * never preempts a holder. kfree() checks the page's magic before taking
+ * the lock of the class that magic names, and everything else under it.
+ *
+ * Lock order: one heap lock (a class's or `large_lock`), then the
+ * backend's (kernel/mm/mm.c: the heap region lock, then a page allocator
+ * zone). Never two heap locks at once: heap_trim() and heap_get_stats()
+ * take them one after the other. Nothing allocates in interrupt, NMI or
+ * #VC context.
  */
 #include "svsm/heap.h"
 
@@ -55,6 +68,7 @@
 
 #include "svsm/addr.h"
 #include "svsm/alloc_fail.h"
+#include "svsm/spinlock.h"
 #include "svsm/string.h"
 
 #define SLAB_MAGIC 0x534c414248454150ULL  /* "PAEHBALS" */
@@ -130,8 +144,9 @@ enum slab_list {
  */
 struct __attribute__((aligned(64))) heap_class {
 	struct heap_link lists[SLAB_LIST_COUNT];
-	struct slab *empty; /**< the empty slab kept, or NULL; see above */
-	uint64_t slabs;	    /**< slab pages, on either list */
+	struct slab *empty;   /**< the empty slab kept, or NULL; see above */
+	uint64_t slabs;	      /**< slab pages, on either list */
+	struct spinlock lock; /**< everything above and the slab headers */
 };
 
 /** Heap-wide counters; the per-class ones are in `classes`. */
@@ -162,7 +177,14 @@ static struct heap_class classes[HEAP_CLASS_COUNT] = {
 	CLASS_INIT(4), CLASS_INIT(5), CLASS_INIT(6), CLASS_INIT(7),
 };
 static struct heap_link large_list = LINK_INIT(large_list);
+static struct spinlock large_lock; /* large_list, large_* counters */
 static struct heap_counters counters;
+
+/** Adds `n` (two's complement for a decrement) to a heap-wide counter. */
+static void counter_add(uint64_t *c, uint64_t n)
+{
+	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
 
 static void link_add(struct heap_link *head, struct heap_link *l)
 {
@@ -284,7 +306,7 @@ static struct slab *slab_create(uint32_t c)
 	}
 	link_add(&classes[c].lists[SLAB_PARTIAL], &s->link);
 	classes[c].slabs++;
-	counters.backend_pages++;
+	counter_add(&counters.backend_pages, 1);
 	return s;
 }
 
@@ -294,7 +316,7 @@ static void slab_release(struct slab *s)
 	link_del(&s->link);
 	s->magic = 0;
 	classes[s->class_idx].slabs--;
-	counters.backend_pages--;
+	counter_add(&counters.backend_pages, (uint64_t)-1);
 	heap_backend_unmap(s, 1);
 }
 
@@ -422,19 +444,19 @@ static uint32_t slab_object_index(uint32_t c, uintptr_t off)
 }
 
 /**
- * Frees the object at byte `off` of slab `s` (whose magic matched).
- * Returns false, changing nothing, unless `off` is the start of an object
- * in use in a slab that is linked into the heap.
+ * Frees the object at byte `off` of slab `s` (whose magic matched) of
+ * class `c`, whose lock is held. Returns false, changing nothing, unless
+ * `off` is the start of an object in use in a slab that is linked into
+ * the heap.
  */
-static bool slab_free(struct slab *s, uintptr_t off)
+static bool slab_free(struct slab *s, uint32_t c, uintptr_t off)
 {
-	uint32_t c = s->class_idx;
 	struct heap_class *hc;
 	uint32_t idx;
 	uint32_t w;
 	uint64_t bit;
 
-	if (c >= HEAP_CLASS_COUNT || !link_is_sound(&s->link)) {
+	if (s->class_idx != c || !link_is_sound(&s->link)) {
 		return false;
 	}
 	idx = slab_object_index(c, off);
@@ -462,13 +484,16 @@ static void *large_alloc(size_t size)
 {
 	struct large_hdr *h;
 	size_t pages;
+	uint64_t flags;
 	void *va;
 
 	if (size > SIZE_MAX - HEAP_LARGE_OFFSET - (PAGE_SIZE - 1)) {
 		return NULL;
 	}
 	pages = (size + HEAP_LARGE_OFFSET + PAGE_SIZE - 1) / PAGE_SIZE;
+	flags = spin_lock_irqsave(&large_lock);
 	if (heap_backend_map(pages, &va) != SVSM_OK) {
+		spin_unlock_irqrestore(&large_lock, flags);
 		return NULL;
 	}
 	h = va;
@@ -477,7 +502,8 @@ static void *large_alloc(size_t size)
 	link_add(&large_list, &h->link);
 	counters.large_allocs++;
 	counters.large_pages += pages;
-	counters.backend_pages += pages;
+	counter_add(&counters.backend_pages, pages);
+	spin_unlock_irqrestore(&large_lock, flags);
 	return (uint8_t *)h + HEAP_LARGE_OFFSET;
 }
 
@@ -487,17 +513,20 @@ static void *large_alloc(size_t size)
  */
 static bool large_free(struct large_hdr *h, uintptr_t off)
 {
+	uint64_t flags = spin_lock_irqsave(&large_lock);
 	uint64_t pages = h->pages;
 
 	if (off != HEAP_LARGE_OFFSET || !link_is_sound(&h->link)) {
+		spin_unlock_irqrestore(&large_lock, flags);
 		return false;
 	}
 	link_del(&h->link);
 	h->magic = 0;
 	counters.large_allocs--;
 	counters.large_pages -= pages;
-	counters.backend_pages -= pages;
+	counter_add(&counters.backend_pages, (uint64_t)0 - pages);
 	heap_backend_unmap(h, pages);
+	spin_unlock_irqrestore(&large_lock, flags);
 	return true;
 }
 
@@ -507,11 +536,20 @@ static bool large_free(struct large_hdr *h, uintptr_t off)
  */
 static SLOW_PATH void *heap_alloc_slow(size_t size)
 {
-	void *p = size <= HEAP_SLAB_MAX ? slab_alloc(class_of(size))
-					: large_alloc(size);
+	void *p;
 
+	if (size <= HEAP_SLAB_MAX) {
+		struct heap_class *hc = &classes[class_of(size)];
+		uint64_t flags = spin_lock_irqsave(&hc->lock);
+
+		heap_backend_sync();
+		p = slab_alloc(class_of(size));
+		spin_unlock_irqrestore(&hc->lock, flags);
+	} else {
+		p = large_alloc(size);
+	}
 	if (!p) {
-		counters.failed_allocs++;
+		counter_add(&counters.failed_allocs, 1);
 	}
 	return p;
 }
@@ -519,7 +557,7 @@ static SLOW_PATH void *heap_alloc_slow(size_t size)
 /** The fault injector said no: counts the failure. */
 static SLOW_PATH void *heap_alloc_injected(void)
 {
-	counters.failed_allocs++;
+	counter_add(&counters.failed_allocs, 1);
 	return NULL;
 }
 
@@ -533,6 +571,8 @@ static ALWAYS_INLINE void *heap_alloc(size_t size)
 	struct heap_class *hc;
 	struct heap_link *first;
 	uint32_t shift;
+	uint64_t flags;
+	void *p;
 
 	if (alloc_fail_check()) {
 		return heap_alloc_injected();
@@ -543,11 +583,16 @@ static ALWAYS_INLINE void *heap_alloc(size_t size)
 	}
 	shift = size_shift(size);
 	hc = &classes[shift - HEAP_MIN_SHIFT];
+	flags = spin_lock_irqsave(&hc->lock);
+	heap_backend_sync();
 	first = hc->lists[SLAB_PARTIAL].next;
 	if (first == &hc->lists[SLAB_PARTIAL]) {
+		spin_unlock_irqrestore(&hc->lock, flags);
 		return heap_alloc_slow(size);
 	}
-	return slab_take(hc, slab_of_link(first), shift);
+	p = slab_take(hc, slab_of_link(first), shift);
+	spin_unlock_irqrestore(&hc->lock, flags);
+	return p;
 }
 
 /** Allocates `size` bytes; see heap.h. */
@@ -577,22 +622,31 @@ void kfree(void *p)
 	/* One test for NULL and for the rest of page 0, which is not ours. */
 	if ((uintptr_t)p - off == 0) {
 		if (p) {
-			counters.invalid_frees++;
+			counter_add(&counters.invalid_frees, 1);
 		}
 		return;
 	}
 	page = page_of(p);
+	heap_backend_sync();
 	memcpy(&magic, page, sizeof(magic));
 	if (magic == (SLAB_MAGIC ^ (uintptr_t)page)) {
-		if (slab_free((struct slab *)page, off)) {
-			return;
+		uint32_t c = ((struct slab *)page)->class_idx;
+
+		if (c < HEAP_CLASS_COUNT) {
+			uint64_t flags = spin_lock_irqsave(&classes[c].lock);
+			bool is_freed = slab_free((struct slab *)page, c, off);
+
+			spin_unlock_irqrestore(&classes[c].lock, flags);
+			if (is_freed) {
+				return;
+			}
 		}
 	} else if (magic == (LARGE_MAGIC ^ (uintptr_t)page)) {
 		if (large_free((struct large_hdr *)page, off)) {
 			return;
 		}
 	}
-	counters.invalid_frees++;
+	counter_add(&counters.invalid_frees, 1);
 }
 
 /** The objects in use in the slabs on list `head`. */
@@ -616,31 +670,42 @@ static uint64_t class_in_use(struct heap_class *hc)
 /** Fills `st` with the current statistics. */
 void heap_get_stats(struct heap_stats *st)
 {
+	uint64_t flags;
+
 	memset(st, 0, sizeof(*st));
 	for (uint32_t c = 0; c < HEAP_CLASS_COUNT; c++) {
+		flags = spin_lock_irqsave(&classes[c].lock);
 		const struct slab *kept = classes[c].empty;
 
 		st->class_size[c] = class_size(c);
 		st->class_in_use[c] = class_in_use(&classes[c]);
 		st->class_slabs[c] = classes[c].slabs;
 		st->empty_slabs += kept && slab_is_empty(kept) ? 1 : 0;
+		spin_unlock_irqrestore(&classes[c].lock, flags);
 	}
+	flags = spin_lock_irqsave(&large_lock);
 	st->large_allocs = counters.large_allocs;
 	st->large_pages = counters.large_pages;
-	st->backend_pages = counters.backend_pages;
-	st->failed_allocs = counters.failed_allocs;
-	st->invalid_frees = counters.invalid_frees;
+	spin_unlock_irqrestore(&large_lock, flags);
+	st->backend_pages =
+		__atomic_load_n(&counters.backend_pages, __ATOMIC_RELAXED);
+	st->failed_allocs =
+		__atomic_load_n(&counters.failed_allocs, __ATOMIC_RELAXED);
+	st->invalid_frees =
+		__atomic_load_n(&counters.invalid_frees, __ATOMIC_RELAXED);
 }
 
 /** Returns every kept empty slab to the backend. */
 void heap_trim(void)
 {
 	for (uint32_t c = 0; c < HEAP_CLASS_COUNT; c++) {
+		uint64_t flags = spin_lock_irqsave(&classes[c].lock);
 		struct slab *s = classes[c].empty;
 
 		classes[c].empty = NULL;
 		if (s && slab_is_empty(s)) {
 			slab_release(s);
 		}
+		spin_unlock_irqrestore(&classes[c].lock, flags);
 	}
 }

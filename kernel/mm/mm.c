@@ -5,18 +5,38 @@
  * temporary window), the heap backend (pages mapped into the heap
  * region, whose tables are created once at boot so that growing the heap
  * never allocates a table) and page validation through the validation
- * table. Single CPU for now; the SMP work adds locks (heap region, then
- * page allocator).
+ * table.
+ *
+ * Locking. `heap_region_lock` covers the heap VA bitmap, its count and
+ * the heap region's page-table entries; it is taken with interrupts off.
+ * Page allocator calls pass this CPU's index (`this_cpu()`), as its API
+ * requires. Lock order: a heap lock (kernel/mm/heap.c, the caller of the
+ * backend), then `heap_region_lock`, then a page allocator zone lock
+ * (taken inside page_alloc/page_free). The temporary window used to edit
+ * the tables is this CPU's own (kernel/mm/tmpmap.c).
+ *
+ * TLB. There is no shootdown IPI: unmapping a heap page flushes it from
+ * this CPU's TLB only, and bumps `heap_unmap_gen`. heap_backend_sync(),
+ * which the heap calls before it touches a heap page (see heap.c), and
+ * heap_backend_map() flush this CPU's whole TLB when the generation
+ * moved since its last flush (`struct percpu.heap_gen`). A stale entry
+ * is therefore never used through the heap's own paths; a pointer into
+ * the heap handed to another CPU must be passed under a lock or with
+ * release/acquire, as for any shared data. The VA search is next-fit, so
+ * freed VA is reused late.
  */
 #include "svsm/mm.h"
 
 #include "arch/insn.h"
 
+#include "svsm/boot.h"
 #include "svsm/heap.h"
 #include "svsm/log.h"
 #include "svsm/panic.h"
+#include "svsm/percpu.h"
 #include "svsm/pgtable.h"
 #include "svsm/plat.h"
+#include "svsm/spinlock.h"
 #include "svsm/string.h"
 #include "svsm/tmpmap.h"
 
@@ -28,6 +48,15 @@ static struct valid_region kernel_valid;
 static struct pgtable kernel_pt;
 static uint64_t heap_used[HEAP_PAGES / 64U]; /* VA pages in use */
 static uint64_t heap_used_pages;
+static uint64_t heap_va_cursor; /* next-fit: where the last search ended */
+static struct spinlock heap_region_lock;
+static uint64_t heap_unmap_gen; /* bumped after every heap unmap */
+
+/** This CPU's index, for the page allocator's per-CPU caches. */
+static uint32_t my_cpu(void)
+{
+	return this_cpu()->cpu_index;
+}
 
 struct valid_region *mm_valid_region(void)
 {
@@ -88,20 +117,29 @@ enum svsm_err mm_validate(paddr_t pa, uint64_t pages, bool valid)
 	return mm_validate_range(pa, pages, valid);
 }
 
-/** Finds `pages` free heap VA pages (first fit); false if none. */
+/**
+ * Finds `pages` free heap VA pages, next fit from the cursor (wrapping
+ * once to the start of the region); false if none.
+ */
 static bool heap_va_find(size_t pages, uint64_t *first)
 {
-	uint64_t run = 0;
+	uint64_t start = heap_va_cursor;
 
-	for (uint64_t i = 0; i < HEAP_PAGES; i++) {
-		if (heap_used[i / 64U] & (1ULL << (i % 64U))) {
-			run = 0;
-			continue;
+	for (uint32_t pass = 0; pass < 2; pass++) {
+		uint64_t run = 0;
+
+		for (uint64_t i = start; i < HEAP_PAGES; i++) {
+			if (heap_used[i / 64U] & (1ULL << (i % 64U))) {
+				run = 0;
+				continue;
+			}
+			if (++run == pages) {
+				*first = i + 1 - pages;
+				heap_va_cursor = (i + 1) % HEAP_PAGES;
+				return true;
+			}
 		}
-		if (++run == pages) {
-			*first = i + 1 - pages;
-			return true;
-		}
+		start = 0;
 	}
 	return false;
 }
@@ -130,7 +168,7 @@ static void heap_release(uint64_t va, size_t count)
 
 		if (pgtable_lookup(&kernel_pt, v, &pa, &flags) &&
 		    pgtable_unmap(&kernel_pt, v, 1) == SVSM_OK) {
-			err = page_free(kernel_pt.cpu, pa, 0);
+			err = page_free(my_cpu(), pa, 0);
 		}
 		CHECK(err == SVSM_OK); /* the heap mapped these itself */
 	}
@@ -141,7 +179,7 @@ static enum svsm_err heap_map_one(uint64_t va)
 {
 	struct pt_batch b;
 	paddr_t pa;
-	enum svsm_err err = page_alloc(kernel_pt.cpu, 0, &pa);
+	enum svsm_err err = page_alloc(my_cpu(), 0, &pa);
 
 	if (err != SVSM_OK) {
 		return err;
@@ -149,7 +187,7 @@ static enum svsm_err heap_map_one(uint64_t va)
 	err = pgtable_map_prepare(&b, &kernel_pt, va_init(va), pa, 1,
 				  PT_PROT_WRITE);
 	if (err != SVSM_OK) {
-		CHECK(page_free(kernel_pt.cpu, pa, 0) == SVSM_OK);
+		CHECK(page_free(my_cpu(), pa, 0) == SVSM_OK);
 		return err;
 	}
 	CHECK(b.table_count == 0); /* mm_init created the heap's tables */
@@ -157,8 +195,8 @@ static enum svsm_err heap_map_one(uint64_t va)
 	return SVSM_OK;
 }
 
-/** The heap backend: `pages` fresh pages mapped at consecutive VAs. */
-enum svsm_err heap_backend_map(size_t pages, void **va)
+/** heap_backend_map() with `heap_region_lock` held. */
+static enum svsm_err heap_map_locked(size_t pages, void **va)
 {
 	uint64_t first;
 
@@ -180,16 +218,45 @@ enum svsm_err heap_backend_map(size_t pages, void **va)
 	return SVSM_OK;
 }
 
+/** Flushes this CPU's TLB if a heap page was unmapped since it last did. */
+void heap_backend_sync(void)
+{
+	uint64_t gen = __atomic_load_n(&heap_unmap_gen, __ATOMIC_ACQUIRE);
+	struct percpu *pc = this_cpu();
+
+	if (pc->heap_gen != gen) {
+		pc->heap_gen = gen;
+		write_cr3(read_cr3());
+	}
+}
+
+/** The heap backend: `pages` fresh pages mapped at consecutive VAs. */
+enum svsm_err heap_backend_map(size_t pages, void **va)
+{
+	uint64_t flags = spin_lock_irqsave(&heap_region_lock);
+	enum svsm_err err = heap_map_locked(pages, va);
+
+	spin_unlock_irqrestore(&heap_region_lock, flags);
+	if (err == SVSM_OK) {
+		heap_backend_sync(); /* the new VAs may be stale here */
+	}
+	return err;
+}
+
 /** Returns heap pages to the page allocator. */
 void heap_backend_unmap(void *va, size_t pages)
 {
 	uint64_t base = (uint64_t)va;
+	uint64_t flags;
 
 	CHECK(base >= MM_HEAP_BASE && base % PAGE_SIZE == 0 &&
 	      pages <= HEAP_PAGES &&
 	      (base - MM_HEAP_BASE) / PAGE_SIZE + pages <= HEAP_PAGES);
+	flags = spin_lock_irqsave(&heap_region_lock);
 	heap_release(base, pages);
 	heap_va_mark((base - MM_HEAP_BASE) / PAGE_SIZE, pages, false);
+	__atomic_fetch_add(&heap_unmap_gen, 1, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&heap_region_lock, flags);
 }
 
 /** Hands the free part of the kernel region to the page allocator. */
@@ -219,7 +286,7 @@ static enum svsm_err init_pages(const struct svsm_launch_info *li)
 	err = mm_validate_range(pa_init(li->free_pbase),
 				region_pages - image_pages, true);
 	if (err == SVSM_OK) {
-		err = page_alloc_init(page_meta, MM_MAX_PAGES, 1);
+		err = page_alloc_init(page_meta, MM_MAX_PAGES, SVSM_MAX_CPUS);
 	}
 	if (err == SVSM_OK) {
 		err = page_alloc_add_range(pa_init(li->free_pbase),
@@ -257,7 +324,8 @@ void mm_get_stats(struct mm_stats *st)
 	page_alloc_get_stats(&st->pages);
 	heap_get_stats(&st->heap);
 	valid_count(&kernel_valid, st->valid_pages);
-	st->heap_va_pages_used = heap_used_pages;
+	st->heap_va_pages_used =
+		__atomic_load_n(&heap_used_pages, __ATOMIC_RELAXED);
 	st->tmp_slots_used = tmpmap_slots_used();
 }
 
@@ -268,7 +336,7 @@ uint64_t mm_outstanding(void)
 	uint64_t n;
 
 	mm_get_stats(&st);
-	n = st.pages.total_pages - st.pages.free_pages - heap_used_pages;
+	n = st.pages.total_pages - st.pages.free_pages - st.heap_va_pages_used;
 	for (uint32_t i = 0; i < HEAP_CLASS_COUNT; i++) {
 		n += st.heap.class_in_use[i];
 	}

@@ -31,17 +31,33 @@
  * page_alloc_get_stats() adds the cached pages to their zones. The call
  * counters are per CPU too, summed by page_alloc_get_stats().
  *
- * Locking. There is none yet: the kernel runs on one CPU. The SMP work
- * adds a lock per zone, taken around the buddy lists and the zone
- * counters (never two zone locks at once), and keeps the rule that a
- * per-CPU cache is touched only by its own CPU with interrupts off, so
- * the order-0 fast path needs no lock. page_alloc_get_stats() reads every
- * CPU's cache and counters without stopping them: with SMP its figures
- * are a snapshot, exact only when the allocator is quiet.
+ * Locking. Every entry point that takes `cpu` runs with interrupts off
+ * on this CPU (irq_save(), a no-op on the host) and callers pass their
+ * own CPU index (`this_cpu()->cpu_index` in the kernel): a per-CPU cache
+ * and its counters are then touched only by their own CPU, with nothing
+ * else running there, so the order-0 fast path takes no lock. Each zone
+ * has a spinlock around its buddy lists, its `order_mask`,
+ * `free_head[]` and `list_pages`, and the meta entries of the free blocks
+ * in it; the zone search reads `order_mask` without the lock and checks
+ * again under it. A page's `flags` are read and written with relaxed
+ * atomics where another CPU may look at them (a buddy check under
+ * another zone lock); they are plain byte moves on x86.
+ *
+ * Lock order: interrupts off (per-CPU cache), then at most one zone lock;
+ * never two zone locks at once. The callers' locks (heap class, heap
+ * backend) come before all of these. Nothing here is called from
+ * interrupt context. page_alloc_init() and page_alloc_add_range() are
+ * boot-time, before any other CPU uses the allocator. A double free that
+ * races with itself on two CPUs is a caller bug that the checks may not
+ * see; a sequential one is always refused.
+ * page_alloc_get_stats() reads every CPU's cache and counters without
+ * stopping them: its figures are a snapshot, exact only when the
+ * allocator is quiet.
  */
 #include "svsm/page_alloc.h"
 
 #include "svsm/alloc_fail.h"
+#include "svsm/spinlock.h"
 #include "svsm/string.h"
 
 /** No page: the end of a free list. */
@@ -78,7 +94,8 @@ struct __attribute__((aligned(128))) page_zone {
 	uint32_t first;	     /* its first entry in the meta array */
 	uint32_t order_mask; /* bit k: free_head[k] is not empty */
 	uint32_t free_head[ORDER_COUNT]; /* per order, PAGE_NONE if empty */
-	uint64_t list_pages; /* free pages in the lists (not in caches) */
+	uint64_t list_pages;  /* free pages in the lists (not in caches) */
+	struct spinlock lock; /* everything above but the constants */
 };
 
 /** A free single page in a per-CPU cache: where its metadata is. */
@@ -131,6 +148,25 @@ static uint64_t index_pfn(const struct page_zone *z, uint32_t idx)
 	return idx + z->pfn_offset;
 }
 
+/** Page `idx`'s flags, which another CPU may be storing. */
+static uint8_t meta_flags(uint32_t idx)
+{
+	return __atomic_load_n(&pga.meta[idx].flags, __ATOMIC_RELAXED);
+}
+
+/** Sets page `idx`'s flags, which another CPU may be reading. */
+static void meta_set_flags(uint32_t idx, uint8_t flags)
+{
+	__atomic_store_n(&pga.meta[idx].flags, flags, __ATOMIC_RELAXED);
+}
+
+/** Whether zone `z` has a free block of `order` or more (unlocked). */
+static bool zone_may_have(const struct page_zone *z, uint32_t order)
+{
+	return (__atomic_load_n(&z->order_mask, __ATOMIC_RELAXED) >> order) !=
+	       0;
+}
+
 /** The number of the zone that holds page `pfn`, or ZONE_NONE. */
 static uint32_t zone_of_pfn(uint64_t pfn)
 {
@@ -139,17 +175,6 @@ static uint32_t zone_of_pfn(uint64_t pfn)
 
 		/* Unsigned: a pfn below the base wraps to a huge offset. */
 		if (pfn - z->base_pfn < z->pages) {
-			return i;
-		}
-	}
-	return ZONE_NONE;
-}
-
-/** The first zone with a free block of at least `order`, or ZONE_NONE. */
-static uint32_t zone_with_free(uint32_t order)
-{
-	for (uint32_t i = 0; i < pga.zone_count; i++) {
-		if ((pga.zones[i].order_mask >> order) != 0) {
 			return i;
 		}
 	}
@@ -165,12 +190,13 @@ static void list_push(struct page_zone *z, uint32_t order, uint32_t idx)
 	m->prev = PAGE_NONE;
 	m->next = head;
 	m->order = (uint8_t)order;
-	m->flags = PAGE_META_FREE;
+	meta_set_flags(idx, PAGE_META_FREE);
 	if (head != PAGE_NONE) {
 		pga.meta[head].prev = idx;
 	}
 	z->free_head[order] = idx;
-	z->order_mask |= 1U << order;
+	__atomic_store_n(&z->order_mask, z->order_mask | (1U << order),
+			 __ATOMIC_RELAXED);
 }
 
 /** Unlinks the free block at `idx` from its list and clears its head. */
@@ -188,15 +214,19 @@ static void list_remove(struct page_zone *z, uint32_t idx)
 		pga.meta[m->next].prev = m->prev;
 	}
 	if (z->free_head[order] == PAGE_NONE) {
-		z->order_mask &= ~(1U << order);
+		__atomic_store_n(&z->order_mask, z->order_mask & ~(1U << order),
+				 __ATOMIC_RELAXED);
 	}
-	*m = (struct page_meta){ .next = PAGE_NONE, .prev = PAGE_NONE };
+	m->next = PAGE_NONE;
+	m->prev = PAGE_NONE;
+	m->order = 0;
+	meta_set_flags(idx, 0);
 }
 
 /**
- * Takes a free block of `order` from zone `z`, which must have one of at
- * least that order: the smallest one that fits, split down, the unused
- * halves going back to the lists. Returns its meta index; the head's
+ * Takes a free block of `order` from zone `z`, locked, which must have
+ * one of at least that order: the smallest one that fits, split down, the
+ * unused halves going back to the lists. Returns its meta index; the head's
  * flags are the caller's to set.
  */
 static uint32_t buddy_take(struct page_zone *z, uint32_t order)
@@ -216,7 +246,7 @@ static uint32_t buddy_take(struct page_zone *z, uint32_t order)
 
 /**
  * Returns the block of `order` at `idx` (whose pages carry no flags any
- * more) to zone `z`, merging it with its buddy for as long as the buddy
+ * more) to zone `z`, locked, merging it with its buddy for as long as the buddy
  * is a free block of the same order inside the same zone.
  */
 static void buddy_put(struct page_zone *z, uint32_t idx, uint32_t order)
@@ -233,7 +263,8 @@ static void buddy_put(struct page_zone *z, uint32_t idx, uint32_t order)
 			break;
 		}
 		bm = &pga.meta[pfn_index(z, buddy)];
-		if (bm->flags != PAGE_META_FREE || bm->order != order) {
+		if (meta_flags(pfn_index(z, buddy)) != PAGE_META_FREE ||
+		    bm->order != order) {
 			break;
 		}
 		list_remove(z, pfn_index(z, buddy));
@@ -246,11 +277,11 @@ static void buddy_put(struct page_zone *z, uint32_t idx, uint32_t order)
 /** Marks the pages of the block at `idx` allocated with `order`. */
 static void mark_allocated(uint32_t idx, uint32_t order)
 {
-	pga.meta[idx].flags = PAGE_META_HEAD;
 	pga.meta[idx].order = (uint8_t)order;
+	meta_set_flags(idx, PAGE_META_HEAD);
 	for (uint32_t i = 1; i < (1U << order); i++) {
-		pga.meta[idx + i].flags = PAGE_META_TAIL;
 		pga.meta[idx + i].order = 0;
+		meta_set_flags(idx + i, PAGE_META_TAIL);
 	}
 }
 
@@ -258,7 +289,7 @@ static void mark_allocated(uint32_t idx, uint32_t order)
 static void clear_block(uint32_t idx, uint32_t order)
 {
 	for (uint32_t i = 0; i < (1U << order); i++) {
-		pga.meta[idx + i].flags = 0;
+		meta_set_flags(idx + i, 0);
 		pga.meta[idx + i].order = 0;
 	}
 }
@@ -271,17 +302,25 @@ static uint32_t pcp_refill(struct page_pcp *c)
 {
 	uint32_t n = 0;
 
-	while (n < PAGE_ALLOC_PCP_BATCH && c->count < PAGE_ALLOC_PCP_HIGH) {
-		uint32_t zone = zone_with_free(0);
-		uint32_t idx;
+	for (uint32_t zone = 0; zone < pga.zone_count; zone++) {
+		struct page_zone *z = &pga.zones[zone];
 
-		if (zone == ZONE_NONE) {
+		if (!zone_may_have(z, 0)) {
+			continue;
+		}
+		spin_lock(&z->lock);
+		while (n < PAGE_ALLOC_PCP_BATCH &&
+		       c->count < PAGE_ALLOC_PCP_HIGH && z->order_mask != 0) {
+			uint32_t idx = buddy_take(z, 0);
+
+			meta_set_flags(idx, PAGE_META_PCP);
+			c->cache[c->count++] = (struct pcp_entry){ idx, zone };
+			n++;
+		}
+		spin_unlock(&z->lock);
+		if (n == PAGE_ALLOC_PCP_BATCH) {
 			break;
 		}
-		idx = buddy_take(&pga.zones[zone], 0);
-		pga.meta[idx].flags = PAGE_META_PCP;
-		c->cache[c->count++] = (struct pcp_entry){ idx, zone };
-		n++;
 	}
 	return n;
 }
@@ -294,9 +333,12 @@ static void pcp_drain(struct page_pcp *c, uint32_t n)
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		struct pcp_entry e = c->cache[i];
+		struct page_zone *z = &pga.zones[e.zone];
 
-		pga.meta[e.idx].flags = 0;
-		buddy_put(&pga.zones[e.zone], e.idx, 0);
+		spin_lock(&z->lock);
+		meta_set_flags(e.idx, 0);
+		buddy_put(z, e.idx, 0);
+		spin_unlock(&z->lock);
 	}
 	memmove(c->cache, c->cache + n, (c->count - n) * sizeof(c->cache[0]));
 	c->count -= n;
@@ -305,16 +347,25 @@ static void pcp_drain(struct page_pcp *c, uint32_t n)
 /** Allocates a block of `order` from the buddy lists of any zone. */
 static enum svsm_err alloc_block(uint32_t order, struct pcp_entry *out)
 {
-	uint32_t zone = zone_with_free(order);
-	uint32_t idx;
+	for (uint32_t zone = 0; zone < pga.zone_count; zone++) {
+		struct page_zone *z = &pga.zones[zone];
+		uint32_t idx;
 
-	if (zone == ZONE_NONE) {
-		return SVSM_ERR_NOMEM;
+		if (!zone_may_have(z, order)) {
+			continue;
+		}
+		spin_lock(&z->lock);
+		if ((z->order_mask >> order) == 0) {
+			spin_unlock(&z->lock); /* taken meanwhile */
+			continue;
+		}
+		idx = buddy_take(z, order);
+		mark_allocated(idx, order);
+		spin_unlock(&z->lock);
+		*out = (struct pcp_entry){ idx, zone };
+		return SVSM_OK;
 	}
-	idx = buddy_take(&pga.zones[zone], order);
-	mark_allocated(idx, order);
-	*out = (struct pcp_entry){ idx, zone };
-	return SVSM_OK;
+	return SVSM_ERR_NOMEM;
 }
 
 /** Starts the allocator with no zones and empty caches. */
@@ -422,7 +473,7 @@ static struct pcp_entry pcp_pop(struct page_pcp *c)
 {
 	struct pcp_entry e = c->cache[--c->count];
 
-	pga.meta[e.idx].flags = PAGE_META_HEAD;
+	meta_set_flags(e.idx, PAGE_META_HEAD);
 	return e;
 }
 
@@ -433,9 +484,10 @@ static struct pcp_entry pcp_pop(struct page_pcp *c)
  */
 static SLOW_PATH enum svsm_err alloc_stray(bool is_injected)
 {
-	pga.stray_calls.alloc_calls++;
+	__atomic_fetch_add(&pga.stray_calls.alloc_calls, 1, __ATOMIC_RELAXED);
 	if (is_injected) {
-		pga.stray_calls.failed_allocs++;
+		__atomic_fetch_add(&pga.stray_calls.failed_allocs, 1,
+				   __ATOMIC_RELAXED);
 		return SVSM_ERR_NOMEM;
 	}
 	return SVSM_ERR_INVAL;
@@ -477,29 +529,34 @@ static SLOW_PATH enum svsm_err alloc_slow(struct page_pcp *c, uint32_t order,
 }
 
 /**
- * Allocates 2^order pages. Order 0 goes through CPU `cpu`'s cache: with a
- * page in it, that is all this function does. The fault injector is asked
- * first, before any check, as on every path.
+ * Allocates 2^order pages. Order 0 goes through CPU `cpu`'s cache (the
+ * caller's own CPU), with interrupts off: with a page in it, that is all
+ * this function does. The fault injector is asked first, before any
+ * check, as on every path.
  */
 enum svsm_err page_alloc(uint32_t cpu, uint32_t order, paddr_t *out)
 {
 	bool is_injected = alloc_fail_check();
 	struct page_pcp *c;
+	enum svsm_err err = SVSM_OK;
+	uint64_t flags;
 
 	if (cpu >= pga.cpu_count) {
 		return alloc_stray(is_injected);
 	}
+	flags = irq_save();
 	c = &pga.pcp[cpu];
 	c->calls.alloc_calls++;
 	if (is_injected) {
 		c->calls.failed_allocs++;
-		return SVSM_ERR_NOMEM;
+		err = SVSM_ERR_NOMEM;
+	} else if (order != 0 || c->count == 0) {
+		err = alloc_slow(c, order, out);
+	} else {
+		*out = entry_pa(pcp_pop(c));
 	}
-	if (order != 0 || c->count == 0) {
-		return alloc_slow(c, order, out);
-	}
-	*out = entry_pa(pcp_pop(c));
-	return SVSM_OK;
+	irq_restore(flags);
+	return err;
 }
 
 /**
@@ -527,7 +584,7 @@ static ALWAYS_INLINE bool find_allocated(paddr_t pa, uint32_t order,
 	}
 	idx = pfn_index(&pga.zones[zone], pfn);
 	m = &pga.meta[idx];
-	if (m->flags != PAGE_META_HEAD || m->order != order) {
+	if (meta_flags(idx) != PAGE_META_HEAD || m->order != order) {
 		return false;
 	}
 	*out = (struct pcp_entry){ idx, zone };
@@ -537,7 +594,7 @@ static ALWAYS_INLINE bool find_allocated(paddr_t pa, uint32_t order,
 /** Puts the single page `e` on top of cache `c`, which has room. */
 static void pcp_push(struct page_pcp *c, struct pcp_entry e)
 {
-	pga.meta[e.idx].flags = PAGE_META_PCP;
+	meta_set_flags(e.idx, PAGE_META_PCP);
 	c->cache[c->count++] = e;
 }
 
@@ -555,8 +612,12 @@ static SLOW_PATH enum svsm_err free_slow(struct page_pcp *c, paddr_t pa,
 		return SVSM_ERR_INVAL;
 	}
 	if (order > 0) {
+		struct page_zone *z = &pga.zones[e.zone];
+
+		spin_lock(&z->lock);
 		clear_block(e.idx, order);
-		buddy_put(&pga.zones[e.zone], e.idx, order);
+		buddy_put(z, e.idx, order);
+		spin_unlock(&z->lock);
 		return SVSM_OK;
 	}
 	pcp_drain(c, PAGE_ALLOC_PCP_BATCH);
@@ -565,36 +626,45 @@ static SLOW_PATH enum svsm_err free_slow(struct page_pcp *c, paddr_t pa,
 }
 
 /**
- * Frees a block. A single page goes into CPU `cpu`'s cache; with room in
- * it, that is the checks for order 0, a push and one store to the page's
- * flags.
+ * Frees a block. A single page goes into CPU `cpu`'s cache (the caller's
+ * own CPU), with interrupts off; with room in it, that is the checks for
+ * order 0, a push and one store to the page's flags.
  */
 enum svsm_err page_free(uint32_t cpu, paddr_t pa, uint32_t order)
 {
 	struct page_pcp *c;
 	struct pcp_entry e;
+	enum svsm_err err = SVSM_OK;
+	uint64_t flags;
 
 	if (cpu >= pga.cpu_count) {
-		pga.stray_calls.free_calls++;
+		__atomic_fetch_add(&pga.stray_calls.free_calls, 1,
+				   __ATOMIC_RELAXED);
 		return SVSM_ERR_INVAL;
 	}
+	flags = irq_save();
 	c = &pga.pcp[cpu];
 	c->calls.free_calls++;
 	if (order != 0 || c->count == PAGE_ALLOC_PCP_HIGH) {
-		return free_slow(c, pa, order);
+		err = free_slow(c, pa, order);
+	} else if (find_allocated(pa, 0, &e)) {
+		pcp_push(c, e);
+	} else {
+		err = SVSM_ERR_INVAL;
 	}
-	if (!find_allocated(pa, 0, &e)) {
-		return SVSM_ERR_INVAL;
-	}
-	pcp_push(c, e);
-	return SVSM_OK;
+	irq_restore(flags);
+	return err;
 }
 
-/** Returns all of CPU `cpu`'s cache; does nothing for a bad `cpu`. */
+/** Returns all of CPU `cpu`'s cache (the caller's own CPU, or a quiet one). */
 void page_alloc_drain_cpu(uint32_t cpu)
 {
+	uint64_t flags;
+
 	if (cpu < pga.cpu_count) {
+		flags = irq_save();
 		pcp_drain(&pga.pcp[cpu], pga.pcp[cpu].count);
+		irq_restore(flags);
 	}
 }
 
@@ -629,13 +699,16 @@ void page_alloc_get_stats(struct page_alloc_stats *st)
 	memset(st, 0, sizeof(*st));
 	st->zone_count = pga.zone_count;
 	for (uint32_t i = 0; i < pga.zone_count; i++) {
-		const struct page_zone *z = &pga.zones[i];
+		struct page_zone *z = &pga.zones[i];
+		uint64_t flags = spin_lock_irqsave(&z->lock);
+		uint64_t list_pages = z->list_pages;
 
+		spin_unlock_irqrestore(&z->lock, flags);
 		st->zones[i].base = pa_addr(pfn_to_pa(pfn_init(z->base_pfn)));
 		st->zones[i].pages = z->pages;
-		st->zones[i].free_pages = z->list_pages;
+		st->zones[i].free_pages = list_pages;
 		st->total_pages += z->pages;
-		st->free_pages += z->list_pages;
+		st->free_pages += list_pages;
 	}
 	stats_add_caches(st);
 }

@@ -16,6 +16,7 @@
 #include "arch/msr.h"
 
 #include "svsm/backtrace.h"
+#include "svsm/log.h"
 #include "svsm/panic.h"
 #include "svsm/pgtable.h"
 #include "svsm/string.h"
@@ -110,9 +111,6 @@ enum svsm_err percpu_init_boot_cpu(void)
 	if (err == SVSM_OK) {
 		err = map_fresh(kpt, stack, PERCPU_STACK_PAGES);
 	}
-	if (err == SVSM_OK) {
-		err = make_boot_window();
-	}
 	if (err != SVSM_OK) {
 		return err;
 	}
@@ -122,9 +120,15 @@ enum svsm_err percpu_init_boot_cpu(void)
 	pc->cpu_index = 0;
 	pc->stack_bottom = stack;
 	pc->stack_top = stack_top;
-	pc->window_va = tmpmap_window_va();
 	backtrace_add_stack(stack, stack_top);
+	/* GS first: once the window has moved, its slot mask is per CPU. */
 	wrmsr(MSR_GS_BASE, data);
+	log_percpu_ready();
+	err = make_boot_window();
+	if (err != SVSM_OK) {
+		return err;
+	}
+	pc->window_va = tmpmap_window_va();
 	return SVSM_OK;
 }
 

@@ -240,7 +240,7 @@ analyze:
 # but they bound one region by construction.
 CPPCHECK_BOUNDS := arch/x86/traps.c tests/framework/ktap.c \
 	tests/unit/mkboot.c tests/unit/test_igvmbld.c tools/csvsm/run.c \
-	tools/igvmbld/main.c
+	tools/igvmbld/main.c kernel/smp.c
 CPPCHECK_FLAGS := --quiet --std=c11 --platform=unix64 \
 	--enable=warning,portability,performance --error-exitcode=1 \
 	--inline-suppr $(INCS) -Itools/csvsm -Itools/igvmbld \

@@ -181,6 +181,7 @@ static struct spinlock large_lock; /* large_list, large_* counters */
 static struct heap_counters counters;
 
 /** Adds `n` (two's complement for a decrement) to a heap-wide counter. */
+/* NOLINTNEXTLINE(readability-non-const-parameter): written atomically */
 static void counter_add(uint64_t *c, uint64_t n)
 {
 	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);

@@ -43,7 +43,8 @@ static enum svsm_err map_fresh(struct pgtable *kpt, uint64_t va, uint32_t pages)
 		}
 		memset(p, 0, PAGE_SIZE);
 		tmpmap_unmap(p);
-		err = pgtable_map_prepare(&b, kpt, va_init(va + i * PAGE_SIZE),
+		err = pgtable_map_prepare(&b, kpt,
+					  va_init(va + (uint64_t)i * PAGE_SIZE),
 					  pa, 1, PT_PROT_WRITE);
 		if (err != SVSM_OK) {
 			return err;

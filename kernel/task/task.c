@@ -143,12 +143,10 @@ static void stack_prepare_first_switch(struct task *t)
 /** Copies `name` into `t->name`, truncated and NUL-terminated. */
 static void copy_name(struct task *t, const char *name)
 {
-	size_t i = 0;
+	size_t n = strnlen(name, sizeof(t->name) - 1U);
 
-	for (; i + 1U < sizeof(t->name) && name[i] != '\0'; i++) {
-		t->name[i] = name[i];
-	}
-	t->name[i] = '\0';
+	memcpy(t->name, name, n);
+	t->name[n] = '\0';
 }
 
 /** Allocates a task with its stack; no effect on failure. */

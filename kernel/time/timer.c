@@ -33,9 +33,9 @@
 
 /** One CPU's armed timers. */
 struct timer_cpu {
-	struct spinlock lock;
 	struct list_node armed; /**< sorted by expires_ns, earliest first */
 	struct timer *running;	/**< whose function runs now, or NULL */
+	struct spinlock lock;
 	bool is_init;
 };
 

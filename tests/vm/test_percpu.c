@@ -31,8 +31,9 @@ TEST(percpu, window_lives_in_the_region)
 
 	ASSERT_TRUE(p != NULL);
 	EXPECT_GE((uint64_t)p, MM_PERCPU_BASE + PERCPU_WINDOW_OFFSET);
-	EXPECT_LT((uint64_t)p, MM_PERCPU_BASE + PERCPU_WINDOW_OFFSET +
-				       SVSM_TMP_WINDOW_PAGES * PAGE_SIZE);
+	EXPECT_LT((uint64_t)p,
+		  MM_PERCPU_BASE + PERCPU_WINDOW_OFFSET +
+			  (uint64_t)SVSM_TMP_WINDOW_PAGES * PAGE_SIZE);
 	tmpmap_unmap(p);
 	EXPECT_OK(page_free(0, pa, 0));
 }

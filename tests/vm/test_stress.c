@@ -58,7 +58,7 @@ static uint64_t rnd(struct stress_worker *w)
 /** The byte at offset `i` of a block of worker tag `tag`. */
 static uint8_t pattern(uint32_t tag, size_t i)
 {
-	return (uint8_t)(tag * 31U + i * 7U + (i >> 8));
+	return (uint8_t)((size_t)tag * 31U + i * 7U + (i >> 8));
 }
 
 static void block_fill(const struct stress_worker *w, uint8_t *p, size_t n)
@@ -285,8 +285,8 @@ TEST(stress, tasks_on_cpu0_allocate_with_preemption)
 	}
 	test_diag(t, "%u tasks x %u iterations in %llu ms: %llu iterations/s",
 		  STRESS_TASKS, STRESS_ITERS, (unsigned long long)ms,
-		  (unsigned long long)(STRESS_TASKS * STRESS_ITERS * 1000ULL /
-				       ms));
+		  (unsigned long long)((uint64_t)STRESS_TASKS * STRESS_ITERS *
+				       1000ULL / ms));
 	figures_get(&after);
 	figures_expect_equal(t, &before, &after);
 }
@@ -343,8 +343,8 @@ TEST(stress, every_cpu_allocates_at_once)
 		  "%u tasks + %u APs x %u iterations in %llu ms: %llu "
 		  "iterations/s",
 		  STRESS_TASKS, aps, STRESS_ITERS, (unsigned long long)ms,
-		  (unsigned long long)((STRESS_TASKS + aps) * STRESS_ITERS *
-				       1000ULL / ms));
+		  (unsigned long long)((uint64_t)(STRESS_TASKS + aps) *
+				       STRESS_ITERS * 1000ULL / ms));
 	/* The APs' page caches keep pages; they count as free. */
 	figures_get(&after);
 	figures_expect_equal(t, &before, &after);

@@ -41,7 +41,9 @@ _Static_assert(offsetof(struct ap_trampoline_data, cpu_index) == AP_TD_CPU,
 _Static_assert(sizeof(struct ap_trampoline_data) == AP_TD_SIZE, "size");
 
 /* The blob, in the kernel's read-only data; never executed in place. */
+/* NOLINTBEGIN(readability-identifier-naming): assembler labels */
 extern const char ap_trampoline_start[];
 extern const char ap_trampoline_data[];
 extern const char ap_trampoline_end[];
+/* NOLINTEND(readability-identifier-naming) */
 #endif

@@ -26,3 +26,4 @@ kernel-test-y += tests/vm/test_sched.o
 unit-y += tests/unit/test_clock.o
 kernel-test-y += tests/vm/test_time.o
 kernel-test-y += tests/vm/test_stress.o
+kernel-test-y += tests/vm/test_tlb.o

@@ -67,10 +67,3 @@ void heap_trim(void);
  */
 enum svsm_err heap_backend_map(size_t pages, void **va) SVSM_MUST_CHECK;
 void heap_backend_unmap(void *va, size_t pages);
-/**
- * Called by the heap, after it takes a class lock and before kfree()
- * reads a header: makes this CPU's view of the heap region current (the
- * kernel flushes this CPU's TLB if any heap page was unmapped since its
- * last flush). Does nothing on the host.
- */
-void heap_backend_sync(void);

@@ -43,7 +43,6 @@ struct percpu {
 	uint64_t stamp; /* written by the CPU itself; read by the SMP test */
 	uint32_t tmp_used_mask; /* this CPU's temporary window slots in use */
 	uint32_t reserved;
-	uint64_t heap_gen; /* heap unmap generation this CPU flushed for */
 	struct cpu_tables tables; /* APs: their GDT and TSS */
 };
 

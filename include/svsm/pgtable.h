@@ -82,7 +82,8 @@ void pgtable_map_abort(struct pt_batch *b);
 /**
  * Removes the mappings of [va, va + pages * 4 KiB), all of which must be
  * mapped 4 KiB pages (SVSM_ERR_INVAL and no change otherwise), and
- * flushes them from the TLB. Tables that become empty stay allocated.
+ * flushes them from the TLB with one pt_flush_tlb_range() call once all
+ * entries are cleared. Tables that become empty stay allocated.
  */
 enum svsm_err pgtable_unmap(struct pgtable *pt, vaddr_t va,
 			    uint64_t pages) SVSM_MUST_CHECK;
@@ -102,4 +103,5 @@ bool pgtable_leaf_table(struct pgtable *pt, vaddr_t va, paddr_t *table);
 /* Provided by the environment (kernel: temporary window; host: fake). */
 uint64_t *pt_page_map(paddr_t table);
 void pt_page_unmap(uint64_t *table);
-void pt_flush_tlb(vaddr_t va);
+/* Flushes [va, va + pages * 4 KiB) from every TLB that may hold it. */
+void pt_flush_tlb_range(vaddr_t va, uint64_t pages);

@@ -7,7 +7,10 @@
  * spin_lock_irqsave(), which masks interrupts on this CPU first and
  * returns the previous RFLAGS for spin_unlock_irqrestore(). irq_save()
  * and irq_restore() come from arch/irqflags.h (a no-op stand-in on the
- * host, where core code that takes these locks is unit-tested).
+ * host, where core code that takes these locks is unit-tested), and so
+ * does arch_spin_relax(), which a waiter calls while it spins: in the
+ * kernel it serves TLB shootdown requests, so that a CPU spinning with
+ * interrupts off never blocks a shootdown (kernel/mm/tlb.c).
  */
 #pragma once
 
@@ -37,6 +40,7 @@ static inline void spin_lock(struct spinlock *l)
 	while (!spin_trylock(l)) {
 		while (__atomic_load_n(&l->is_locked, __ATOMIC_RELAXED)) {
 			pause();
+			arch_spin_relax();
 		}
 	}
 }

@@ -40,11 +40,9 @@
  * move between lists, or back to the backend, only when a bitmap word
  * runs out, or a slab fills up or empties.
  *
- * TLB. A heap page unmapped on one CPU may stay in another CPU's TLB;
- * heap_backend_sync() (after a class lock is taken, on entry to kfree(),
- * and in the backend after mapping) flushes this CPU's TLB when a page
- * has been unmapped since its last flush, before it touches any heap
- * page it learned of under a lock or owns.
+ * TLB. The kernel's backend unmaps a heap page from every CPU's TLB
+ * (a shootdown) before the page is reused, so the heap needs no TLB
+ * maintenance of its own.
  *
  * Locking. Each class has a spinlock for its lists, its slab headers
  * and its counters; `large_lock` covers the large-block list and the
@@ -543,7 +541,6 @@ static SLOW_PATH void *heap_alloc_slow(size_t size)
 		struct heap_class *hc = &classes[class_of(size)];
 		uint64_t flags = spin_lock_irqsave(&hc->lock);
 
-		heap_backend_sync();
 		p = slab_alloc(class_of(size));
 		spin_unlock_irqrestore(&hc->lock, flags);
 	} else {
@@ -585,7 +582,6 @@ static ALWAYS_INLINE void *heap_alloc(size_t size)
 	shift = size_shift(size);
 	hc = &classes[shift - HEAP_MIN_SHIFT];
 	flags = spin_lock_irqsave(&hc->lock);
-	heap_backend_sync();
 	first = hc->lists[SLAB_PARTIAL].next;
 	if (first == &hc->lists[SLAB_PARTIAL]) {
 		spin_unlock_irqrestore(&hc->lock, flags);
@@ -628,7 +624,6 @@ void kfree(void *p)
 		return;
 	}
 	page = page_of(p);
-	heap_backend_sync();
 	memcpy(&magic, page, sizeof(magic));
 	if (magic == (SLAB_MAGIC ^ (uintptr_t)page)) {
 		uint32_t c = ((struct slab *)page)->class_idx;

@@ -15,19 +15,15 @@
  * (taken inside page_alloc/page_free). The temporary window used to edit
  * the tables is this CPU's own (kernel/mm/tmpmap.c).
  *
- * TLB. There is no shootdown IPI: unmapping a heap page flushes it from
- * this CPU's TLB only, and bumps `heap_unmap_gen`. heap_backend_sync(),
- * which the heap calls before it touches a heap page (see heap.c), and
- * heap_backend_map() flush this CPU's whole TLB when the generation
- * moved since its last flush (`struct percpu.heap_gen`). A stale entry
- * is therefore never used through the heap's own paths; a pointer into
- * the heap handed to another CPU must be passed under a lock or with
- * release/acquire, as for any shared data. The VA search is next-fit, so
- * freed VA is reused late.
+ * TLB. pgtable_unmap() flushes what it unmapped from every CPU through
+ * pt_flush_tlb_range(), a shootdown (kernel/mm/tlb.c) that returns once
+ * every online CPU has flushed, so a heap page is freed to the page
+ * allocator only when no CPU can reach it any more. The shootdown waits
+ * with `heap_region_lock` held and interrupts off; a CPU spinning on that
+ * lock serves the request from its spin loop (see tlb.c). The VA search
+ * is next-fit, so freed VA is reused late.
  */
 #include "svsm/mm.h"
-
-#include "arch/insn.h"
 
 #include "svsm/boot.h"
 #include "svsm/heap.h"
@@ -38,9 +34,11 @@
 #include "svsm/plat.h"
 #include "svsm/spinlock.h"
 #include "svsm/string.h"
+#include "svsm/tlb.h"
 #include "svsm/tmpmap.h"
 
 #define HEAP_PAGES (MM_HEAP_SIZE / PAGE_SIZE)
+#define RELEASE_CHUNK 16U /* heap pages unmapped per shootdown */
 
 static struct page_meta page_meta[MM_MAX_PAGES];
 static uint8_t valid_bits[MM_MAX_PAGES / 4U];
@@ -50,7 +48,6 @@ static uint64_t heap_used[HEAP_PAGES / 64U]; /* VA pages in use */
 static uint64_t heap_used_pages;
 static uint64_t heap_va_cursor; /* next-fit: where the last search ended */
 static struct spinlock heap_region_lock;
-static uint64_t heap_unmap_gen; /* bumped after every heap unmap */
 
 /** This CPU's index, for the page allocator's per-CPU caches. */
 static uint32_t my_cpu(void)
@@ -82,9 +79,10 @@ void pt_page_unmap(uint64_t *table)
 	tmpmap_unmap(table);
 }
 
-void pt_flush_tlb(vaddr_t va)
+/* Every CPU that may cache the range flushes it (kernel/mm/tlb.c). */
+void pt_flush_tlb_range(vaddr_t va, uint64_t pages)
 {
-	invlpg(va_addr(va));
+	tlb_flush_range(va, pages);
 }
 
 /**
@@ -157,20 +155,35 @@ static void heap_va_mark(uint64_t first, size_t pages, bool used)
 		used ? heap_used_pages + pages : heap_used_pages - pages;
 }
 
+/**
+ * Unmaps `n` (at most RELEASE_CHUNK) heap pages from `va` with one
+ * pgtable_unmap(), hence one shootdown, then frees them: a page goes
+ * back to the page allocator only after every CPU flushed it.
+ */
+static void heap_release_chunk(uint64_t va, size_t n)
+{
+	paddr_t pas[RELEASE_CHUNK];
+	uint64_t flags;
+	bool is_ok = n <= RELEASE_CHUNK;
+
+	for (size_t i = 0; is_ok && i < n; i++) {
+		is_ok = pgtable_lookup(&kernel_pt, va_init(va + i * PAGE_SIZE),
+				       &pas[i], &flags);
+	}
+	CHECK(is_ok && pgtable_unmap(&kernel_pt, va_init(va), n) == SVSM_OK);
+	for (size_t i = 0; i < n; i++) {
+		CHECK(page_free(my_cpu(), pas[i], 0) == SVSM_OK);
+	}
+}
+
 /** Unmaps and frees the first `count` pages of a heap VA run. */
 static void heap_release(uint64_t va, size_t count)
 {
-	for (size_t i = 0; i < count; i++) {
-		vaddr_t v = va_init(va + i * PAGE_SIZE);
-		paddr_t pa;
-		uint64_t flags;
-		enum svsm_err err = SVSM_ERR_INVAL;
+	for (size_t done = 0; done < count; done += RELEASE_CHUNK) {
+		size_t left = count - done;
 
-		if (pgtable_lookup(&kernel_pt, v, &pa, &flags) &&
-		    pgtable_unmap(&kernel_pt, v, 1) == SVSM_OK) {
-			err = page_free(my_cpu(), pa, 0);
-		}
-		CHECK(err == SVSM_OK); /* the heap mapped these itself */
+		heap_release_chunk(va + done * PAGE_SIZE,
+				   left < RELEASE_CHUNK ? left : RELEASE_CHUNK);
 	}
 }
 
@@ -218,18 +231,6 @@ static enum svsm_err heap_map_locked(size_t pages, void **va)
 	return SVSM_OK;
 }
 
-/** Flushes this CPU's TLB if a heap page was unmapped since it last did. */
-void heap_backend_sync(void)
-{
-	uint64_t gen = __atomic_load_n(&heap_unmap_gen, __ATOMIC_ACQUIRE);
-	struct percpu *pc = this_cpu();
-
-	if (pc->heap_gen != gen) {
-		pc->heap_gen = gen;
-		write_cr3(read_cr3());
-	}
-}
-
 /** The heap backend: `pages` fresh pages mapped at consecutive VAs. */
 enum svsm_err heap_backend_map(size_t pages, void **va)
 {
@@ -237,9 +238,6 @@ enum svsm_err heap_backend_map(size_t pages, void **va)
 	enum svsm_err err = heap_map_locked(pages, va);
 
 	spin_unlock_irqrestore(&heap_region_lock, flags);
-	if (err == SVSM_OK) {
-		heap_backend_sync(); /* the new VAs may be stale here */
-	}
 	return err;
 }
 
@@ -255,7 +253,6 @@ void heap_backend_unmap(void *va, size_t pages)
 	flags = spin_lock_irqsave(&heap_region_lock);
 	heap_release(base, pages);
 	heap_va_mark((base - MM_HEAP_BASE) / PAGE_SIZE, pages, false);
-	__atomic_fetch_add(&heap_unmap_gen, 1, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&heap_region_lock, flags);
 }
 

@@ -360,8 +360,8 @@ enum svsm_err pgtable_unmap(struct pgtable *pt, vaddr_t va, uint64_t pages)
 
 		(void)find_leaf(pt, v, &table, &index, &e);
 		pt_write(table, index, 0);
-		pt_flush_tlb(va_init(v));
 	}
+	pt_flush_tlb_range(va, pages);
 	return SVSM_OK;
 }
 

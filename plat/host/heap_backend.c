@@ -54,11 +54,6 @@ enum svsm_err heap_backend_map(size_t pages, void **va)
 	return SVSM_OK;
 }
 
-/** Nothing to do: host memory has no per-CPU translations. */
-void heap_backend_sync(void)
-{
-}
-
 /** Takes back pages handed out by heap_backend_map(). */
 void heap_backend_unmap(void *va, size_t pages)
 {

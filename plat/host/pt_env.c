@@ -15,6 +15,8 @@ static uint64_t fake_size;
 static uint32_t maps_outstanding;
 static uint32_t maps_peak;
 static uint64_t flushes;
+static uint64_t flush_calls;
+static uint64_t last_flush_va;
 
 /** Backs [base, base + size) with `mem`; resets the counters. */
 void pt_env_init(uint8_t *mem, uint64_t base, uint64_t size)
@@ -25,6 +27,8 @@ void pt_env_init(uint8_t *mem, uint64_t base, uint64_t size)
 	maps_outstanding = 0;
 	maps_peak = 0;
 	flushes = 0;
+	flush_calls = 0;
+	last_flush_va = 0;
 }
 
 /** Maps a table page: a pointer into the fake memory; aborts if outside. */
@@ -49,10 +53,11 @@ void pt_page_unmap(uint64_t *table)
 	maps_outstanding--;
 }
 
-void pt_flush_tlb(vaddr_t va)
+void pt_flush_tlb_range(vaddr_t va, uint64_t pages)
 {
-	(void)va;
-	flushes++;
+	flush_calls++;
+	flushes += pages;
+	last_flush_va = va_addr(va);
 }
 
 uint32_t pt_env_maps_peak(void)
@@ -68,4 +73,14 @@ uint32_t pt_env_maps_outstanding(void)
 uint64_t pt_env_flushes(void)
 {
 	return flushes;
+}
+
+uint64_t pt_env_flush_calls(void)
+{
+	return flush_calls;
+}
+
+uint64_t pt_env_last_flush_va(void)
+{
+	return last_flush_va;
 }

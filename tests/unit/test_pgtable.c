@@ -261,8 +261,12 @@ TEST(pgtable, unmap_checks_every_page_first)
 	EXPECT_ERR(pgtable_unmap(&f->pt, va_init(KVA), 5), SVSM_ERR_INVAL);
 	EXPECT_TRUE(unchanged(f));
 	EXPECT_EQ(pt_env_flushes(), 0);
+	EXPECT_EQ(pt_env_flush_calls(), 0);
 	ASSERT_OK(pgtable_unmap(&f->pt, va_init(KVA + 0x1000), 2));
+	/* One flush for the whole range, after both entries are cleared. */
 	EXPECT_EQ(pt_env_flushes(), 2);
+	EXPECT_EQ(pt_env_flush_calls(), 1);
+	EXPECT_EQ(pt_env_last_flush_va(), KVA + 0x1000);
 	EXPECT_TRUE(pgtable_lookup(&f->pt, va_init(KVA), &pa, &fl));
 	EXPECT_FALSE(pgtable_lookup(&f->pt, va_init(KVA + 0x1000), &pa, &fl));
 	EXPECT_FALSE(pgtable_lookup(&f->pt, va_init(KVA + 0x2000), &pa, &fl));

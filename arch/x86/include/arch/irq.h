@@ -13,7 +13,8 @@
 #include "svsm/err.h"
 
 #define VEC_LAPIC_TIMER 0x20U
-#define VEC_SMP_WORK 0xF0U /* kernel/smp.c: wakes an AP for work */
+#define VEC_SMP_WORK 0xF0U	/* kernel/smp.c: wakes an AP for work */
+#define VEC_TLB_SHOOTDOWN 0xF1U /* kernel/mm/tlb.c: flush and acknowledge */
 #define VEC_LAPIC_SPURIOUS 0xFFU
 
 /** An interrupt handler; `f` is the interrupted context. */

@@ -12,6 +12,8 @@
 #include "arch/cpu.h"
 #include "arch/insn.h"
 
+#include "svsm/tlb.h"
+
 /** Masks interrupts on this CPU; returns the RFLAGS to restore. */
 static inline uint64_t irq_save(void)
 {
@@ -27,4 +29,14 @@ static inline void irq_restore(uint64_t flags)
 	if (flags & RFLAGS_IF) {
 		sti();
 	}
+}
+
+/**
+ * Called by a spinlock waiter on each turn of its loop: serves a TLB
+ * shootdown addressed to this CPU, which may be waiting with interrupts
+ * off and so would never take the shootdown IPI (kernel/mm/tlb.c).
+ */
+static inline void arch_spin_relax(void)
+{
+	tlb_shootdown_poll();
 }

@@ -20,3 +20,8 @@ static inline void irq_restore(uint64_t flags)
 {
 	(void)flags;
 }
+
+/** No TLB shootdowns to serve on the host. */
+static inline void arch_spin_relax(void)
+{
+}

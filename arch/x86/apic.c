@@ -2,13 +2,14 @@
 /*
  * The local APIC (xAPIC, MMIO). Its page is mapped once, uncached, in
  * the kernel's MMIO region; nothing else of the MMIO space is mapped.
- * Timer calibration uses PIT channel 2 with its gate driven through port
- * 0x61, the classic method that needs no interrupt (8254 data sheet).
+ * Timer calibration counts the timer across the PIT window (arch/pit.h),
+ * which needs no interrupt.
  */
 #include "arch/apic.h"
 
 #include "arch/insn.h"
 #include "arch/msr.h"
+#include "arch/pit.h"
 
 #include "svsm/mm.h"
 #include "svsm/pgtable.h"
@@ -17,12 +18,6 @@
 #define APIC_BASE_X2APIC (1ULL << 10)
 #define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ULL
 
-#define PIT_CH2 0x42U
-#define PIT_CMD 0x43U
-#define PIT_GATE 0x61U
-#define PIT_HZ 1193182U
-#define CALIBRATE_MS 10U
-#define CALIBRATE_SPINS 100000000U
 #define IPI_SPINS 1000000U
 
 static uint32_t delay_ticks_per_ms; /* calibrated on first lapic_delay_us */
@@ -80,32 +75,23 @@ void lapic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
-/** Measures the timer against PIT channel 2; see apic.h. */
+/** Measures the timer across the PIT window; see apic.h. */
 enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms)
 {
-	uint32_t pit_count = PIT_HZ / (1000U / CALIBRATE_MS);
-	uint8_t gate = inb(PIT_GATE);
-	uint32_t spins = 0;
+	struct pit_window w;
 
-	/* Gate on, speaker off; channel 2, lo/hi byte, mode 0, binary. */
-	outb(PIT_GATE, (uint8_t)((gate & ~0x02U) | 0x01U));
-	outb(PIT_CMD, 0xB0U);
-	outb(PIT_CH2, (uint8_t)pit_count);
-	outb(PIT_CH2, (uint8_t)(pit_count >> 8));
+	pit_window_start(&w);
 	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INITIAL, 0xFFFFFFFFU);
-	while (!(inb(PIT_GATE) & 0x20U) && spins < CALIBRATE_SPINS) {
-		spins++;
-	}
+	bool done = pit_window_wait(&w);
 	uint32_t elapsed = 0xFFFFFFFFU - lapic_read(LAPIC_TIMER_CURRENT);
 
 	lapic_write(LAPIC_TIMER_INITIAL, 0);
-	outb(PIT_GATE, gate);
-	if (spins >= CALIBRATE_SPINS || elapsed < CALIBRATE_MS) {
+	if (!done || elapsed < PIT_WINDOW_MS) {
 		return SVSM_ERR_IO;
 	}
-	*ticks_per_ms = elapsed / CALIBRATE_MS;
+	*ticks_per_ms = elapsed / PIT_WINDOW_MS;
 	return SVSM_OK;
 }
 

@@ -20,8 +20,6 @@
 
 #define IPI_SPINS 1000000U
 
-static uint32_t delay_ticks_per_ms; /* calibrated on first lapic_delay_us */
-
 static volatile uint32_t *lapic;
 
 static uint32_t lapic_read(uint32_t reg)
@@ -75,10 +73,21 @@ void lapic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
-/** Measures the timer across the PIT window; see apic.h. */
+/*
+ * The timer's rate, measured once (every local APIC in the VM counts at
+ * the same bus rate): the delay loop and the scheduler tick share it.
+ */
+static uint32_t timer_ticks_per_ms;
+
+/** Measures the timer across the PIT window once; see apic.h. */
 enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms)
 {
 	struct pit_window w;
+
+	if (timer_ticks_per_ms != 0) {
+		*ticks_per_ms = timer_ticks_per_ms;
+		return SVSM_OK;
+	}
 
 	pit_window_start(&w);
 	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
@@ -91,7 +100,8 @@ enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms)
 	if (!done || elapsed < PIT_WINDOW_MS) {
 		return SVSM_ERR_IO;
 	}
-	*ticks_per_ms = elapsed / PIT_WINDOW_MS;
+	timer_ticks_per_ms = elapsed / PIT_WINDOW_MS;
+	*ticks_per_ms = timer_ticks_per_ms;
 	return SVSM_OK;
 }
 
@@ -141,14 +151,13 @@ enum svsm_err lapic_send_startup(uint32_t apic_id, uint8_t page)
 /** Busy-waits on the APIC timer; see apic.h. */
 enum svsm_err lapic_delay_us(uint32_t us)
 {
-	if (delay_ticks_per_ms == 0) {
-		enum svsm_err err = lapic_timer_calibrate(&delay_ticks_per_ms);
+	uint32_t per_ms;
+	enum svsm_err err = lapic_timer_calibrate(&per_ms);
 
-		if (err != SVSM_OK) {
-			return err;
-		}
+	if (err != SVSM_OK) {
+		return err;
 	}
-	uint64_t left = ((uint64_t)delay_ticks_per_ms * us + 999U) / 1000U;
+	uint64_t left = ((uint64_t)per_ms * us + 999U) / 1000U;
 
 	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);

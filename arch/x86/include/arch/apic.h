@@ -50,8 +50,9 @@ uint32_t lapic_id(void);
 /** Signals end of interrupt. */
 void lapic_eoi(void);
 /**
- * Measures the timer's rate (divide by 16) against the PIT over 10 ms:
- * ticks per millisecond. SVSM_ERR_IO if the PIT never finishes.
+ * The timer's rate (divide by 16) in ticks per millisecond, measured
+ * against the PIT over 10 ms on the first call and remembered after.
+ * SVSM_ERR_IO if the PIT never finishes.
  */
 enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms) SVSM_MUST_CHECK;
 /** Starts the timer: `vector` every `ticks` (periodic) or once. */

@@ -13,6 +13,7 @@
 #include "svsm/backtrace.h"
 #include "svsm/boot.h"
 #include "svsm/cmdline.h"
+#include "svsm/evloop.h"
 #include "svsm/log.h"
 #include "svsm/mm.h"
 #include "svsm/panic.h"
@@ -171,13 +172,21 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 	    percpu_init_boot_cpu() != SVSM_OK) {
 		panic("memory set-up failed");
 	}
-	if (clock_init() != SVSM_OK) {
-		panic("clock: TSC calibration failed or out of bounds");
+	enum svsm_err clock_err = clock_init();
+
+	if (clock_err != SVSM_OK) {
+		panic("clock: TSC calibration failed (%s; measured %llu Hz, "
+		      "bounds %llu..%llu)",
+		      svsm_err_name(clock_err),
+		      (unsigned long long)clock_last_measured_hz(),
+		      (unsigned long long)CLOCK_TSC_HZ_MIN,
+		      (unsigned long long)CLOCK_TSC_HZ_MAX);
 	}
-	smp_start_aps();
-	if (sched_init() != SVSM_OK) {
+	/* Before the APs: they share the task-stack tables it creates. */
+	if (sched_init() != SVSM_OK || evloop_init_cpu() != SVSM_OK) {
 		panic("scheduler set-up failed");
 	}
+	smp_start_aps();
 	print_banner();
 	kernel_payload();
 }

@@ -16,15 +16,11 @@
  * allocator, the heap and the IRQ table take their own locks, and each
  * CPU has its own temporary window, so APs may use them.
  *
- * AP work. smp_run_on_aps() is the hook for giving the idle APs work:
- * the boot CPU stores the function and its argument, bumps `work.gen`
- * (release) and sends each online AP a fixed IPI on VEC_SMP_WORK, whose
- * handler only acknowledges it. An AP's idle loop checks `work.gen` with
- * interrupts off and halts with `sti; hlt` (so an IPI that arrives
- * between the check and the halt still wakes it); on a new generation it
- * runs the work with interrupts on and counts itself in `work.done`.
- * No lock: one writer (the boot CPU, only while no work runs) and
- * atomics for the rest.
+ * Once online, every AP runs the scheduler (sched_init_ap: its boot
+ * context becomes its idle task) and an event loop (svsm/evloop.h).
+ * smp_run_on_aps() signals one event per AP, whose handler runs the work
+ * in that AP's loop task and counts itself in `work.done`. One writer
+ * (the boot CPU, only while no work runs) and atomics for the rest.
  */
 #include "svsm/smp.h"
 
@@ -36,11 +32,14 @@
 #include "arch/msr.h"
 
 #include "svsm/backtrace.h"
+#include "svsm/evloop.h"
 #include "svsm/log.h"
 #include "svsm/mm.h"
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
 #include "svsm/string.h"
+#include "svsm/task.h"
+#include "svsm/time.h"
 #include "svsm/tmpmap.h"
 
 /* The trampoline's hand-written register values match the named bits. */
@@ -64,10 +63,10 @@ static uint32_t cpu_count = 1;
 static struct {
 	smp_work_fn fn;
 	void *arg;
-	uint64_t gen;	  /* bumped (release) when new work is published */
 	uint32_t started; /* APs the last work was sent to */
 	uint32_t done;	  /* of those, the ones that finished it */
-	bool has_handler; /* VEC_SMP_WORK registered */
+	struct event ev[SVSM_MAX_CPUS];
+	bool has_event[SVSM_MAX_CPUS];
 } work;
 
 uint32_t smp_cpu_count(void)
@@ -249,7 +248,7 @@ static bool wait_online(uint32_t index)
 		if (__atomic_load_n(&cpus[index].is_online, __ATOMIC_ACQUIRE)) {
 			return true;
 		}
-		if (lapic_delay_us(POLL_US) != SVSM_OK) {
+		if (clock_delay_us(POLL_US) != SVSM_OK) {
 			break;
 		}
 	}
@@ -263,12 +262,12 @@ static enum svsm_err send_init_sipi_sipi(uint32_t apic_id)
 	enum svsm_err err = lapic_send_init(apic_id);
 
 	if (err == SVSM_OK) {
-		err = lapic_delay_us(INIT_DELAY_US);
+		err = clock_delay_us(INIT_DELAY_US);
 	}
 	for (uint32_t i = 0; i < 2 && err == SVSM_OK; i++) {
 		err = lapic_send_startup(apic_id, page);
 		if (err == SVSM_OK) {
-			err = lapic_delay_us(SIPI_DELAY_US);
+			err = clock_delay_us(SIPI_DELAY_US);
 		}
 	}
 	return err;
@@ -314,7 +313,8 @@ static bool start_ap(uint32_t index)
 /** Starts every AP; see smp.h. */
 void smp_start_aps(void)
 {
-	enum svsm_err err = lapic_init();
+	/* sched_init() brought the APIC up; its init would stop the tick. */
+	enum svsm_err err = lapic_ready() ? SVSM_OK : lapic_init();
 
 	cpus[0].is_online = 1;
 	cpus[0].seen_index = 0;
@@ -357,43 +357,43 @@ void smp_start_aps(void)
 	trampoline_remove();
 }
 
-/** VEC_SMP_WORK: only wakes the AP from `hlt`. */
-static void smp_work_irq(struct trap_frame *f)
+/** An AP's work event: runs the published work in its loop task. */
+static void smp_work_event(struct event *ev, uint64_t count)
 {
-	(void)f;
-	lapic_eoi();
+	(void)ev;
+	(void)count; /* one signal per smp_run_on_aps() */
+	work.fn(work.arg);
+	__atomic_fetch_add(&work.done, 1, __ATOMIC_RELEASE);
 }
 
-/** Publishes work for the APs and wakes them; see smp.h. */
+/** Publishes work for the APs and signals their loops; see smp.h. */
 enum svsm_err smp_run_on_aps(smp_work_fn fn, void *arg)
 {
+	uint32_t started = 0;
+
 	if (!fn) {
 		return SVSM_ERR_INVAL;
 	}
 	if (__atomic_load_n(&work.done, __ATOMIC_ACQUIRE) != work.started) {
 		return SVSM_ERR_BUSY;
 	}
-	if (!work.has_handler) {
-		enum svsm_err err = irq_register(VEC_SMP_WORK, smp_work_irq);
-
-		if (err != SVSM_OK) {
-			return err;
+	for (uint32_t i = 1; i < cpu_count; i++) {
+		if (!work.has_event[i] && evloop_cpu_ready(i)) {
+			if (event_init(&work.ev[i], i, smp_work_event, NULL) !=
+			    SVSM_OK) {
+				return SVSM_ERR_UNSUPPORTED;
+			}
+			work.has_event[i] = true;
 		}
-		work.has_handler = true;
+		started += work.has_event[i];
 	}
 	work.fn = fn;
 	work.arg = arg;
-	work.started = smp_online_count() - 1U;
-	__atomic_store_n(&work.done, 0, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&work.gen, 1, __ATOMIC_RELEASE);
+	work.started = started;
+	__atomic_store_n(&work.done, 0, __ATOMIC_RELEASE);
 	for (uint32_t i = 1; i < cpu_count; i++) {
-		if (!__atomic_load_n(&cpus[i].is_online, __ATOMIC_ACQUIRE)) {
-			continue;
-		}
-		/* A failed send leaves the AP asleep: the caller's deadline
-		 * on smp_work_done_count() reports it. */
-		if (lapic_send_ipi(cpus[i].apic_id, VEC_SMP_WORK) != SVSM_OK) {
-			continue;
+		if (work.has_event[i]) {
+			event_signal(&work.ev[i]);
 		}
 	}
 	return SVSM_OK;
@@ -402,27 +402,6 @@ enum svsm_err smp_run_on_aps(smp_work_fn fn, void *arg)
 uint32_t smp_work_done_count(void)
 {
 	return __atomic_load_n(&work.done, __ATOMIC_ACQUIRE);
-}
-
-/** An AP's idle loop: runs published work, else halts until an IPI. */
-static __attribute__((noreturn)) void ap_idle(void)
-{
-	uint64_t seen = __atomic_load_n(&work.gen, __ATOMIC_ACQUIRE);
-
-	for (;;) {
-		uint64_t gen;
-
-		cli();
-		gen = __atomic_load_n(&work.gen, __ATOMIC_ACQUIRE);
-		if (gen == seen) {
-			sti_hlt();
-			continue;
-		}
-		sti();
-		seen = gen;
-		work.fn(work.arg);
-		__atomic_fetch_add(&work.done, 1, __ATOMIC_RELEASE);
-	}
 }
 
 /** Drops PML4[0] (the trampoline's identity map) from this AP's PML4. */
@@ -464,7 +443,16 @@ void ap_main(uint32_t cpu_index)
 	c->seen_apic_id = pc->apic_id;
 	c->seen_index = pc->cpu_index;
 	c->gs_base = rdmsr(MSR_GS_BASE);
+	if (sched_init_ap() != SVSM_OK || evloop_init_cpu() != SVSM_OK) {
+		log_printf("cpu %u: scheduler or event loop not started; "
+			   "halting\n",
+			   cpu_index);
+		for (;;) {
+			cli();
+			hlt();
+		}
+	}
 	log_printf("cpu %u (apic id %u) online\n", cpu_index, pc->apic_id);
 	__atomic_store_n(&c->is_online, 1, __ATOMIC_RELEASE);
-	ap_idle();
+	sched_idle_loop();
 }

@@ -27,3 +27,5 @@ unit-y += tests/unit/test_clock.o
 kernel-test-y += tests/vm/test_time.o
 kernel-test-y += tests/vm/test_stress.o
 kernel-test-y += tests/vm/test_tlb.o
+kernel-test-y += tests/vm/test_smpsched.o tests/vm/test_evloop.o
+kernel-test-y += tests/vm/test_schedstress.o

@@ -8,6 +8,7 @@
 #include "arch/apic.h"
 
 #include "arch/insn.h"
+#include "arch/irqflags.h"
 #include "arch/msr.h"
 #include "arch/pit.h"
 
@@ -123,18 +124,25 @@ void lapic_timer_stop(void)
 /** Sends an IPI and waits until it has left; see apic.h. */
 enum svsm_err lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
 {
+	uint64_t flags;
+	enum svsm_err err = SVSM_ERR_IO;
+
 	if (apic_id > LAPIC_XAPIC_MAX_ID) {
 		return SVSM_ERR_RANGE;
 	}
+	/* No interrupt between the two writes: its handler may send too. */
+	flags = irq_save();
 	lapic_write(LAPIC_ICR_HIGH, apic_id << LAPIC_ICR_DEST_SHIFT);
 	lapic_write(LAPIC_ICR_LOW, icr_low); /* this write sends it */
 	for (uint32_t i = 0; i < IPI_SPINS; i++) {
 		if (!(lapic_read(LAPIC_ICR_LOW) & LAPIC_ICR_PENDING)) {
-			return SVSM_OK;
+			err = SVSM_OK;
+			break;
 		}
 		pause();
 	}
-	return SVSM_ERR_IO;
+	irq_restore(flags);
+	return err;
 }
 
 enum svsm_err lapic_send_init(uint32_t apic_id)

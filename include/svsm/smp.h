@@ -46,10 +46,10 @@ const struct smp_cpu *smp_cpu_get(uint32_t index);
 /** Work run on the APs by smp_run_on_aps(). */
 typedef void (*smp_work_fn)(void *arg);
 /**
- * Has every online AP call `fn(arg)` once, with interrupts on, from its
- * idle loop: publishes the work, wakes each AP with an IPI (VEC_SMP_WORK)
- * and returns at once. SVSM_ERR_BUSY while earlier work still runs,
- * SVSM_ERR_INVAL for a NULL `fn`. Boot CPU only (tests, for now).
+ * Has every online AP call `fn(arg)` once, in its event loop task (task
+ * context, interrupts on): publishes the work, signals each AP's work
+ * event and returns at once. SVSM_ERR_BUSY while earlier work still
+ * runs, SVSM_ERR_INVAL for a NULL `fn`. Boot CPU only (tests, for now).
  */
 enum svsm_err smp_run_on_aps(smp_work_fn fn, void *arg) SVSM_MUST_CHECK;
 /** APs that have finished the work of the last smp_run_on_aps(). */

@@ -5,8 +5,11 @@
  * task-stack region at MM_STACK_BASE), a priority and a state. Each CPU
  * has a run queue: one FIFO per priority, strict priority between levels
  * and round-robin inside one, with time slices driven by the local APIC
- * timer. Only CPU 0 runs tasks for now; the queues are per CPU so that
- * the SMP work only has to start the timer and an idle task on each.
+ * timer. Every online CPU runs tasks; a task stays on the CPU it was
+ * created on (task_create: the caller's; task_create_on: a chosen one)
+ * until it moves itself with task_migrate(). Wake-ups cross CPUs: the
+ * waker queues the task on its CPU and interrupts that CPU (a reschedule
+ * IPI) when the task should run before what runs there.
  *
  * Blocking primitives: wait queues (a condition variable with an
  * explicit spinlock), a sleeping mutex, and task_sleep_ms(). None may be
@@ -44,11 +47,12 @@ enum task_prio {
 
 /** Where a task is. */
 enum task_state {
-	TASK_RUNNABLE, /**< on its CPU's run queue */
-	TASK_RUNNING,  /**< its CPU's current task */
-	TASK_BLOCKED,  /**< on a wait queue */
-	TASK_SLEEPING, /**< on its CPU's sleep list until `wake_tick` */
-	TASK_DEAD,     /**< exited; waiting to be reaped */
+	TASK_RUNNABLE,	/**< on its CPU's run queue */
+	TASK_RUNNING,	/**< its CPU's current task */
+	TASK_BLOCKED,	/**< on a wait queue */
+	TASK_SLEEPING,	/**< on its CPU's sleep list until `wake_tick` */
+	TASK_MIGRATING, /**< switched out, to be queued on `migrate_to` */
+	TASK_DEAD,	/**< exited; waiting to be reaped */
 };
 
 /** A task's entry point. */
@@ -68,7 +72,8 @@ struct task {
 	struct list_node link;
 	enum task_state state;
 	enum task_prio prio;
-	uint32_t cpu;
+	uint32_t cpu;	     /**< the CPU whose queues hold it */
+	uint32_t migrate_to; /**< target of task_migrate() */
 	/** Set while a CPU runs on the task's stack (cleared after the
 	 * switch away is complete), so a reaper never frees a live stack. */
 	bool is_on_cpu;
@@ -102,6 +107,17 @@ struct mutex {
 	uint64_t contended; /**< lock calls that had to wait */
 };
 
+/** What one CPU's scheduler has done (sched_get_cpu_stats). */
+struct sched_cpu_stats {
+	uint64_t ticks;
+	uint64_t switches;
+	uint64_t preemptions;	 /**< by the tick or a reschedule IPI */
+	uint64_t wakeups;	 /**< tasks of this CPU made runnable */
+	uint64_t resched_irqs;	 /**< reschedule IPIs received */
+	uint64_t resched_sent;	 /**< reschedule IPIs sent to others */
+	uint64_t migrations_out; /**< tasks that left this CPU */
+};
+
 /**
  * Turns the running boot context into the first task (priority NORMAL),
  * creates this CPU's idle task, reserves the task-stack region's page
@@ -109,6 +125,17 @@ struct mutex {
  * interrupts.
  */
 enum svsm_err sched_init(void) SVSM_MUST_CHECK;
+/**
+ * Starts scheduling on the calling AP: its boot context becomes its idle
+ * task and its tick starts. The caller then calls sched_idle_loop().
+ */
+enum svsm_err sched_init_ap(void) SVSM_MUST_CHECK;
+/** Runs the calling CPU's idle loop (the idle task's body) for good. */
+__attribute__((noreturn)) void sched_idle_loop(void);
+/** Whether CPU `cpu` schedules tasks (sched_init or sched_init_ap ran). */
+bool sched_cpu_is_started(uint32_t cpu);
+/** CPU `cpu`'s scheduler figures (zero for a CPU not started). */
+void sched_get_cpu_stats(uint32_t cpu, struct sched_cpu_stats *out);
 /** Timer ticks (SCHED_TICK_MS each) since sched_init on this CPU. */
 uint64_t sched_ticks(void);
 /** Context switches on this CPU so far. */
@@ -131,6 +158,22 @@ void sched_preempt_enable(void);
  */
 enum svsm_err task_create(task_fn fn, void *arg, enum task_prio prio,
 			  const char *name, struct task **out) SVSM_MUST_CHECK;
+/**
+ * As task_create(), on CPU `cpu`; SVSM_ERR_INVAL for a CPU that does
+ * not schedule tasks.
+ */
+enum svsm_err task_create_on(uint32_t cpu, task_fn fn, void *arg,
+			     enum task_prio prio, const char *name,
+			     struct task **out) SVSM_MUST_CHECK;
+/**
+ * Moves the calling task to CPU `cpu` and returns running there.
+ * SVSM_ERR_INVAL for a CPU that does not schedule tasks, with preemption
+ * disabled, or for a task whose stack belongs to its CPU (the boot and
+ * idle tasks).
+ */
+enum svsm_err task_migrate(uint32_t cpu) SVSM_MUST_CHECK;
+/** The CPU the caller runs on (it may move right after, if it migrates). */
+uint32_t task_cpu(void);
 /** Ends the calling task. */
 __attribute__((noreturn)) void task_exit(void);
 /** Waits until `t` has exited, then frees it (one joiner per task). */

@@ -56,6 +56,15 @@ bool clock_is_ready(void);
  * before, on any CPU. 0 before clock_init().
  */
 uint64_t clock_monotonic_ns(void);
+/**
+ * Busy-waits at least `us` microseconds on the clock, serving TLB
+ * shootdowns meanwhile; usable with interrupts off and while the
+ * scheduler tick runs. SVSM_ERR_UNSUPPORTED before clock_init(). A host
+ * that stops the TSC stretches the wait (docs/TIME.md).
+ */
+enum svsm_err clock_delay_us(uint64_t us) SVSM_MUST_CHECK;
+/** What clock_init() last measured, in Hz, even if it was refused. */
+uint64_t clock_last_measured_hz(void);
 /** The calibrated TSC rate in Hz (0 before clock_init()). */
 uint64_t clock_tsc_hz(void);
 /** The TSC value clock_init() started from. */

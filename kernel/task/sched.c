@@ -17,15 +17,34 @@
  * `lock` held. The lock is held across arch_switch() and released by the
  * task that is switched to (sched_finish_switch), so no other CPU can
  * see a half-switched queue. Lock order: task_lock (task.c), a wait
- * queue's lock, then a run queue's lock. Only CPU 0 runs tasks for now.
+ * queue's lock, then a run queue's lock; two run queues' locks are never
+ * held at once.
+ *
+ * Every online CPU runs tasks: the boot CPU from sched_init(), each AP
+ * from sched_init_ap(), whose boot context becomes that CPU's idle task.
+ * A task belongs to one CPU (`cpu`) and only ever runs there; it changes
+ * CPU only through task_migrate(). Waking a task of another CPU queues it
+ * there and, when it should run before that CPU's current task, sends
+ * that CPU a reschedule IPI (VEC_RESCHED), whose handler preempts like
+ * the tick does.
+ *
+ * Migration: the migrating task marks itself TASK_MIGRATING and switches
+ * away on its old CPU. The task switched to there finishes the switch
+ * (sched_finish_switch): only then, with the old CPU off the migrating
+ * task's stack and its registers saved, does it release its own run
+ * queue, take the target's and queue the task there.
  */
 #include "arch/apic.h"
+#include "arch/cpu.h"
 #include "arch/insn.h"
 #include "arch/irq.h"
 
 #include "svsm/boot.h"
+#include "svsm/heap.h"
+#include "svsm/log.h"
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
+#include "svsm/smp.h"
 #include "svsm/task.h"
 #include "svsm/time.h"
 
@@ -44,12 +63,15 @@ struct runqueue {
 	uint32_t slice_left;
 	uint32_t preempt_count;
 	uint32_t timer_ticks; /**< APIC timer count per SCHED_TICK_MS */
-	bool need_resched;    /**< a switch was due while preemption was off */
-	bool is_started;
+	uint32_t cpu;
+	bool need_resched; /**< a switch is due at the next chance */
+	bool is_started;   /**< set last, once the CPU schedules */
+	struct sched_cpu_stats stats;
 };
 
 static struct runqueue rqs[SVSM_MAX_CPUS];
 static struct task boot_task;
+static bool resched_registered;
 
 static struct runqueue *this_rq(void)
 {
@@ -91,12 +113,17 @@ void sched_finish_switch(void)
 {
 	struct runqueue *rq = this_rq();
 	struct task *prev = rq->switched_from;
+	bool is_migrating = prev && prev->state == TASK_MIGRATING;
 
 	rq->switched_from = NULL;
 	if (prev) {
 		__atomic_store_n(&prev->is_on_cpu, false, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&rq->lock);
+	if (is_migrating) {
+		/* Off its stack, registers saved: it may run elsewhere now. */
+		sched_queue_on(prev, prev->migrate_to);
+	}
 }
 
 /**
@@ -121,6 +148,7 @@ static void switch_locked(struct runqueue *rq)
 	rq->current = next;
 	rq->switched_from = prev;
 	rq->switch_count++;
+	rq->stats.switches++;
 	arch_switch(&prev->rsp, next->rsp);
 	sched_finish_switch();
 }
@@ -154,11 +182,32 @@ static void wake_sleepers(struct runqueue *rq)
 	}
 }
 
+/**
+ * Switches away from the interrupted task if another should run now;
+ * from an interrupt handler, `rq->lock` held (released on return).
+ */
+static void preempt_locked(struct runqueue *rq)
+{
+	struct task *cur = rq->current;
+
+	if (!should_preempt(rq, cur)) {
+		spin_unlock(&rq->lock);
+		return;
+	}
+	if (rq->preempt_count > 0) {
+		rq->need_resched = true;
+		spin_unlock(&rq->lock);
+		return;
+	}
+	rq->stats.preemptions++;
+	enqueue(rq, cur);
+	switch_locked(rq);
+}
+
 /** The timer interrupt: time keeping, wake-ups and preemption. */
 static void sched_tick(struct trap_frame *f)
 {
 	struct runqueue *rq = this_rq();
-	struct task *cur;
 
 	(void)f;
 	lapic_eoi();
@@ -169,18 +218,19 @@ static void sched_tick(struct trap_frame *f)
 	if (rq->slice_left > 0) {
 		rq->slice_left--;
 	}
-	cur = rq->current;
-	if (!should_preempt(rq, cur)) {
-		spin_unlock(&rq->lock);
-		return;
-	}
-	if (rq->preempt_count > 0) {
-		rq->need_resched = true;
-		spin_unlock(&rq->lock);
-		return;
-	}
-	enqueue(rq, cur);
-	switch_locked(rq);
+	preempt_locked(rq);
+}
+
+/** VEC_RESCHED: another CPU queued a task that should run here now. */
+static void sched_resched_irq(struct trap_frame *f)
+{
+	struct runqueue *rq = this_rq();
+
+	(void)f;
+	lapic_eoi();
+	spin_lock(&rq->lock);
+	rq->stats.resched_irqs++;
+	preempt_locked(rq);
 }
 
 /** Starts this CPU's periodic tick. */
@@ -188,7 +238,8 @@ static enum svsm_err timer_start(struct runqueue *rq)
 {
 	enum svsm_err err = irq_register(VEC_LAPIC_TIMER, sched_tick);
 
-	if (err != SVSM_OK) {
+	/* The vector table is shared: the first CPU registers the tick. */
+	if (err != SVSM_OK && err != SVSM_ERR_BUSY) {
 		return err;
 	}
 	lapic_timer_start(VEC_LAPIC_TIMER, rq->timer_ticks, true);
@@ -196,7 +247,7 @@ static enum svsm_err timer_start(struct runqueue *rq)
 }
 
 /** Idles: reaps detached tasks, halts with interrupts on. */
-static void idle_main(void *arg)
+static __attribute__((noreturn)) void idle_main(void *arg)
 {
 	(void)arg;
 	for (;;) {
@@ -211,21 +262,54 @@ static void idle_main(void *arg)
 	}
 }
 
+/** Sets up `rq` for the calling CPU with `cur` running. */
+static void rq_init(struct runqueue *rq, struct task *cur)
+{
+	for (uint32_t p = 0; p < TASK_PRIO_COUNT; p++) {
+		list_init(&rq->queues[p]);
+	}
+	list_init(&rq->sleepers);
+	rq->cpu = this_cpu()->cpu_index;
+	rq->current = cur;
+	rq->slice_left = SCHED_SLICE_TICKS;
+}
+
+/** Calibrates and starts this CPU's tick; marks the CPU started. */
+static enum svsm_err rq_start(struct runqueue *rq)
+{
+	uint32_t per_ms = 0;
+	enum svsm_err err = lapic_timer_calibrate(&per_ms);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	if (!__atomic_exchange_n(&resched_registered, true, __ATOMIC_ACQ_REL)) {
+		err = irq_register(VEC_RESCHED, sched_resched_irq);
+		if (err != SVSM_OK) {
+			__atomic_store_n(&resched_registered, false,
+					 __ATOMIC_RELEASE);
+			return err;
+		}
+	}
+	rq->timer_ticks = per_ms * SCHED_TICK_MS;
+	err = timer_start(rq);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	__atomic_store_n(&rq->is_started, true, __ATOMIC_RELEASE);
+	return SVSM_OK;
+}
+
 /** Makes the boot context the first task and starts the tick. */
 enum svsm_err sched_init(void)
 {
 	struct runqueue *rq = this_rq();
-	uint32_t per_ms = 0;
 	struct task *idle;
 	enum svsm_err err;
 
 	if (rq->is_started) {
 		return SVSM_ERR_EXISTS;
 	}
-	for (uint32_t p = 0; p < TASK_PRIO_COUNT; p++) {
-		list_init(&rq->queues[p]);
-	}
-	list_init(&rq->sleepers);
 	list_init(&boot_task.link);
 	waitq_init(&boot_task.exit_wq);
 	boot_task.state = TASK_RUNNING;
@@ -236,8 +320,7 @@ enum svsm_err sched_init(void)
 	boot_task.name[1] = 'o';
 	boot_task.name[2] = 'o';
 	boot_task.name[3] = 't';
-	rq->current = &boot_task;
-	rq->slice_left = SCHED_SLICE_TICKS;
+	rq_init(rq, &boot_task);
 	err = task_stacks_init();
 	if (err == SVSM_OK) {
 		err = task_create_idle(idle_main, &idle);
@@ -246,19 +329,58 @@ enum svsm_err sched_init(void)
 		err = lapic_init();
 	}
 	if (err == SVSM_OK) {
-		err = lapic_timer_calibrate(&per_ms);
+		err = rq_start(rq);
 	}
 	if (err != SVSM_OK) {
 		return err;
 	}
-	rq->timer_ticks = per_ms * SCHED_TICK_MS;
-	err = timer_start(rq);
-	if (err != SVSM_OK) {
-		return err;
-	}
-	rq->is_started = true;
 	sti();
 	return SVSM_OK;
+}
+
+/**
+ * Makes this AP's boot context its idle task and starts its tick; the
+ * caller then runs sched_idle_loop(). Interrupts stay off on failure.
+ */
+enum svsm_err sched_init_ap(void)
+{
+	struct runqueue *rq = this_rq();
+	struct task *idle;
+	enum svsm_err err;
+
+	if (rq->is_started) {
+		return SVSM_ERR_EXISTS;
+	}
+	idle = kzalloc(sizeof(*idle));
+	if (!idle) {
+		return SVSM_ERR_NOMEM;
+	}
+	list_init(&idle->link);
+	waitq_init(&idle->exit_wq);
+	idle->state = TASK_RUNNING;
+	idle->prio = TASK_PRIO_IDLE;
+	idle->is_on_cpu = true;
+	idle->name[0] = 'i';
+	idle->name[1] = 'd';
+	idle->name[2] = 'l';
+	idle->name[3] = 'e';
+	rq_init(rq, idle);
+	sched_set_idle(idle);
+	err = rq_start(rq);
+	if (err != SVSM_OK) {
+		rq->current = NULL;
+		rq->idle = NULL;
+		kfree(idle);
+		return err;
+	}
+	sti();
+	return SVSM_OK;
+}
+
+void sched_idle_loop(void)
+{
+	idle_main(NULL);
+	__builtin_unreachable();
 }
 
 void sched_set_idle(struct task *t)
@@ -269,15 +391,54 @@ void sched_set_idle(struct task *t)
 	rq->idle = t;
 }
 
-/** Enqueues a new task on this CPU (the only one that runs tasks). */
-void sched_enqueue_new(struct task *t)
+bool sched_cpu_is_started(uint32_t cpu)
 {
-	struct runqueue *rq = this_rq();
-	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	return cpu < SVSM_MAX_CPUS &&
+	       __atomic_load_n(&rqs[cpu].is_started, __ATOMIC_ACQUIRE);
+}
 
-	t->cpu = this_cpu()->cpu_index;
+/**
+ * Asks CPU `cpu` to reschedule: an IPI for another CPU, a flag for this
+ * one (acted on by sched_resched_point() or the next tick).
+ */
+static void kick(uint32_t cpu)
+{
+	const struct smp_cpu *c;
+
+	if (cpu == this_cpu()->cpu_index) {
+		rqs[cpu].need_resched = true;
+		return;
+	}
+	c = smp_cpu_get(cpu);
+	/* A failed send leaves the task queued: the tick runs it. */
+	if (c && lapic_send_ipi(c->apic_id, VEC_RESCHED) == SVSM_OK) {
+		__atomic_fetch_add(
+			&rqs[this_cpu()->cpu_index].stats.resched_sent, 1,
+			__ATOMIC_RELAXED);
+	}
+}
+
+/** Queues the runnable task `t` (on no CPU) on CPU `cpu`; see header. */
+void sched_queue_on(struct task *t, uint32_t cpu)
+{
+	struct runqueue *rq = &rqs[cpu];
+	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	bool should_kick;
+
+	t->cpu = cpu;
 	enqueue(rq, t);
-	spin_unlock_irqrestore(&rq->lock, flags);
+	should_kick = t->prio > rq->current->prio || rq->current == rq->idle;
+	spin_unlock(&rq->lock);
+	if (should_kick) {
+		kick(cpu);
+	}
+	irq_restore(flags);
+}
+
+/** Enqueues a new task on `cpu`, a started CPU. */
+void sched_enqueue_new(struct task *t, uint32_t cpu)
+{
+	sched_queue_on(t, cpu);
 }
 
 bool sched_has_runnable(void)
@@ -309,9 +470,9 @@ void sched_timer_pause(void)
 {
 	struct runqueue *rq = this_rq();
 
+	/* Only this CPU's timer: the vector's handler serves every CPU. */
 	if (rq->is_started) {
 		lapic_timer_stop();
-		irq_unregister(VEC_LAPIC_TIMER);
 	}
 }
 
@@ -403,18 +564,94 @@ void sched_block_current(void)
 /** Makes a blocked or sleeping task runnable on its CPU. */
 void sched_wake(struct task *t)
 {
-	struct runqueue *rq = &rqs[t->cpu];
+	uint32_t cpu = __atomic_load_n(&t->cpu, __ATOMIC_RELAXED);
+	struct runqueue *rq = &rqs[cpu];
 	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	bool should_kick = false;
 
 	if (t->state == TASK_SLEEPING) {
 		list_del(&t->link);
 	}
 	if (t->state == TASK_SLEEPING || t->state == TASK_BLOCKED) {
 		enqueue(rq, t);
-		if (t->prio > rq->current->prio) {
-			rq->need_resched = true;
-		}
+		rq->stats.wakeups++;
+		should_kick =
+			t->prio > rq->current->prio || rq->current == rq->idle;
 	}
+	spin_unlock(&rq->lock);
+	if (should_kick) {
+		kick(cpu);
+	}
+	irq_restore(flags);
+}
+
+/** Yields if a wake-up asked for it and this context may switch. */
+void sched_resched_point(void)
+{
+	uint64_t flags = irq_save();
+	struct runqueue *rq = this_rq();
+	bool is_due = (flags & RFLAGS_IF) && rq->is_started &&
+		      rq->need_resched && rq->preempt_count == 0;
+
+	irq_restore(flags);
+	if (is_due) {
+		task_yield();
+	}
+}
+
+/** Moves the calling task to CPU `cpu`; see task.h. */
+enum svsm_err task_migrate(uint32_t cpu)
+{
+	uint64_t flags;
+	struct runqueue *rq;
+	struct task *self;
+
+	if (!sched_cpu_is_started(cpu)) {
+		return SVSM_ERR_INVAL;
+	}
+	flags = irq_save();
+	rq = this_rq();
+	self = rq->current;
+	if (!self->owns_stack || self == rq->idle || rq->preempt_count > 0) {
+		irq_restore(flags);
+		return SVSM_ERR_INVAL; /* its stack or state is this CPU's */
+	}
+	if (cpu == rq->cpu) {
+		irq_restore(flags);
+		return SVSM_OK;
+	}
+	spin_lock(&rq->lock);
+	self->state = TASK_MIGRATING;
+	self->migrate_to = cpu;
+	rq->stats.migrations_out++;
+	switch_locked(rq);
+	/* Now on `cpu`: the task switched to on the old CPU queued us. */
+	irq_restore(flags);
+	return SVSM_OK;
+}
+
+uint32_t task_cpu(void)
+{
+	uint64_t flags = irq_save();
+	uint32_t cpu = this_cpu()->cpu_index;
+
+	irq_restore(flags);
+	return cpu;
+}
+
+void sched_get_cpu_stats(uint32_t cpu, struct sched_cpu_stats *out)
+{
+	struct runqueue *rq;
+	uint64_t flags;
+
+	*out = (struct sched_cpu_stats){ 0 };
+	if (!sched_cpu_is_started(cpu)) {
+		return;
+	}
+	rq = &rqs[cpu];
+	flags = spin_lock_irqsave(&rq->lock);
+	*out = rq->stats;
+	out->ticks = rq->ticks;
 	spin_unlock_irqrestore(&rq->lock, flags);
 }
 

@@ -21,8 +21,19 @@ void task_trampoline(void);
 /** First C code of a new task (called by task_trampoline); never returns. */
 __attribute__((noreturn)) void task_start(struct task *t);
 
-/** Makes the new task `t` runnable on this CPU. */
-void sched_enqueue_new(struct task *t);
+/** Makes the new task `t` runnable on CPU `cpu` (a started one). */
+void sched_enqueue_new(struct task *t, uint32_t cpu);
+/**
+ * Queues the runnable task `t`, which no CPU runs or holds, on CPU
+ * `cpu`, and asks that CPU to reschedule if `t` should run there first.
+ */
+void sched_queue_on(struct task *t, uint32_t cpu);
+/**
+ * Yields if a wake-up on this CPU asked for a switch and the caller may
+ * switch (interrupts on, preemption enabled). Wake-up paths call it after
+ * releasing their locks.
+ */
+void sched_resched_point(void);
 /** Registers `t` as this CPU's idle task. */
 void sched_set_idle(struct task *t);
 /** Marks the current task dead and switches away for good. */

@@ -10,9 +10,8 @@
  * task_lock protects the stack-slot bitmap, the zombie list and each
  * task's `has_exited` and `is_detached`.
  *
- * The heap and page allocator have no locks of their own yet, so every
- * call into them here is made with preemption disabled; two tasks that
- * allocate at the same time outside this file are not yet safe.
+ * Calls into the heap and the page allocator are made with preemption
+ * disabled: the page allocator's per-CPU cache belongs to the CPU.
  */
 #include "svsm/task.h"
 
@@ -188,14 +187,16 @@ static enum svsm_err task_alloc(task_fn fn, void *arg, enum task_prio prio,
 	return SVSM_OK;
 }
 
-/** Creates and starts a task; see task.h. */
-enum svsm_err task_create(task_fn fn, void *arg, enum task_prio prio,
-			  const char *name, struct task **out)
+/** Creates and starts a task on `cpu`; see task.h. */
+enum svsm_err task_create_on(uint32_t cpu, task_fn fn, void *arg,
+			     enum task_prio prio, const char *name,
+			     struct task **out)
 {
 	struct task *t;
 	enum svsm_err err;
 
-	if (!fn || prio <= TASK_PRIO_IDLE || prio >= TASK_PRIO_COUNT) {
+	if (!fn || prio <= TASK_PRIO_IDLE || prio >= TASK_PRIO_COUNT ||
+	    !sched_cpu_is_started(cpu)) {
 		return SVSM_ERR_INVAL;
 	}
 	err = task_alloc(fn, arg, prio, name, &t);
@@ -203,8 +204,16 @@ enum svsm_err task_create(task_fn fn, void *arg, enum task_prio prio,
 		return err;
 	}
 	*out = t;
-	sched_enqueue_new(t);
+	sched_enqueue_new(t, cpu);
+	sched_resched_point(); /* a more urgent task runs at once */
 	return SVSM_OK;
+}
+
+/** Creates and starts a task on the calling CPU; see task.h. */
+enum svsm_err task_create(task_fn fn, void *arg, enum task_prio prio,
+			  const char *name, struct task **out)
+{
+	return task_create_on(task_cpu(), fn, arg, prio, name, out);
 }
 
 /** Creates this CPU's idle task (not enqueued: picked when idle). */

@@ -43,6 +43,7 @@ struct task *waitq_wake_one(struct waitq *wq)
 		sched_wake(t);
 	}
 	spin_unlock_irqrestore(&wq->lock, flags);
+	sched_resched_point();
 	return t;
 }
 
@@ -58,6 +59,7 @@ uint32_t waitq_wake_all(struct waitq *wq)
 		count++;
 	}
 	spin_unlock_irqrestore(&wq->lock, flags);
+	sched_resched_point();
 	return count;
 }
 
@@ -95,4 +97,5 @@ void mutex_unlock(struct mutex *m)
 	CHECK(m->owner == task_current());
 	m->owner = waitq_wake_one(&m->waiters);
 	spin_unlock_irqrestore(&m->lock, flags);
+	sched_resched_point();
 }

@@ -15,6 +15,9 @@
  * clamped to the largest value returned so far on any CPU (an atomic
  * max), so the clock stalls rather than going backwards.
  */
+#include "arch/insn.h"
+#include "arch/irqflags.h"
+
 #include "svsm/time.h"
 
 /** The clock's parameters, fixed by clock_init_hz(). */
@@ -26,7 +29,8 @@ struct clock_state {
 };
 
 static struct clock_state clk;
-static uint64_t last_ns; /* the largest value returned; atomic */
+static uint64_t measured_hz; /* the last calibration's result */
+static uint64_t last_ns;     /* the largest value returned; atomic */
 
 uint64_t clock_mult_for_hz(uint64_t hz)
 {
@@ -67,6 +71,7 @@ enum svsm_err clock_init(void)
 	if (err != SVSM_OK) {
 		return err;
 	}
+	measured_hz = hz;
 	return clock_init_hz(hz);
 }
 
@@ -102,6 +107,11 @@ uint64_t clock_monotonic_ns(void)
 	return clamp_to_last(clock_ticks_to_ns(ticks, clk.mult));
 }
 
+uint64_t clock_last_measured_hz(void)
+{
+	return measured_hz;
+}
+
 uint64_t clock_tsc_hz(void)
 {
 	return clk.hz;
@@ -110,4 +120,22 @@ uint64_t clock_tsc_hz(void)
 uint64_t clock_tsc_base(void)
 {
 	return clk.tsc_base;
+}
+
+/** Busy-waits on the clock; see time.h. */
+enum svsm_err clock_delay_us(uint64_t us)
+{
+	uint64_t start;
+	uint64_t ns;
+
+	if (!clock_is_ready()) {
+		return SVSM_ERR_UNSUPPORTED;
+	}
+	ns = us > UINT64_MAX / NSEC_PER_USEC ? UINT64_MAX : us * NSEC_PER_USEC;
+	start = clock_monotonic_ns();
+	while (clock_monotonic_ns() - start < ns) {
+		pause();
+		arch_spin_relax();
+	}
+	return SVSM_OK;
 }

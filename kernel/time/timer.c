@@ -19,8 +19,8 @@
  * with interrupts off. Functions are called without it. It nests inside
  * nothing and nothing nests inside it.
  *
- * Only CPU 0 has a tick for now (kernel/task/sched.c), so only timers
- * armed on CPU 0 fire; tasks run on CPU 0 only.
+ * Every CPU that schedules has a tick (kernel/task/sched.c), so a timer
+ * fires on the CPU that armed it, wherever its owner runs later.
  */
 #include "svsm/timer.h"
 

@@ -91,6 +91,16 @@ TEST(time, calibrated_tsc_rate_is_in_bounds)
 	test_diag(t, "TSC %llu kHz", (unsigned long long)(hz / 1000U));
 }
 
+/*
+ * Tolerance. A timer is never early: the k-th call of a periodic timer
+ * comes at least k periods after it was started (periods missed while
+ * the CPU did not run are skipped, so it may come later). Lateness is
+ * at most one tick (1 ms) plus however long the host did not run the
+ * vCPU; the tests allow TIMER_LATE_NS for both, which a busy shared host
+ * under TCG needs.
+ */
+#define TIMER_LATE_NS (10 * NSEC_PER_MSEC)
+
 TEST(time, one_shot_fires_once_on_time)
 {
 	struct probe p = { 0 };
@@ -103,7 +113,7 @@ TEST(time, one_shot_fires_once_on_time)
 	uint64_t after = p.at_ns[0] - p.start_ns;
 
 	EXPECT_GE(after, 10 * NSEC_PER_MSEC);
-	EXPECT_LE(after, 13 * NSEC_PER_MSEC);
+	EXPECT_LE(after, 10 * NSEC_PER_MSEC + TIMER_LATE_NS);
 	EXPECT_FALSE(timer_cancel(&p.timer)); /* already fired */
 	test_diag(t, "fired after %llu us",
 		  (unsigned long long)(after / 1000U));
@@ -121,13 +131,16 @@ TEST(time, periodic_fires_and_stops_on_cancel)
 	}
 	EXPECT_TRUE(timer_cancel(&p.timer));
 	at_cancel = p.count;
-	EXPECT_GE(at_cancel, 4);
+	EXPECT_GE(at_cancel, 2);
 	EXPECT_LE(at_cancel, 6);
 	task_sleep_ms(8);
 	EXPECT_EQ(p.count, at_cancel); /* nothing after cancel returned */
-	for (uint32_t i = 1; i < at_cancel && i < MAX_FIRES; i++) {
-		EXPECT_GE(p.at_ns[i] - p.at_ns[i - 1], NSEC_PER_MSEC);
-		EXPECT_LE(p.at_ns[i] - p.at_ns[i - 1], 4 * NSEC_PER_MSEC);
+	for (uint32_t i = 0; i < at_cancel && i < MAX_FIRES; i++) {
+		EXPECT_GE(p.at_ns[i] - start, (i + 1U) * 2 * NSEC_PER_MSEC);
+		if (i > 0) {
+			EXPECT_LE(p.at_ns[i] - p.at_ns[i - 1],
+				  2 * NSEC_PER_MSEC + TIMER_LATE_NS);
+		}
 	}
 	test_diag(t, "%u calls in 10 ms", at_cancel);
 }

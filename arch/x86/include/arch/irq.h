@@ -13,8 +13,10 @@
 #include "svsm/err.h"
 
 #define VEC_LAPIC_TIMER 0x20U
-#define VEC_SMP_WORK 0xF0U	/* kernel/smp.c: wakes an AP for work */
+#define VEC_TEST 0xE0U		/* tests/vm: a device interrupt stand-in */
+#define VEC_TEST_TIMER 0xE1U	/* tests/vm: the APIC timer tests */
 #define VEC_TLB_SHOOTDOWN 0xF1U /* kernel/mm/tlb.c: flush and acknowledge */
+#define VEC_RESCHED 0xF2U	/* kernel/task/sched.c: run the queue now */
 #define VEC_LAPIC_SPURIOUS 0xFFU
 
 /** An interrupt handler; `f` is the interrupted context. */

@@ -15,6 +15,8 @@
 #define VEC_LAPIC_TIMER 0x20U
 #define VEC_TEST 0xE0U		/* tests/vm: a device interrupt stand-in */
 #define VEC_TEST_TIMER 0xE1U	/* tests/vm: the APIC timer tests */
+#define VEC_TEST_PING 0xE2U	/* tests/vm: IPI round trip, out */
+#define VEC_TEST_PONG 0xE3U	/* tests/vm: IPI round trip, back */
 #define VEC_TLB_SHOOTDOWN 0xF1U /* kernel/mm/tlb.c: flush and acknowledge */
 #define VEC_RESCHED 0xF2U	/* kernel/task/sched.c: run the queue now */
 #define VEC_LAPIC_SPURIOUS 0xFFU

@@ -27,3 +27,4 @@ unit-y += tests/unit/test_clock.o
 kernel-test-y += tests/vm/test_time.o
 kernel-test-y += tests/vm/test_stress.o
 kernel-test-y += tests/vm/test_tlb.o
+unit-y += tests/unit/test_apic.o

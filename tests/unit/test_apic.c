@@ -15,6 +15,7 @@
 
 #include "../../arch/x86/apic_ops.h"
 #include "../../plat/host/apic_env.h"
+#include "../../plat/native/ap_start.h"
 
 #define BASE_XAPIC 0xFEE00900ULL /* EN, BSP, the default address */
 #define BASE_X2APIC (BASE_XAPIC | APIC_BASE_EXTD)
@@ -44,6 +45,10 @@ static struct apic_env_access fence(void)
 	return (struct apic_env_access){ APIC_ENV_FENCE, 0, 0 };
 }
 
+static struct apic_env_access delay(uint32_t us)
+{
+	return (struct apic_env_access){ APIC_ENV_DELAY, 0, us };
+}
 
 SET_UP(lapic)
 {
@@ -372,6 +377,73 @@ TEST(lapic, timer_registers_in_both_modes)
 	lapic_timer_start(0x20, 5000, true);
 	lapic_timer_stop();
 	expect_log(t, want_x, sizeof(want_x) / sizeof(want_x[0]));
+	EXPECT_STREQ(apic_env_fault(), NULL);
+}
+
+TEST(lapic, init_sipi_sipi_in_x2apic_mode)
+{
+	const struct apic_env_access want[] = {
+		fence(),
+		msr_w(0x830U, 0x0000123400000000ULL | INIT_LOW),
+		delay(10000),
+		fence(),
+		msr_w(0x830U, 0x0000123400000000ULL | SIPI_LOW_8000),
+		delay(200),
+		fence(),
+		msr_w(0x830U, 0x0000123400000000ULL | SIPI_LOW_8000),
+		delay(200),
+	};
+
+	ASSERT_TRUE(start_model(t, 0, true, BASE_XAPIC, LAPIC_MODE_X2APIC));
+	EXPECT_OK(native_start_ap(0x1234, pa_init(0x8000)));
+	expect_log(t, want, sizeof(want) / sizeof(want[0]));
+	EXPECT_STREQ(apic_env_fault(), NULL);
+}
+
+TEST(lapic, init_sipi_sipi_in_xapic_mode)
+{
+	const struct apic_env_access want[] = {
+		mmio_w(LAPIC_ICR_HIGH, 0x03000000U),
+		mmio_w(LAPIC_ICR_LOW, INIT_LOW),
+		mmio_r(LAPIC_ICR_LOW),
+		delay(10000),
+		mmio_w(LAPIC_ICR_HIGH, 0x03000000U),
+		mmio_w(LAPIC_ICR_LOW, SIPI_LOW_9F000),
+		mmio_r(LAPIC_ICR_LOW),
+		delay(200),
+		mmio_w(LAPIC_ICR_HIGH, 0x03000000U),
+		mmio_w(LAPIC_ICR_LOW, SIPI_LOW_9F000),
+		mmio_r(LAPIC_ICR_LOW),
+		delay(200),
+	};
+
+	ASSERT_TRUE(start_model(t, 0, false, BASE_XAPIC, LAPIC_MODE_XAPIC));
+	EXPECT_OK(native_start_ap(3, pa_init(0x9F000)));
+	expect_log(t, want, sizeof(want) / sizeof(want[0]));
+	EXPECT_STREQ(apic_env_fault(), NULL);
+}
+
+TEST(lapic, ap_start_refuses_what_it_cannot_send)
+{
+	const struct apic_env_access want_init_only[] = {
+		fence(),
+		msr_w(0x830U, 0x0000000500000000ULL | INIT_LOW),
+		delay(10000),
+	};
+
+	ASSERT_TRUE(start_model(t, 0, true, BASE_XAPIC, LAPIC_MODE_X2APIC));
+	EXPECT_ERR(native_start_ap(5, pa_init(0x8001)), SVSM_ERR_INVAL);
+	EXPECT_ERR(native_start_ap(5, pa_init(0x100000)), SVSM_ERR_RANGE);
+	EXPECT_EQ(apic_env_log_count(), 0);
+	/* A failed delay stops the sequence after INIT. */
+	apic_env_set_delay_err(SVSM_ERR_IO);
+	EXPECT_ERR(native_start_ap(5, pa_init(0x8000)), SVSM_ERR_IO);
+	expect_log(t, want_init_only,
+		   sizeof(want_init_only) / sizeof(want_init_only[0]));
+	/* xAPIC cannot address an ID above 255: nothing is sent. */
+	ASSERT_TRUE(start_model(t, 0, false, BASE_XAPIC, LAPIC_MODE_XAPIC));
+	EXPECT_ERR(native_start_ap(256, pa_init(0x8000)), SVSM_ERR_RANGE);
+	EXPECT_EQ(apic_env_log_count(), 0);
 	EXPECT_STREQ(apic_env_fault(), NULL);
 }
 

@@ -130,7 +130,7 @@ static uint32_t x2apic_id(void)
 	return (uint32_t)lapic_hw_rdmsr(lapic_x2apic_msr(LAPIC_ID));
 }
 
-const struct lapic_ops lapic_xapic_ops = {
+static const struct lapic_ops XAPIC_OPS = {
 	.mode = LAPIC_MODE_XAPIC,
 	.read = xapic_read,
 	.write = xapic_write,
@@ -138,7 +138,7 @@ const struct lapic_ops lapic_xapic_ops = {
 	.id = xapic_id,
 };
 
-const struct lapic_ops lapic_x2apic_ops = {
+static const struct lapic_ops X2APIC_OPS = {
 	.mode = LAPIC_MODE_X2APIC,
 	.read = x2apic_read,
 	.write = x2apic_write,
@@ -158,9 +158,8 @@ bool lapic_mode_get(enum lapic_mode *mode)
 /** Enters `mode` on this CPU and enables the APIC; see apic_ops.h. */
 enum svsm_err lapic_ops_start(enum lapic_mode mode, uint64_t apic_base)
 {
-	const struct lapic_ops *want = mode == LAPIC_MODE_X2APIC
-					       ? &lapic_x2apic_ops
-					       : &lapic_xapic_ops;
+	const struct lapic_ops *want =
+		mode == LAPIC_MODE_X2APIC ? &X2APIC_OPS : &XAPIC_OPS;
 
 	if (!(apic_base & APIC_BASE_EN) || (ops && ops != want) ||
 	    (mode == LAPIC_MODE_XAPIC && (apic_base & APIC_BASE_EXTD))) {

@@ -24,8 +24,9 @@ enum lapic_mode {
 
 /**
  * One mode's register access. Only these four differ between the modes;
- * everything in arch/apic.h is built on them. The two tables are const
- * and the driver picks one once, in lapic_init().
+ * everything in arch/apic.h is built on them. The two tables (xAPIC and
+ * x2APIC, in apic_ops.c) are const and the driver picks one once, in
+ * lapic_init().
  */
 struct lapic_ops {
 	enum lapic_mode mode;
@@ -38,9 +39,6 @@ struct lapic_ops {
 	/** This CPU's APIC ID. */
 	uint32_t (*id)(void);
 };
-
-extern const struct lapic_ops lapic_xapic_ops;
-extern const struct lapic_ops lapic_x2apic_ops;
 
 /** The MSR of the register at xAPIC offset `reg` in x2APIC mode. */
 uint32_t lapic_x2apic_msr(uint32_t reg);

@@ -83,17 +83,14 @@ enum svsm_err plat_start_ap(uint32_t apic_id, paddr_t trampoline_pa)
 	case PLAT_NATIVE:
 		return native_start_ap(apic_id, trampoline_pa);
 	case PLAT_SNP:
-		/*
-		 * The SEV-SNP platform's own work fills this: a VMSA for the
-		 * AP at VMPL0 (RMPADJUST to make it one) and the AP Creation
-		 * NAE event (GHCB) instead of INIT-SIPI, which the
-		 * hypervisor would see and could spoof.
-		 */
-		return SVSM_ERR_UNSUPPORTED;
 	case PLAT_TDX:
 		/*
-		 * The TDX platform's own work fills this: APs wait in the
-		 * TDVF mailbox (or are woken through TDVMCALL), not by SIPI.
+		 * Filled by each platform's own work. SEV-SNP: the SVSM
+		 * builds a VMSA for the AP (made one with RMPADJUST) and
+		 * asks for it with the AP Creation NAE event through the
+		 * GHCB; INIT-SIPI would let the hypervisor choose the AP's
+		 * first state. TDX: APs wait in the TDVF mailbox or are
+		 * started through a TDVMCALL, not by SIPI.
 		 */
 		return SVSM_ERR_UNSUPPORTED;
 	}

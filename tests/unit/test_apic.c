@@ -126,26 +126,26 @@ TEST(lapic, x2apic_msr_of_each_register_the_driver_uses)
 TEST(lapic, mode_decision_table)
 {
 	static const struct {
-		bool has_x2apic;
 		uint64_t base;
+		bool has_x2apic;
 		bool prefer_xapic;
 		enum svsm_err err;
 		enum lapic_mode mode;
 	} rows[] = {
 		/* Disabled, and the invalid EN=0 EXTD=1: refused. */
-		{ false, BASE_OFF, false, SVSM_ERR_UNSUPPORTED, 0 },
-		{ true, BASE_OFF, false, SVSM_ERR_UNSUPPORTED, 0 },
-		{ true, BASE_OFF | APIC_BASE_EXTD, false, SVSM_ERR_UNSUPPORTED,
+		{ BASE_OFF, false, false, SVSM_ERR_UNSUPPORTED, 0 },
+		{ BASE_OFF, true, false, SVSM_ERR_UNSUPPORTED, 0 },
+		{ BASE_OFF | APIC_BASE_EXTD, true, false, SVSM_ERR_UNSUPPORTED,
 		  0 },
 		/* xAPIC now: x2APIC if the CPU has it and it is wanted. */
-		{ false, BASE_XAPIC, false, SVSM_OK, LAPIC_MODE_XAPIC },
-		{ false, BASE_XAPIC, true, SVSM_OK, LAPIC_MODE_XAPIC },
-		{ true, BASE_XAPIC, false, SVSM_OK, LAPIC_MODE_X2APIC },
-		{ true, BASE_XAPIC, true, SVSM_OK, LAPIC_MODE_XAPIC },
+		{ BASE_XAPIC, false, false, SVSM_OK, LAPIC_MODE_XAPIC },
+		{ BASE_XAPIC, false, true, SVSM_OK, LAPIC_MODE_XAPIC },
+		{ BASE_XAPIC, true, false, SVSM_OK, LAPIC_MODE_X2APIC },
+		{ BASE_XAPIC, true, true, SVSM_OK, LAPIC_MODE_XAPIC },
 		/* Already x2APIC: it stays (leaving needs a disable). */
-		{ true, BASE_X2APIC, false, SVSM_OK, LAPIC_MODE_X2APIC },
-		{ true, BASE_X2APIC, true, SVSM_OK, LAPIC_MODE_X2APIC },
-		{ false, BASE_X2APIC, false, SVSM_OK, LAPIC_MODE_X2APIC },
+		{ BASE_X2APIC, true, false, SVSM_OK, LAPIC_MODE_X2APIC },
+		{ BASE_X2APIC, true, true, SVSM_OK, LAPIC_MODE_X2APIC },
+		{ BASE_X2APIC, false, false, SVSM_OK, LAPIC_MODE_X2APIC },
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {

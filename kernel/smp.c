@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Starting the application processors on the native platform with the
- * universal start-up algorithm (Intel SDM vol. 3A, 9.4.4.1): INIT, 10 ms,
- * SIPI, 200 us, SIPI, to one AP at a time. The boot CPU copies the
+ * Starting the application processors, one at a time, through the
+ * platform's plat_start_ap() (native: INIT-SIPI-SIPI, the universal
+ * start-up algorithm of the Intel SDM vol. 3A, 9.4.4.1, in
+ * plat/native/ap_start.c). The boot CPU copies the
  * real-mode trampoline (arch/x86/ap_trampoline.S) to SMP_TRAMPOLINE_PA
  * through the temporary window, maps that page identity, read-only
  * executable for the duration, builds each AP's PML4 and per-CPU region
@@ -37,6 +38,7 @@
 #include "svsm/mm.h"
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
+#include "svsm/plat.h"
 #include "svsm/string.h"
 #include "svsm/task.h"
 #include "svsm/time.h"
@@ -52,8 +54,6 @@ _Static_assert(AP_TRAMPOLINE_CR4 == CR4_PAE, "trampoline CR4");
 _Static_assert(((MM_PERCPU_BASE >> 39) & 511U) == PERCPU_PML4_INDEX,
 	       "per-CPU PML4 entry");
 
-#define INIT_DELAY_US 10000U
-#define SIPI_DELAY_US 200U
 #define POLL_US 100U
 
 static struct smp_cpu cpus[SVSM_MAX_CPUS];
@@ -255,24 +255,6 @@ static bool wait_online(uint32_t index)
 	return __atomic_load_n(&cpus[index].is_online, __ATOMIC_ACQUIRE);
 }
 
-/** INIT, 10 ms, SIPI, 200 us, SIPI, 200 us (SDM vol. 3A, 9.4.4.1). */
-static enum svsm_err send_init_sipi_sipi(uint32_t apic_id)
-{
-	uint8_t page = (uint8_t)(SMP_TRAMPOLINE_PA >> 12);
-	enum svsm_err err = lapic_send_init(apic_id);
-
-	if (err == SVSM_OK) {
-		err = clock_delay_us(INIT_DELAY_US);
-	}
-	for (uint32_t i = 0; i < 2 && err == SVSM_OK; i++) {
-		err = lapic_send_startup(apic_id, page);
-		if (err == SVSM_OK) {
-			err = clock_delay_us(SIPI_DELAY_US);
-		}
-	}
-	return err;
-}
-
 /** Builds AP `index`'s region and starts it; true once it is online. */
 static bool start_ap(uint32_t index)
 {
@@ -289,7 +271,7 @@ static bool start_ap(uint32_t index)
 		err = trampoline_fill(index, &ap);
 	}
 	if (err == SVSM_OK) {
-		err = send_init_sipi_sipi(c->apic_id);
+		err = plat_start_ap(c->apic_id, pa_init(SMP_TRAMPOLINE_PA));
 	}
 	if (err != SVSM_OK) {
 		log_printf("smp: cpu %u (apic id %u) not started: %s\n", index,

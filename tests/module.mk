@@ -30,3 +30,4 @@ kernel-test-y += tests/vm/test_tlb.o
 kernel-test-y += tests/vm/test_smpsched.o tests/vm/test_evloop.o
 kernel-test-y += tests/vm/test_schedstress.o
 kernel-test-y += tests/vm/test_bench.o
+unit-y += tests/unit/test_apic.o

@@ -1,77 +1,124 @@
 // SPDX-License-Identifier: MIT
 /*
- * The local APIC (xAPIC, MMIO). Its page is mapped once, uncached, in
- * the kernel's MMIO region; nothing else of the MMIO space is mapped.
- * Timer calibration counts the timer across the PIT window (arch/pit.h),
- * which needs no interrupt.
+ * The local APIC on this CPU: choosing its mode, the hardware side of
+ * the `lapic_hw_*` backend (apic_ops.h), and the timer calibration and
+ * delay that need the PIT. The mode-specific register access and the
+ * rest of arch/apic.h are in apic_ops.c.
+ *
+ * In xAPIC mode the APIC page is mapped once, uncached, in the kernel's
+ * MMIO region; nothing else of the MMIO space is mapped. In x2APIC mode
+ * nothing is mapped: the registers are MSRs. Timer calibration counts
+ * the timer across the PIT window (arch/pit.h), which needs no
+ * interrupt.
  */
 #include "arch/apic.h"
 
+#include "arch/cpuid.h"
 #include "arch/insn.h"
 #include "arch/irqflags.h"
 #include "arch/msr.h"
 #include "arch/pit.h"
 
+#include "svsm/cmdline.h"
+#include "svsm/log.h"
 #include "svsm/mm.h"
 #include "svsm/pgtable.h"
+#include "svsm/time.h"
 
-#define APIC_BASE_ENABLE (1ULL << 11)
-#define APIC_BASE_X2APIC (1ULL << 10)
-#define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ULL
+#include "apic_ops.h"
 
-#define IPI_SPINS 1000000U
+static volatile uint32_t *lapic_mmio;
 
-static volatile uint32_t *lapic;
-
-static uint32_t lapic_read(uint32_t reg)
+uint32_t lapic_hw_mmio_read(uint32_t reg)
 {
-	return lapic[reg / 4U];
+	return lapic_mmio[reg / 4U];
 }
 
-static void lapic_write(uint32_t reg, uint32_t v)
+void lapic_hw_mmio_write(uint32_t reg, uint32_t val)
 {
-	lapic[reg / 4U] = v;
+	lapic_mmio[reg / 4U] = val;
 }
 
-/** Maps and enables the local APIC; see apic.h. */
-enum svsm_err lapic_init(void)
+uint64_t lapic_hw_rdmsr(uint32_t msr)
 {
-	uint64_t base = rdmsr(MSR_APIC_BASE);
+	return rdmsr(msr);
+}
+
+void lapic_hw_wrmsr(uint32_t msr, uint64_t val)
+{
+	wrmsr(msr, val);
+}
+
+void lapic_hw_fence(void)
+{
+	mfence();
+	lfence();
+}
+
+void lapic_hw_relax(void)
+{
+	pause();
+}
+
+/** Maps the xAPIC page at `apic_base`'s address, once, uncached. */
+static enum svsm_err xapic_map(uint64_t apic_base)
+{
 	struct pt_batch b;
 	enum svsm_err err;
 
-	if (!(base & APIC_BASE_ENABLE) || (base & APIC_BASE_X2APIC)) {
-		return SVSM_ERR_UNSUPPORTED;
+	if (lapic_mmio) {
+		return SVSM_OK;
 	}
-	if (!lapic) {
-		err = pgtable_map_prepare(&b, mm_kernel_pgtable(),
-					  va_init(MM_MMIO_BASE),
-					  pa_init(base & APIC_BASE_ADDR_MASK),
-					  1, PT_PROT_WRITE | PT_PROT_DEVICE);
-		if (err != SVSM_OK) {
-			return err;
-		}
-		pgtable_map_commit(&b);
-		lapic = va_to_ptr(va_init(MM_MMIO_BASE));
+	err = pgtable_map_prepare(&b, mm_kernel_pgtable(),
+				  va_init(MM_MMIO_BASE),
+				  pa_init(apic_base & APIC_BASE_ADDR_MASK), 1,
+				  PT_PROT_WRITE | PT_PROT_DEVICE);
+	if (err != SVSM_OK) {
+		return err;
 	}
-	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
-	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xFFU);
+	pgtable_map_commit(&b);
+	lapic_mmio = va_to_ptr(va_init(MM_MMIO_BASE));
 	return SVSM_OK;
 }
 
-bool lapic_ready(void)
+/**
+ * Whether to stay in xAPIC mode when x2APIC is there: what the first CPU
+ * chose, so every CPU agrees, and `nox2apic` on the command line before
+ * that.
+ */
+static bool prefer_xapic(void)
 {
-	return lapic != 0;
+	enum lapic_mode mode;
+	char val[8];
+
+	if (lapic_mode_get(&mode)) {
+		return mode == LAPIC_MODE_XAPIC;
+	}
+	return cmdline_value("nox2apic", val, sizeof(val));
 }
 
-uint32_t lapic_id(void)
+/** Chooses the mode and enables the local APIC; see apic.h. */
+enum svsm_err lapic_init(void)
 {
-	return lapic_read(LAPIC_ID) >> 24;
-}
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	bool has_x2apic = (cpuid(1, 0).ecx & CPUID_1_ECX_X2APIC) != 0;
+	enum lapic_mode mode;
+	bool is_first = !lapic_mode_get(&mode);
+	enum svsm_err err =
+		lapic_mode_choose(has_x2apic, base, prefer_xapic(), &mode);
 
-void lapic_eoi(void)
-{
-	lapic_write(LAPIC_EOI, 0);
+	if (err == SVSM_OK && mode == LAPIC_MODE_XAPIC) {
+		err = xapic_map(base);
+	}
+	if (err == SVSM_OK) {
+		err = lapic_ops_start(mode, base);
+	}
+	if (err == SVSM_OK && is_first) {
+		log_printf("local APIC: %s mode%s\n",
+			   mode == LAPIC_MODE_X2APIC ? "x2APIC" : "xAPIC",
+			   has_x2apic ? "" : " (the CPU has no x2APIC)");
+	}
+	return err;
 }
 
 /*
@@ -91,13 +138,13 @@ enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms)
 	}
 
 	pit_window_start(&w);
-	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
-	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
-	lapic_write(LAPIC_TIMER_INITIAL, 0xFFFFFFFFU);
+	lapic_reg_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
+	lapic_reg_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	lapic_reg_write(LAPIC_TIMER_INITIAL, 0xFFFFFFFFU);
 	bool done = pit_window_wait(&w);
-	uint32_t elapsed = 0xFFFFFFFFU - lapic_read(LAPIC_TIMER_CURRENT);
+	uint32_t elapsed = 0xFFFFFFFFU - lapic_reg_read(LAPIC_TIMER_CURRENT);
 
-	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	lapic_reg_write(LAPIC_TIMER_INITIAL, 0);
 	if (!done || elapsed < PIT_WINDOW_MS) {
 		return SVSM_ERR_IO;
 	}
@@ -106,79 +153,34 @@ enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms)
 	return SVSM_OK;
 }
 
-/** Starts the timer; see apic.h. */
-void lapic_timer_start(uint32_t vector, uint32_t ticks, bool is_periodic)
-{
-	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
-	lapic_write(LAPIC_LVT_TIMER,
-		    (vector & 0xFFU) | (is_periodic ? LAPIC_LVT_PERIODIC : 0U));
-	lapic_write(LAPIC_TIMER_INITIAL, ticks);
-}
-
-void lapic_timer_stop(void)
-{
-	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
-	lapic_write(LAPIC_TIMER_INITIAL, 0);
-}
-
-/** Sends an IPI and waits until it has left; see apic.h. */
-enum svsm_err lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
-{
-	uint64_t flags;
-	enum svsm_err err = SVSM_ERR_IO;
-
-	if (apic_id > LAPIC_XAPIC_MAX_ID) {
-		return SVSM_ERR_RANGE;
-	}
-	/* No interrupt between the two writes: its handler may send too. */
-	flags = irq_save();
-	lapic_write(LAPIC_ICR_HIGH, apic_id << LAPIC_ICR_DEST_SHIFT);
-	lapic_write(LAPIC_ICR_LOW, icr_low); /* this write sends it */
-	for (uint32_t i = 0; i < IPI_SPINS; i++) {
-		if (!(lapic_read(LAPIC_ICR_LOW) & LAPIC_ICR_PENDING)) {
-			err = SVSM_OK;
-			break;
-		}
-		pause();
-	}
-	irq_restore(flags);
-	return err;
-}
-
-enum svsm_err lapic_send_init(uint32_t apic_id)
-{
-	return lapic_send_ipi(apic_id, LAPIC_ICR_INIT | LAPIC_ICR_LEVEL |
-					       LAPIC_ICR_ASSERT);
-}
-
-enum svsm_err lapic_send_startup(uint32_t apic_id, uint8_t page)
-{
-	return lapic_send_ipi(apic_id, LAPIC_ICR_STARTUP | page);
-}
-
-/** Busy-waits on the APIC timer; see apic.h. */
+/** Busy-waits on the clock, or on the APIC timer before it; see apic.h. */
 enum svsm_err lapic_delay_us(uint32_t us)
 {
 	uint32_t per_ms;
-	enum svsm_err err = lapic_timer_calibrate(&per_ms);
+	enum svsm_err err;
+
+	if (clock_is_ready()) {
+		return clock_delay_us(us); /* leaves the tick's timer alone */
+	}
+	err = lapic_timer_calibrate(&per_ms);
 
 	if (err != SVSM_OK) {
 		return err;
 	}
 	uint64_t left = ((uint64_t)per_ms * us + 999U) / 1000U;
 
-	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
-	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	lapic_reg_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
+	lapic_reg_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	while (left > 0) {
 		uint32_t chunk =
 			left > 0xFFFFFFFFU ? 0xFFFFFFFFU : (uint32_t)left;
 
-		lapic_write(LAPIC_TIMER_INITIAL, chunk);
-		while (lapic_read(LAPIC_TIMER_CURRENT) != 0) {
+		lapic_reg_write(LAPIC_TIMER_INITIAL, chunk);
+		while (lapic_reg_read(LAPIC_TIMER_CURRENT) != 0) {
 			pause();
 		}
 		left -= chunk;
 	}
-	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	lapic_reg_write(LAPIC_TIMER_INITIAL, 0);
 	return SVSM_OK;
 }

@@ -39,5 +39,17 @@ __attribute__((noreturn)) void plat_exit(bool success);
  */
 enum svsm_err plat_validate_pages(paddr_t pa, uint64_t pages,
 				  bool valid) SVSM_MUST_CHECK;
+/**
+ * Starts the application processor with APIC ID `apic_id` at the
+ * real-mode trampoline in the page at `trampoline_pa` (page-aligned,
+ * below 1 MiB), and returns once the platform has sent it on its way;
+ * the caller waits for the CPU to report itself. Native: INIT, SIPI,
+ * SIPI through the local APIC. SVSM_ERR_INVAL or SVSM_ERR_RANGE for a
+ * trampoline address a start-up IPI cannot carry, SVSM_ERR_UNSUPPORTED
+ * where the platform cannot start APs yet (SEV-SNP, TDX), or the local
+ * APIC's error.
+ */
+enum svsm_err plat_start_ap(uint32_t apic_id,
+			    paddr_t trampoline_pa) SVSM_MUST_CHECK;
 /** Waits for interrupts forever. */
 __attribute__((noreturn)) void plat_idle(void);

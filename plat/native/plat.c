@@ -8,6 +8,7 @@
 
 #include "arch/insn.h"
 
+#include "ap_start.h"
 #include "serial.h"
 
 /* QEMU's isa-debug-exit device, as csvsm run configures it. */
@@ -73,6 +74,27 @@ enum svsm_err plat_validate_pages(paddr_t pa, uint64_t pages, bool valid)
 	(void)pages;
 	(void)valid;
 	return SVSM_OK;
+}
+
+/** Starts an AP the way the platform allows; see svsm/plat.h. */
+enum svsm_err plat_start_ap(uint32_t apic_id, paddr_t trampoline_pa)
+{
+	switch (current) {
+	case PLAT_NATIVE:
+		return native_start_ap(apic_id, trampoline_pa);
+	case PLAT_SNP:
+	case PLAT_TDX:
+		/*
+		 * Filled by each platform's own work. SEV-SNP: the SVSM
+		 * builds a VMSA for the AP (made one with RMPADJUST) and
+		 * asks for it with the AP Creation NAE event through the
+		 * GHCB; INIT-SIPI would let the hypervisor choose the AP's
+		 * first state. TDX: APs wait in the TDVF mailbox or are
+		 * started through a TDVMCALL, not by SIPI.
+		 */
+		return SVSM_ERR_UNSUPPORTED;
+	}
+	return SVSM_ERR_UNSUPPORTED;
 }
 
 /** Halts with interrupts enabled; nothing is routed to this CPU yet. */

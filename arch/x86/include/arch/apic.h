@@ -1,9 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The local APIC in xAPIC mode (MMIO at the address IA32_APIC_BASE gives;
- * Intel SDM vol. 3A, chapter 11), as QEMU 7.2's TCG provides it (no
- * x2APIC, no TSC-deadline). SEV-SNP and TDX guests use x2APIC; that path
- * comes with their platforms.
+ * The local APIC (Intel SDM vol. 3A, chapter 11), in either of its two
+ * modes: xAPIC, registers in a 4 KiB MMIO page at the address
+ * IA32_APIC_BASE gives, 8-bit IDs; or x2APIC (11.12), registers as MSRs
+ * 0x800 + (offset >> 4), a single 64-bit ICR with a 32-bit destination,
+ * 32-bit IDs. lapic_init() picks x2APIC when CPUID.1:ECX[21] offers it or
+ * the APIC is already in that mode, xAPIC otherwise; `nox2apic` on the
+ * command line keeps xAPIC where that is still possible. Every call
+ * below works in both modes; the mode-specific part is the small table
+ * of operations in arch/x86/apic_ops.c.
+ *
+ * QEMU 7.2's TCG has no x2APIC (and no TSC-deadline), so in the VM here
+ * the xAPIC path runs; the x2APIC path, which SEV-SNP and TDX guests
+ * use, is proven by the host tests (tests/unit/test_apic.c) against a
+ * model of the SDM's rules (plat/host/apic_env.c).
  */
 #pragma once
 
@@ -23,6 +33,16 @@
 #define LAPIC_TIMER_INITIAL 0x380U
 #define LAPIC_TIMER_CURRENT 0x390U
 #define LAPIC_TIMER_DIVIDE 0x3E0U
+#define LAPIC_SELF_IPI 0x3F0U /* x2APIC mode only (SDM 11.12.11) */
+
+/*
+ * x2APIC mode (SDM vol. 3A, 11.12.1.2, table 11-6): the register at
+ * offset R is MSR 0x800 + (R >> 4); ICR_LOW and ICR_HIGH are one 64-bit
+ * MSR, destination in bits 63:32, and there is no MSR 0x831.
+ */
+#define LAPIC_X2APIC_MSR_BASE 0x800U
+#define LAPIC_X2APIC_ICR_MSR 0x830U
+#define LAPIC_X2APIC_ICR_DEST_SHIFT 32U
 
 #define LAPIC_SVR_ENABLE (1U << 8)
 #define LAPIC_LVT_MASKED (1U << 16)
@@ -32,20 +52,23 @@
 /* Interrupt command register fields (SDM vol. 3A, 11.6.1, figure 11-12). */
 #define LAPIC_ICR_INIT (5U << 8)
 #define LAPIC_ICR_STARTUP (6U << 8)
-#define LAPIC_ICR_PENDING (1U << 12) /* delivery status: send pending */
+#define LAPIC_ICR_PENDING (1U << 12) /* xAPIC delivery status: pending */
 #define LAPIC_ICR_ASSERT (1U << 14)
 #define LAPIC_ICR_LEVEL (1U << 15)
 #define LAPIC_ICR_DEST_SHIFT 24U /* in ICR_HIGH: 8-bit xAPIC destination */
 #define LAPIC_XAPIC_MAX_ID 0xFFU
 
 /**
- * Maps this CPU's local APIC (uncached) and enables it with the spurious
- * vector. SVSM_ERR_UNSUPPORTED if the APIC is off or in x2APIC mode.
+ * Enables this CPU's local APIC with the spurious vector, in x2APIC mode
+ * when the CPU has it, else in xAPIC mode (mapping the page, uncached,
+ * once). The first call chooses the mode for every CPU; a later CPU that
+ * cannot use the same mode gets SVSM_ERR_UNSUPPORTED, as does an APIC
+ * that is disabled in IA32_APIC_BASE.
  */
 enum svsm_err lapic_init(void) SVSM_MUST_CHECK;
 /** Whether lapic_init() succeeded. */
 bool lapic_ready(void);
-/** This CPU's APIC ID. */
+/** This CPU's APIC ID: 8 bits in xAPIC mode, 32 in x2APIC mode. */
 uint32_t lapic_id(void);
 /** Signals end of interrupt. */
 void lapic_eoi(void);
@@ -61,9 +84,10 @@ void lapic_timer_start(uint32_t vector, uint32_t ticks, bool is_periodic);
 void lapic_timer_stop(void);
 /**
  * Sends the IPI `icr_low` (delivery mode, level, vector) to the APIC with
- * ID `apic_id` and waits (bounded) until the APIC has sent it.
- * SVSM_ERR_RANGE for an ID xAPIC cannot address, SVSM_ERR_IO when the
- * send stays pending.
+ * ID `apic_id`. In xAPIC mode it then waits (bounded) until the APIC has
+ * sent it; x2APIC has no delivery status to wait on. SVSM_ERR_RANGE for
+ * an ID above 255 in xAPIC mode, SVSM_ERR_IO when the send stays
+ * pending, SVSM_ERR_UNSUPPORTED before lapic_init().
  */
 enum svsm_err lapic_send_ipi(uint32_t apic_id,
 			     uint32_t icr_low) SVSM_MUST_CHECK;
@@ -73,9 +97,9 @@ enum svsm_err lapic_send_init(uint32_t apic_id) SVSM_MUST_CHECK;
 enum svsm_err lapic_send_startup(uint32_t apic_id,
 				 uint8_t page) SVSM_MUST_CHECK;
 /**
- * Busy-waits at least `us` microseconds on this CPU's APIC timer (masked,
- * one-shot), calibrating it against the PIT on first use. Stops the
- * timer: not for use while lapic_timer_start() has it running.
- * SVSM_ERR_IO when calibration fails.
+ * Busy-waits at least `us` microseconds: on the TSC clock once it runs
+ * (clock_delay_us, which leaves the APIC timer to the tick), before that
+ * on this CPU's APIC timer (masked, one-shot, calibrated against the PIT
+ * on first use), which it stops. SVSM_ERR_IO when calibration fails.
  */
 enum svsm_err lapic_delay_us(uint32_t us) SVSM_MUST_CHECK;

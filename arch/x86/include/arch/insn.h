@@ -57,6 +57,16 @@ static inline void pause(void)
 	__asm__ volatile("pause");
 }
 
+static inline void mfence(void)
+{
+	__asm__ volatile("mfence" : : : "memory");
+}
+
+static inline void lfence(void)
+{
+	__asm__ volatile("lfence" : : : "memory");
+}
+
 static inline uint64_t read_cr0(void)
 {
 	uint64_t v;

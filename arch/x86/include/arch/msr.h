@@ -20,6 +20,11 @@
 #define EFER_LMA (1ULL << 10)
 #define EFER_NXE (1ULL << 11)
 
+/* IA32_APIC_BASE (SDM vol. 3A, 11.4.4 and 11.12.1, figure 11-26). */
+#define APIC_BASE_EXTD (1ULL << 10) /* x2APIC mode (with EN) */
+#define APIC_BASE_EN (1ULL << 11)
+#define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ULL
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo;

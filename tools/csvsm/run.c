@@ -68,7 +68,8 @@ struct run_opts {
 	uint32_t sockets;	/* --topology; 0: QEMU's default */
 	uint32_t cores;
 	uint32_t threads;
-	bool has_cpus; /* --cpus given */
+	bool has_cpus;	   /* --cpus given */
+	uint32_t vp_count; /* hostile-host testing: see --help; 0: --cpus */
 };
 
 /** A growing, NULL-terminated argument vector of malloc'd strings. */
@@ -109,7 +110,8 @@ static void usage(FILE *f)
 		"SECONDS] [--qemu PATH]\n"
 		"                 [--dry-run] [--icount] "
 		"[--memory-map BASE:PAGES[:TYPE],...]\n"
-		"                 [--topology SOCKETS:CORES:THREADS]\n"
+		"                 [--topology SOCKETS:CORES:THREADS] "
+		"[--vp-count N]\n"
 		"Boots the IGVM image's native platform in QEMU (q35). "
 		"Defaults: --igvm\n"
 		"build/csvsm.igvm --cpus 1 --mem 256M --accel tcg, no timeout. "
@@ -127,7 +129,10 @@ static void usage(FILE *f)
 		"--topology gives QEMU -smp N,sockets=S,cores=C,threads=T; "
 		"N is the\nproduct, and --cpus, if given, must equal it. "
 		"QEMU then numbers the\nAPIC IDs by topology (2:3:1 gives 0 1 "
-		"2 4 5 6), which the guest reads\nfrom the ACPI MADT.\n");
+		"2 4 5 6), which the guest reads\nfrom the ACPI MADT.\n"
+		"--vp-count gives the guest N as its IGVM vCPU count instead "
+		"of the CPU\ncount, unchecked, to test how it treats a host "
+		"whose parameters disagree\nwith its ACPI tables.\n");
 }
 
 static int usage_error(void)
@@ -236,6 +241,12 @@ static bool apply_opt(struct run_opts *o, int c, const char *arg)
 		return true;
 	case 'T':
 		return parse_topology(o, arg);
+	case 'V':
+		if (!parse_uint(arg, RUN_CPUS_MAX, &v)) {
+			return false;
+		}
+		o->vp_count = (uint32_t)v;
+		return true;
 	case 'm':
 		return parse_size(arg, &o->mem_size);
 	case 'a':
@@ -286,6 +297,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "icount", no_argument, NULL, 'I' },
 		{ "memory-map", required_argument, NULL, 'M' },
 		{ "topology", required_argument, NULL, 'T' },
+		{ "vp-count", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -423,7 +435,9 @@ static enum svsm_err plan_image(const struct run_opts *o, struct run_state *st)
 			       "native platform)");
 		err = SVSM_ERR_UNSUPPORTED;
 	}
-	cfg = (struct loadplan_config){ .vp_count = o->cpus,
+	cfg = (struct loadplan_config){ .vp_count = o->vp_count != 0
+							    ? o->vp_count
+							    : o->cpus,
 					.cmdline = o->cmdline };
 	if (err == SVSM_OK && o->memory_map &&
 	    !loadplan_parse_memmap_override(&cfg, o->memory_map)) {

@@ -9,3 +9,5 @@ unit-y += kernel/acpi/loader.o tests/unit/test_acpi_loader.o \
 kernel-y += kernel/acpi/fw_cfg_tables.o
 # The unit tests embed QEMU's MADT with .incbin: rebuild when it changes.
 $(BUILD)/san/tests/unit/test_acpi.o: tests/unit/data/qemu-q35-4cpu-madt.bin
+# End to end: CPUs from the MADT, non-sequential APIC IDs, fail closed.
+tests-t += tests/prove/acpi.t

@@ -127,14 +127,15 @@ static void log_cpu_list(const char *from)
 static void discover_cpus(uint32_t bsp_id)
 {
 	static struct madt_info madt;
-	static uint32_t ids[SVSM_MAX_CPUS];
+	static struct acpi_cpu_list list;
+	uint32_t *ids = list.apic_ids;
 	uint32_t n = boot_info_get()->cpu_count;
 	char why[160];
 	enum svsm_err err = acpi_fw_cfg_madt(&madt, why, sizeof(why));
 
 	if (err == SVSM_OK) {
-		err = acpi_cpu_list(&madt, n, bsp_id, ids, &n, why,
-				    sizeof(why));
+		err = acpi_cpu_list(&madt, n, bsp_id, &list, why, sizeof(why));
+		n = list.count;
 	}
 	if (err != SVSM_OK && err != SVSM_ERR_NOTFOUND) {
 		log_set_console(true);

@@ -91,14 +91,19 @@ enum svsm_err acpi_loader_find_madt(const struct acpi_loader_file *files,
 				    struct madt_info *out, char *why,
 				    size_t why_size) SVSM_MUST_CHECK;
 
+/** The CPUs to start, boot CPU first. */
+struct acpi_cpu_list {
+	uint32_t count;
+	uint32_t apic_ids[ACPI_MAX_CPUS];
+};
+
 /**
  * The CPU list policy: from a checked MADT, the APIC IDs of the enabled
  * CPUs, boot CPU (`boot_apic_id`) first and the rest in table order, to
- * `ids` (room for ACPI_MAX_CPUS) and their number to `*count`. Refuses a
- * MADT whose enabled CPUs are not exactly `vcpu_count` (what the IGVM
- * parameters say) or that does not list the boot CPU as enabled.
+ * `out`. Refuses a MADT whose enabled CPUs are not exactly `vcpu_count`
+ * (what the IGVM parameters say) or that does not list the boot CPU as
+ * enabled; `out` is then untouched.
  */
 enum svsm_err acpi_cpu_list(const struct madt_info *m, uint32_t vcpu_count,
-			    uint32_t boot_apic_id, uint32_t *ids,
-			    uint32_t *count, char *why,
-			    size_t why_size) SVSM_MUST_CHECK;
+			    uint32_t boot_apic_id, struct acpi_cpu_list *out,
+			    char *why, size_t why_size) SVSM_MUST_CHECK;

@@ -80,33 +80,34 @@ refuse(char *why, size_t why_size, const char *fmt, ...)
 
 /**
  * Finds the file a command names at `name` (ACPI_LOADER_NAME_SIZE
- * bytes); with `must_be_allocated`, only one ALLOCATE has placed.
+ * bytes); with `must_be_allocated`, only one ALLOCATE has placed. NULL
+ * with the reason in `r->why` when there is none.
  */
-static enum svsm_err find_file(struct loader_run *r, const uint8_t *name,
-			       bool must_be_allocated,
-			       struct acpi_loader_file **out)
+static struct acpi_loader_file *
+find_file(struct loader_run *r, const uint8_t *name, bool must_be_allocated)
 {
 	char n[ACPI_LOADER_NAME_SIZE];
 
 	memcpy(n, name, sizeof(n));
 	if (strnlen(n, sizeof(n)) == sizeof(n)) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: file name not "
-			      "NUL-terminated",
-			      r->index);
+		(void)refuse(r->why, r->why_size,
+			     "table-loader command %u: file name not "
+			     "NUL-terminated",
+			     r->index);
+		return NULL;
 	}
 	for (uint32_t i = 0; i < r->file_count; i++) {
 		if (strcmp(r->files[i].name, n) != 0) {
 			continue;
 		}
 		if (must_be_allocated && !r->files[i].is_allocated) {
-			return refuse(r->why, r->why_size,
-				      "table-loader command %u: file '%.55s' "
-				      "used before it is allocated",
-				      r->index, n);
+			(void)refuse(r->why, r->why_size,
+				     "table-loader command %u: file '%.55s' "
+				     "used before it is allocated",
+				     r->index, n);
+			return NULL;
 		}
-		*out = &r->files[i];
-		return SVSM_OK;
+		return &r->files[i];
 	}
 	/* Only printable characters reach the log. */
 	for (size_t i = 0; n[i] != '\0'; i++) {
@@ -114,22 +115,22 @@ static enum svsm_err find_file(struct loader_run *r, const uint8_t *name,
 			n[i] = '?';
 		}
 	}
-	return refuse(r->why, r->why_size,
-		      "table-loader command %u: unknown file '%.55s'", r->index,
-		      n);
+	(void)refuse(r->why, r->why_size,
+		     "table-loader command %u: unknown file '%.55s'", r->index,
+		     n);
+	return NULL;
 }
 
 /** ALLOCATE: gives the file its notional base address. */
 static enum svsm_err cmd_allocate(struct loader_run *r, const uint8_t *c)
 {
-	struct acpi_loader_file *f = NULL;
+	struct acpi_loader_file *f = find_file(r, c + CMD_NAME_OFFSET, false);
 	uint32_t align = get_u32(c + ALLOC_ALIGN_OFFSET);
 	uint8_t zone = c[ALLOC_ZONE_OFFSET];
-	enum svsm_err err = find_file(r, c + CMD_NAME_OFFSET, false, &f);
 	uint64_t base;
 
-	if (err != SVSM_OK) {
-		return err;
+	if (f == NULL) {
+		return SVSM_ERR_INVAL;
 	}
 	if (f->is_allocated) {
 		return refuse(r->why, r->why_size,
@@ -171,18 +172,15 @@ static enum svsm_err cmd_allocate(struct loader_run *r, const uint8_t *c)
 /** ADD_POINTER: adds the source file's base to a pointer in `dest`. */
 static enum svsm_err cmd_add_pointer(struct loader_run *r, const uint8_t *c)
 {
-	struct acpi_loader_file *dest = NULL;
-	struct acpi_loader_file *src = NULL;
+	struct acpi_loader_file *dest = find_file(r, c + CMD_NAME_OFFSET, true);
+	struct acpi_loader_file *src =
+		dest ? find_file(r, c + PTR_SRC_OFFSET, true) : NULL;
 	uint32_t offset = get_u32(c + PTR_OFFSET_OFFSET);
 	uint8_t size = c[PTR_SIZE_OFFSET];
-	enum svsm_err err = find_file(r, c + CMD_NAME_OFFSET, true, &dest);
 	uint64_t v;
 
-	if (err == SVSM_OK) {
-		err = find_file(r, c + PTR_SRC_OFFSET, true, &src);
-	}
-	if (err != SVSM_OK) {
-		return err;
+	if (dest == NULL || src == NULL) {
+		return SVSM_ERR_INVAL;
 	}
 	if (size != 1 && size != 2 && size != 4 && size != 8) {
 		return refuse(r->why, r->why_size,
@@ -217,15 +215,14 @@ static enum svsm_err cmd_add_pointer(struct loader_run *r, const uint8_t *c)
 /** ADD_CHECKSUM: subtracts the byte sum of a range from one byte. */
 static enum svsm_err cmd_add_checksum(struct loader_run *r, const uint8_t *c)
 {
-	struct acpi_loader_file *f = NULL;
+	struct acpi_loader_file *f = find_file(r, c + CMD_NAME_OFFSET, true);
 	uint32_t at = get_u32(c + CKSUM_OFFSET_OFFSET);
 	uint32_t start = get_u32(c + CKSUM_START_OFFSET);
 	uint32_t length = get_u32(c + CKSUM_LENGTH_OFFSET);
-	enum svsm_err err = find_file(r, c + CMD_NAME_OFFSET, true, &f);
 	uint8_t sum = 0;
 
-	if (err != SVSM_OK) {
-		return err;
+	if (f == NULL) {
+		return SVSM_ERR_INVAL;
 	}
 	if (at >= f->size || (uint64_t)start + length > f->size) {
 		return refuse(r->why, r->why_size,
@@ -253,9 +250,8 @@ static enum svsm_err run_command(struct loader_run *r, const uint8_t *c)
 	case ACPI_LOADER_ADD_CHECKSUM:
 		return cmd_add_checksum(r, c);
 	case ACPI_LOADER_PADDING:
+	case ACPI_LOADER_WRITE_POINTER: /* tells the host where a file went */
 		return SVSM_OK;
-	case ACPI_LOADER_WRITE_POINTER:
-		return SVSM_OK; /* tells the host where a file went: no */
 	default:
 		/* Its meaning could change what the tables say. */
 		return refuse(r->why, r->why_size,
@@ -382,7 +378,8 @@ static enum svsm_err walk_root(struct root_walk *w, uint64_t addr)
 	}
 	for (uint32_t i = 0;
 	     i < (h.length - ACPI_SDT_HEADER_SIZE) / w->entry_size; i++) {
-		const uint8_t *e = t + ACPI_SDT_HEADER_SIZE + i * w->entry_size;
+		const uint8_t *e =
+			t + ACPI_SDT_HEADER_SIZE + (size_t)i * w->entry_size;
 
 		err = root_entry(w, i, get_le(e, w->entry_size), &found);
 		if (err != SVSM_OK) {
@@ -426,8 +423,8 @@ enum svsm_err acpi_loader_find_madt(const struct acpi_loader_file *files,
 
 /** Builds the CPU list and applies the policy; see acpi_loader.h. */
 enum svsm_err acpi_cpu_list(const struct madt_info *m, uint32_t vcpu_count,
-			    uint32_t boot_apic_id, uint32_t *ids,
-			    uint32_t *count, char *why, size_t why_size)
+			    uint32_t boot_apic_id, struct acpi_cpu_list *out,
+			    char *why, size_t why_size)
 {
 	uint32_t n = 1;
 	bool has_boot = false;
@@ -448,13 +445,13 @@ enum svsm_err acpi_cpu_list(const struct madt_info *m, uint32_t vcpu_count,
 			      "as enabled",
 			      boot_apic_id);
 	}
-	ids[0] = boot_apic_id;
+	out->apic_ids[0] = boot_apic_id;
 	for (uint32_t i = 0; i < m->cpu_count; i++) {
 		if (m->cpus[i].is_enabled &&
 		    m->cpus[i].apic_id != boot_apic_id) {
-			ids[n++] = m->cpus[i].apic_id;
+			out->apic_ids[n++] = m->cpus[i].apic_id;
 		}
 	}
-	*count = n;
+	out->count = n;
 	return SVSM_OK;
 }

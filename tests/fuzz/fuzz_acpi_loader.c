@@ -21,7 +21,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct madt_info info;
-static uint32_t ids[ACPI_MAX_CPUS];
+static struct acpi_cpu_list list;
 
 /** Aborts unless `why` holds a one-line reason. */
 static void check_reason(const char *why)
@@ -53,7 +53,6 @@ static void run(const uint8_t *script, size_t script_size,
 		struct acpi_loader_file *files)
 {
 	char why[160] = "";
-	uint32_t n = 0;
 
 	if (acpi_loader_run(script, script_size, files, 2, why, sizeof(why)) !=
 	    SVSM_OK) {
@@ -74,9 +73,10 @@ static void run(const uint8_t *script, size_t script_size,
 			continue;
 		}
 		if (acpi_cpu_list(&info, info.enabled_count,
-				  info.cpus[i].apic_id, ids, &n, why,
+				  info.cpus[i].apic_id, &list, why,
 				  sizeof(why)) != SVSM_OK ||
-		    n != info.enabled_count || ids[0] != info.cpus[i].apic_id) {
+		    list.count != info.enabled_count ||
+		    list.apic_ids[0] != info.cpus[i].apic_id) {
 			abort();
 		}
 		break;

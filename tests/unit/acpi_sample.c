@@ -13,6 +13,14 @@
 #define TABLES_NAME "etc/acpi/tables"
 #define SDT_CHECKSUM_OFFSET 9U
 
+/** Copies the characters of `s`, without its NUL, to `p`. */
+static void put_str(uint8_t *p, const char *s)
+{
+	for (size_t i = 0; s[i] != '\0'; i++) {
+		p[i] = (uint8_t)s[i];
+	}
+}
+
 static void put_u32(uint8_t *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++) {
@@ -98,11 +106,11 @@ static void sdt_header(struct acpi_sample *s, uint32_t off, const char *sig,
 {
 	uint8_t *t = s->tables + off;
 
-	memcpy(t, sig, 4);
+	put_str(t, sig);
 	put_u32(t + 4, length);
 	t[8] = 1;
-	memcpy(t + 10, "CSVSM ", 6);
-	memcpy(t + 16, "SAMPLE  ", 8);
+	put_str(t + 10, "CSVSM ");
+	put_str(t + 16, "SAMPLE  ");
 }
 
 /** Appends the checksum command of the table at `off`. */
@@ -131,7 +139,7 @@ static bool build_tables(struct acpi_sample *s,
 	put_u32(s->tables + s->madt_offset + 36, 0xFEE00000U);
 	put_u32(s->tables + s->madt_offset + 40, 1);
 	for (uint32_t i = 0; i < o->cpu_count; i++) {
-		uint8_t *e = s->tables + s->madt_offset + 44 + 8 * i;
+		uint8_t *e = s->tables + s->madt_offset + 44 + (size_t)8 * i;
 
 		e[0] = 0;
 		e[1] = 8;
@@ -156,8 +164,8 @@ bool acpi_sample_build(struct acpi_sample *s, const struct acpi_sample_opts *o)
 	if (!build_tables(s, o)) {
 		return false;
 	}
-	memcpy(s->rsdp, "RSD PTR ", 8);
-	memcpy(s->rsdp + 9, "CSVSM ", 6);
+	put_str(s->rsdp, "RSD PTR ");
+	put_str(s->rsdp + 9, "CSVSM ");
 	s->rsdp_size = o->use_xsdt ? 36U : 20U;
 	s->rsdp[15] = o->use_xsdt ? 2 : 0;
 	if (o->use_xsdt) {

@@ -129,51 +129,52 @@ TEST(acpi_loader, write_pointer_and_padding_skipped)
 
 TEST(acpi_loader, cpu_list_boot_cpu_first)
 {
-	uint32_t ids[ACPI_MAX_CPUS];
-	uint32_t n = 0;
+	static struct acpi_cpu_list l;
 
 	build(t, IDS_2X3, 6, false);
 	ASSERT_OK(run_and_find());
-	ASSERT_OK(acpi_cpu_list(&info, 6, 0, ids, &n, why, sizeof(why)));
-	ASSERT_EQ(n, 6);
+	ASSERT_OK(acpi_cpu_list(&info, 6, 0, &l, why, sizeof(why)));
+	ASSERT_EQ(l.count, 6);
 	for (uint32_t i = 0; i < 6; i++) {
-		EXPECT_EQ(ids[i], IDS_2X3[i]);
+		EXPECT_EQ(l.apic_ids[i], IDS_2X3[i]);
 	}
-	ASSERT_OK(acpi_cpu_list(&info, 6, 4, ids, &n, why, sizeof(why)));
-	EXPECT_EQ(ids[0], 4);
-	EXPECT_EQ(ids[3], 2);
-	EXPECT_EQ(ids[4], 5);
+	ASSERT_OK(acpi_cpu_list(&info, 6, 4, &l, why, sizeof(why)));
+	EXPECT_EQ(l.apic_ids[0], 4);
+	EXPECT_EQ(l.apic_ids[3], 2);
+	EXPECT_EQ(l.apic_ids[4], 5);
 }
 
 TEST(acpi_loader, cpu_list_refuses_count_mismatch)
 {
-	uint32_t ids[ACPI_MAX_CPUS];
-	uint32_t n = 77;
+	static struct acpi_cpu_list l;
+
+	l.count = 77;
 
 	build(t, IDS_4, 4, false);
 	ASSERT_OK(run_and_find());
-	EXPECT_ERR(acpi_cpu_list(&info, 2, 0, ids, &n, why, sizeof(why)),
+	EXPECT_ERR(acpi_cpu_list(&info, 2, 0, &l, why, sizeof(why)),
 		   SVSM_ERR_INVAL);
 	EXPECT_STREQ(why, "MADT lists 4 enabled CPUs but the IGVM parameters "
 			  "give 2 vCPUs");
-	EXPECT_EQ(n, 77);
-	EXPECT_ERR(acpi_cpu_list(&info, 5, 0, ids, &n, why, sizeof(why)),
+	EXPECT_EQ(l.count, 77);
+	EXPECT_ERR(acpi_cpu_list(&info, 5, 0, &l, why, sizeof(why)),
 		   SVSM_ERR_INVAL);
 	EXPECT_TRUE(strstr(why, "MADT lists 4 enabled CPUs") != NULL);
 }
 
 TEST(acpi_loader, cpu_list_refuses_missing_boot_cpu)
 {
-	uint32_t ids[ACPI_MAX_CPUS];
-	uint32_t n = 77;
+	static struct acpi_cpu_list l;
+
+	l.count = 77;
 
 	build(t, IDS_2X3, 6, false);
 	ASSERT_OK(run_and_find());
-	EXPECT_ERR(acpi_cpu_list(&info, 6, 3, ids, &n, why, sizeof(why)),
+	EXPECT_ERR(acpi_cpu_list(&info, 6, 3, &l, why, sizeof(why)),
 		   SVSM_ERR_INVAL);
 	EXPECT_STREQ(why, "MADT does not list the boot CPU (APIC ID 3) as "
 			  "enabled");
-	EXPECT_EQ(n, 77);
+	EXPECT_EQ(l.count, 77);
 }
 
 TEST(acpi_loader, refuses_unknown_file)

@@ -19,10 +19,10 @@
  * Reads "etc/acpi/rsdp", "etc/acpi/tables" and "etc/table-loader", runs
  * the script and returns the checked MADT in `out`. SVSM_ERR_NOTFOUND
  * when there are no tables to read (no fw_cfg device, or one without
- * these files); SVSM_ERR_NOMEM when the copies cannot be allocated;
- * SVSM_ERR_INVAL for a malformed directory, a file size out of bounds
- * or any refusal of the loader and the parsers. `why` says which, in
- * one line, in every case.
+ * "etc/table-loader"); SVSM_ERR_NOMEM when the copies cannot be
+ * allocated; SVSM_ERR_INVAL for a malformed directory, a script without
+ * its two files, a file size out of bounds or any refusal of the loader
+ * and the parsers. `why` says which, in one line, in every case.
  */
 enum svsm_err acpi_fw_cfg_madt(struct madt_info *out, char *why,
 			       size_t why_size) SVSM_MUST_CHECK;

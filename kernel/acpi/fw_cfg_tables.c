@@ -83,6 +83,8 @@ enum svsm_err acpi_fw_cfg_madt(struct madt_info *out, char *why,
 	err = read_file("etc/table-loader",
 			ACPI_LOADER_MAX_COMMANDS * ACPI_LOADER_ENTRY_SIZE,
 			&script, &script_size, why, why_size);
+	/* With a script, missing tables are an inconsistent host, not "no
+	 * ACPI": that is a refusal. */
 	if (err == SVSM_OK) {
 		err = read_file(files[FILE_RSDP].name, ACPI_FW_CFG_RSDP_MAX,
 				&files[FILE_RSDP].data, &files[FILE_RSDP].size,
@@ -92,6 +94,9 @@ enum svsm_err acpi_fw_cfg_madt(struct madt_info *out, char *why,
 		err = read_file(files[FILE_TABLES].name, ACPI_FW_CFG_TABLES_MAX,
 				&files[FILE_TABLES].data,
 				&files[FILE_TABLES].size, why, why_size);
+	}
+	if (err == SVSM_ERR_NOTFOUND && script != NULL) {
+		err = SVSM_ERR_INVAL;
 	}
 	if (err == SVSM_OK) {
 		err = acpi_loader_run(script, script_size, files, FILE_COUNT,

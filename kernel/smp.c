@@ -118,11 +118,11 @@ static void log_cpu_list(const char *from)
  * are there but fail a check, whose enabled CPUs are not the IGVM vCPU
  * count, or that do not list the boot CPU stop boot with a one-line
  * message, as a bad memory map does. Only when there are no tables to
- * read (no fw_cfg device, or one without QEMU's table-loader script,
- * as with -machine acpi=off) does the list
- * fall back, with a warning, to APIC IDs 0..n-1 for the IGVM vCPU count
- * (what QEMU assigns without a topology); a host could hide the tables
- * anyway, so the fallback gives it nothing more. Nothing here assumes
+ * read (no fw_cfg device, or one without QEMU's table-loader script, as
+ * with -machine acpi=off) does the list fall back, with a warning, to
+ * APIC IDs 0..n-1 for the IGVM vCPU count (what QEMU assigns without a
+ * topology); a host could hide the tables anyway, so the fallback gives
+ * it nothing more. Nothing here assumes
  * the IDs are sequential.
  */
 static void discover_cpus(uint32_t bsp_id)

@@ -97,10 +97,13 @@ uint32_t smp_online_count(void)
 /** Where the CPU list came from; see smp.h. */
 static enum smp_cpu_source cpu_source = SMP_CPUS_BOOT_ONLY;
 
-/** Writes the CPU list and where it came from to the log, one line. */
+/**
+ * Writes the CPU list and where it came from to the log, one line (room
+ * for SVSM_MAX_CPUS three-digit IDs; boot CPU only, so static).
+ */
 static void log_cpu_list(const char *from)
 {
-	char line[160];
+	static char line[64 + 4 * SVSM_MAX_CPUS];
 	size_t len =
 		fmt_snprintf(line, sizeof(line), "cpus: %u from %s, APIC IDs",
 			     cpu_count, from);
@@ -122,8 +125,7 @@ static void log_cpu_list(const char *from)
  * with -machine acpi=off) does the list fall back, with a warning, to
  * APIC IDs 0..n-1 for the IGVM vCPU count (what QEMU assigns without a
  * topology); a host could hide the tables anyway, so the fallback gives
- * it nothing more. Nothing here assumes
- * the IDs are sequential.
+ * it nothing more. Nothing here assumes the IDs are sequential.
  */
 static void discover_cpus(uint32_t bsp_id)
 {

@@ -11,3 +11,5 @@ kernel-y += kernel/acpi/fw_cfg_tables.o
 $(BUILD)/san/tests/unit/test_acpi.o: tests/unit/data/qemu-q35-4cpu-madt.bin
 # End to end: CPUs from the MADT, non-sequential APIC IDs, fail closed.
 tests-t += tests/prove/acpi.t
+# In the VM: the fw_cfg driver and the tables read through it.
+kernel-test-y += tests/vm/test_fw_cfg.o

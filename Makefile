@@ -205,7 +205,7 @@ compile_commands.json:
 	$(Q)printf '%s\n' '$(BEAR_CONFIG)' >$(TIDY_BUILD)/bear.json
 	$(Q)MAKEFLAGS= bear --config $(TIDY_BUILD)/bear.json --output $(TIDY_DB) \
 		-- $(MAKE) --no-print-directory -B -j1 BUILD=$(TIDY_BUILD) \
-		Q=$(Q) all $(TIDY_BUILD)/tools/mkigvm \
+		Q=$(Q) all $(TIDY_BUILD)/tools/mkigvm $(TIDY_BUILD)/tools/mkacpi \
 		$(addprefix $(TIDY_BUILD)/fuzz-,$(fuzz-targets)) >/dev/null
 
 # One clang-tidy process per file: clang-tidy 14 carries analyzer state

@@ -32,8 +32,11 @@
 #include "arch/irq.h"
 #include "arch/msr.h"
 
+#include "svsm/acpi_fw_cfg.h"
+#include "svsm/acpi_loader.h"
 #include "svsm/backtrace.h"
 #include "svsm/evloop.h"
+#include "svsm/fmt.h"
 #include "svsm/log.h"
 #include "svsm/mm.h"
 #include "svsm/panic.h"
@@ -89,20 +92,65 @@ uint32_t smp_online_count(void)
 	return n;
 }
 
+/** Where the CPU list came from; see smp.h. */
+static enum smp_cpu_source cpu_source = SMP_CPUS_BOOT_ONLY;
+
 /**
- * Fills the CPU list, boot CPU first. The APIC IDs are 0..n-1 for the
- * IGVM vCPU count, which is what QEMU's q35 assigns; the MADT parser in
- * kernel/acpi provides the real list once the kernel reads QEMU's ACPI
- * tables through fw_cfg, and nothing here assumes the IDs are sequential.
+ * Writes the CPU list and where it came from to the log, one line (room
+ * for SVSM_MAX_CPUS three-digit IDs; boot CPU only, so static).
+ */
+static void log_cpu_list(const char *from)
+{
+	static char line[64 + 4 * SVSM_MAX_CPUS];
+	size_t len =
+		fmt_snprintf(line, sizeof(line), "cpus: %u from %s, APIC IDs",
+			     cpu_count, from);
+
+	for (uint32_t i = 0; i < cpu_count && len < sizeof(line); i++) {
+		len += fmt_snprintf(line + len, sizeof(line) - len, " %u",
+				    cpus[i].apic_id);
+	}
+	log_printf("%s\n", line);
+}
+
+/**
+ * Fills the CPU list, boot CPU first, from QEMU's ACPI MADT read through
+ * fw_cfg (kernel/acpi/fw_cfg_tables.c). Policy, fail closed: tables that
+ * are there but fail a check, whose enabled CPUs are not the IGVM vCPU
+ * count, or that do not list the boot CPU stop boot with a one-line
+ * message, as a bad memory map does. Only when there are no tables to
+ * read (no fw_cfg device, or one without QEMU's table-loader script, as
+ * with -machine acpi=off) does the list fall back, with a warning, to
+ * APIC IDs 0..n-1 for the IGVM vCPU count (what QEMU assigns without a
+ * topology); a host could hide the tables anyway, so the fallback gives
+ * it nothing more. Nothing here assumes the IDs are sequential.
  */
 static void discover_cpus(uint32_t bsp_id)
 {
-	static uint32_t ids[SVSM_MAX_CPUS];
+	static struct madt_info madt;
+	static struct acpi_cpu_list list;
+	uint32_t *ids = list.apic_ids;
 	uint32_t n = boot_info_get()->cpu_count;
+	char why[160];
+	enum svsm_err err = acpi_fw_cfg_madt(&madt, why, sizeof(why));
 
-	for (uint32_t i = 0; i < n; i++) {
-		ids[i] = i;
+	if (err == SVSM_OK) {
+		err = acpi_cpu_list(&madt, n, bsp_id, &list, why, sizeof(why));
+		n = list.count;
 	}
+	if (err != SVSM_OK && err != SVSM_ERR_NOTFOUND) {
+		log_set_console(true);
+		log_printf("csvsm: refusing to boot: %s\n", why);
+		plat_exit(false);
+	}
+	if (err == SVSM_ERR_NOTFOUND) {
+		pr_warn("smp: no ACPI tables (%s): assuming APIC IDs 0..%u\n",
+			why, n - 1);
+		for (uint32_t i = 0; i < n; i++) {
+			ids[i] = i;
+		}
+	}
+	cpu_source = err == SVSM_OK ? SMP_CPUS_MADT : SMP_CPUS_SEQUENTIAL;
 	cpu_count = 1;
 	cpus[0].apic_id = bsp_id;
 	for (uint32_t i = 0; i < n; i++) {
@@ -114,6 +162,12 @@ static void discover_cpus(uint32_t bsp_id)
 		pr_warn("smp: boot CPU's APIC ID %u not in the CPU list\n",
 			bsp_id);
 	}
+	log_cpu_list(err == SVSM_OK ? "the ACPI MADT" : "the vCPU count");
+}
+
+enum smp_cpu_source smp_cpu_source(void)
+{
+	return cpu_source;
 }
 
 /** Whether the trampoline fits its page, in RAM, outside the SVSM. */

@@ -19,9 +19,16 @@
 /* The value an AP writes into its per-CPU data: SMP_STAMP ^ its index. */
 #define SMP_STAMP 0x5EED5EED00000000ULL
 
+/** Where the CPU list came from. */
+enum smp_cpu_source {
+	SMP_CPUS_BOOT_ONLY = 0, /**< not discovered (no local APIC) */
+	SMP_CPUS_MADT,		/**< QEMU's ACPI MADT, through fw_cfg */
+	SMP_CPUS_SEQUENTIAL,	/**< no tables: IDs 0..n-1 of the vCPU count */
+};
+
 /** One CPU as the kernel sees it. Index 0 is the boot CPU. */
 struct smp_cpu {
-	uint32_t apic_id;      /* from the CPU list (the MADT, later) */
+	uint32_t apic_id;      /* from the CPU list (the MADT) */
 	uint32_t seen_apic_id; /* what the CPU's own APIC reported */
 	uint32_t seen_index;   /* the index the CPU read through GS */
 	uint32_t is_online;    /* set by the CPU itself, last */
@@ -39,6 +46,8 @@ struct smp_cpu {
 void smp_start_aps(void);
 /** CPUs online, the boot CPU included. */
 uint32_t smp_online_count(void);
+/** Where the CPU list came from. */
+enum smp_cpu_source smp_cpu_source(void);
 /** CPUs in the CPU list. */
 uint32_t smp_cpu_count(void);
 /** CPU `index`, or NULL past the list. */

@@ -1,4 +1,5 @@
 # The native platform (a plain VM under QEMU).
-kernel-y += plat/native/plat.o plat/native/serial.o plat/native/ap_start.o
+kernel-y += plat/native/plat.o plat/native/serial.o plat/native/ap_start.o \
+	plat/native/fw_cfg.o
 # INIT-SIPI-SIPI uses only the APIC calls: also checked on the host.
 unit-y += plat/native/ap_start.o

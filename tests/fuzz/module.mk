@@ -16,3 +16,14 @@ $(BUILD)/tools/mkigvm: $(BUILD)/host/tests/unit/mkigvm.o \
 # The ACPI parsers (RSDP, table header, MADT).
 fuzz-targets += acpi
 fuzz-acpi-y := tests/fuzz/fuzz_acpi.o kernel/acpi/acpi.o lib/util/fmt.o
+# The table-loader interpreter and the walk to the MADT.
+fuzz-targets += acpi_loader
+fuzz-acpi_loader-y := tests/fuzz/fuzz_acpi_loader.o kernel/acpi/loader.o \
+	kernel/acpi/acpi.o lib/util/fmt.o
+
+# build/tools/mkacpi DIR writes the seeds of tests/fuzz/corpus/acpi_loader
+# from tests/unit/acpi_sample.c.
+$(BUILD)/tools/mkacpi: $(BUILD)/host/tests/unit/mkacpi.o \
+		$(BUILD)/host/tests/unit/acpi_sample.o
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -o $@ $^

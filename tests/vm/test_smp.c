@@ -4,7 +4,9 @@
  * online, each with a distinct APIC ID, GS pointing at its per-CPU data
  * (the same address on every CPU) and per-CPU data in memory of its own,
  * which the boot CPU checks through the temporary window since each AP's
- * region is only in that AP's PML4. Adapts to any CPU count.
+ * region is only in that AP's PML4. Adapts to any CPU count. Under QEMU
+ * the list must come from the ACPI MADT (fw_cfg), so an AP whose APIC ID
+ * is not 0..n-1 (csvsm run --topology) is found and started too.
  */
 #include "svsm/boot.h"
 #include "svsm/percpu.h"
@@ -24,6 +26,12 @@ TEST(smp, every_cpu_online)
 		EXPECT_EQ(smp_cpu_get(i)->is_online, 1);
 	}
 	EXPECT_TRUE(smp_cpu_get(n) == NULL);
+}
+
+TEST(smp, cpu_list_from_the_madt)
+{
+	EXPECT_EQ(smp_cpu_source(), SMP_CPUS_MADT);
+	EXPECT_EQ(smp_cpu_get(0)->apic_id, smp_cpu_get(0)->seen_apic_id);
 }
 
 TEST(smp, apic_ids_distinct_and_as_listed)

@@ -65,6 +65,11 @@ struct run_opts {
 	bool is_dry_run;
 	bool is_icount;		/* guest time follows instructions (TCG only) */
 	const char *memory_map; /* hostile-host testing: see --help */
+	uint32_t sockets;	/* --topology; 0: QEMU's default */
+	uint32_t cores;
+	uint32_t threads;
+	bool has_cpus;	   /* --cpus given */
+	uint32_t vp_count; /* hostile-host testing: see --help; 0: --cpus */
 };
 
 /** A growing, NULL-terminated argument vector of malloc'd strings. */
@@ -105,6 +110,8 @@ static void usage(FILE *f)
 		"SECONDS] [--qemu PATH]\n"
 		"                 [--dry-run] [--icount] "
 		"[--memory-map BASE:PAGES[:TYPE],...]\n"
+		"                 [--topology SOCKETS:CORES:THREADS] "
+		"[--vp-count N]\n"
 		"Boots the IGVM image's native platform in QEMU (q35). "
 		"Defaults: --igvm\n"
 		"build/csvsm.igvm --cpus 1 --mem 256M --accel tcg, no timeout. "
@@ -118,7 +125,14 @@ static void usage(FILE *f)
 		"--icount runs QEMU with -icount shift=0,sleep=off (TCG "
 		"only): guest time\nfollows the instruction count (1 ns, "
 		"one TSC tick, per instruction), so\nguest-side "
-		"measurements are deterministic.\n");
+		"measurements are deterministic.\n"
+		"--topology gives QEMU -smp N,sockets=S,cores=C,threads=T; "
+		"N is the\nproduct, and --cpus, if given, must equal it. "
+		"QEMU then numbers the\nAPIC IDs by topology (2:3:1 gives 0 1 "
+		"2 4 5 6), which the guest reads\nfrom the ACPI MADT.\n"
+		"--vp-count gives the guest N as its IGVM vCPU count instead "
+		"of the CPU\ncount, unchecked, to test how it treats a host "
+		"whose parameters disagree\nwith its ACPI tables.\n");
 }
 
 static int usage_error(void)
@@ -180,6 +194,35 @@ static bool parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+/** Parses SOCKETS:CORES:THREADS, each and their product in [1, max]. */
+static bool parse_topology(struct run_opts *o, const char *s)
+{
+	unsigned long long v[3];
+	const char *p = s;
+
+	for (int i = 0; i < 3; i++) {
+		char *end;
+
+		if (*p < '0' || *p > '9') {
+			return false;
+		}
+		errno = 0;
+		v[i] = strtoull(p, &end, 10);
+		if (errno != 0 || v[i] == 0 || v[i] > RUN_CPUS_MAX ||
+		    *end != (i < 2 ? ':' : '\0')) {
+			return false;
+		}
+		p = end + 1;
+	}
+	if (v[0] * v[1] * v[2] > RUN_CPUS_MAX) {
+		return false;
+	}
+	o->sockets = (uint32_t)v[0];
+	o->cores = (uint32_t)v[1];
+	o->threads = (uint32_t)v[2];
+	return true;
+}
+
 /** Applies one option; false on a bad value. */
 static bool apply_opt(struct run_opts *o, int c, const char *arg)
 {
@@ -194,6 +237,15 @@ static bool apply_opt(struct run_opts *o, int c, const char *arg)
 			return false;
 		}
 		o->cpus = (uint32_t)v;
+		o->has_cpus = true;
+		return true;
+	case 'T':
+		return parse_topology(o, arg);
+	case 'V':
+		if (!parse_uint(arg, RUN_CPUS_MAX, &v)) {
+			return false;
+		}
+		o->vp_count = (uint32_t)v;
 		return true;
 	case 'm':
 		return parse_size(arg, &o->mem_size);
@@ -244,6 +296,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "icount", no_argument, NULL, 'I' },
 		{ "memory-map", required_argument, NULL, 'M' },
+		{ "topology", required_argument, NULL, 'T' },
+		{ "vp-count", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -274,6 +328,18 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		(void)fprintf(stderr,
 			      "csvsm: run: --icount needs --accel tcg\n");
 		return usage_error();
+	}
+	if (o->sockets != 0) {
+		uint32_t n = o->sockets * o->cores * o->threads;
+
+		if (o->has_cpus && o->cpus != n) {
+			(void)fprintf(stderr,
+				      "csvsm: run: --cpus %" PRIu32
+				      " but --topology gives %" PRIu32 "\n",
+				      o->cpus, n);
+			return usage_error();
+		}
+		o->cpus = n;
 	}
 	if (optind != argc) {
 		(void)fprintf(stderr, "csvsm: run: unexpected argument '%s'\n",
@@ -369,7 +435,9 @@ static enum svsm_err plan_image(const struct run_opts *o, struct run_state *st)
 			       "native platform)");
 		err = SVSM_ERR_UNSUPPORTED;
 	}
-	cfg = (struct loadplan_config){ .vp_count = o->cpus,
+	cfg = (struct loadplan_config){ .vp_count = o->vp_count != 0
+							    ? o->vp_count
+							    : o->cpus,
 					.cmdline = o->cmdline };
 	if (err == SVSM_OK && o->memory_map &&
 	    !loadplan_parse_memmap_override(&cfg, o->memory_map)) {
@@ -616,7 +684,14 @@ static bool build_args(const struct run_opts *o, struct run_state *st)
 		argvec_push(a, "shift=0,sleep=off");
 	}
 	argvec_push(a, "-smp");
-	argvec_push(a, "%" PRIu32, o->cpus);
+	if (o->sockets != 0) {
+		argvec_push(a,
+			    "%" PRIu32 ",sockets=%" PRIu32 ",cores=%" PRIu32
+			    ",threads=%" PRIu32,
+			    o->cpus, o->sockets, o->cores, o->threads);
+	} else {
+		argvec_push(a, "%" PRIu32, o->cpus);
+	}
 	argvec_push(a, "-m");
 	argvec_push(a, "%" PRIu64 "M", (uint64_t)(o->mem_size / MIB));
 	argvec_push(a, "-nodefaults");

@@ -274,6 +274,29 @@ static enum svsm_err send_init_sipi_sipi(uint32_t apic_id)
 	return err;
 }
 
+/**
+ * Parks AP `index` with INIT and, once it can no longer run, frees its
+ * region; an AP whose INIT failed may still run there, so its region is
+ * kept (a leak, not a use after free).
+ */
+static void park_ap(uint32_t index, struct percpu_ap *ap)
+{
+	struct smp_cpu *c = &cpus[index];
+
+	if (lapic_send_init(c->apic_id) != SVSM_OK ||
+	    lapic_delay_us(INIT_DELAY_US) != SVSM_OK) {
+		log_printf("smp: cpu %u: INIT to park it failed; its region "
+			   "is kept\n",
+			   index);
+		return;
+	}
+	/* It may have marked itself online after the wait gave up. */
+	__atomic_store_n(&c->is_online, 0, __ATOMIC_RELEASE);
+	c->percpu_pa = pa_init(0);
+	c->pml4_pa = pa_init(0);
+	percpu_destroy_ap(index, ap);
+}
+
 /** Builds AP `index`'s region and starts it; true once it is online. */
 static bool start_ap(uint32_t index)
 {
@@ -281,7 +304,12 @@ static bool start_ap(uint32_t index)
 	struct percpu_ap ap;
 	enum svsm_err err = percpu_init_ap(index, &ap);
 
-	if (err == SVSM_OK && pa_addr(ap.pml4) >= (1ULL << 32)) {
+	if (err != SVSM_OK) {
+		log_printf("smp: cpu %u (apic id %u) not started: %s\n", index,
+			   c->apic_id, svsm_err_name(err));
+		return false;
+	}
+	if (pa_addr(ap.pml4) >= (1ULL << 32)) {
 		err = SVSM_ERR_RANGE; /* the trampoline loads a 32-bit CR3 */
 	}
 	if (err == SVSM_OK) {
@@ -289,12 +317,21 @@ static bool start_ap(uint32_t index)
 		c->pml4_pa = ap.pml4;
 		err = trampoline_fill(index, &ap);
 	}
-	if (err == SVSM_OK) {
-		err = send_init_sipi_sipi(c->apic_id);
-	}
 	if (err != SVSM_OK) {
+		/* Never started: nothing runs on the region. */
 		log_printf("smp: cpu %u (apic id %u) not started: %s\n", index,
 			   c->apic_id, svsm_err_name(err));
+		c->percpu_pa = pa_init(0);
+		c->pml4_pa = pa_init(0);
+		percpu_destroy_ap(index, &ap);
+		return false;
+	}
+	err = send_init_sipi_sipi(c->apic_id);
+	if (err != SVSM_OK) {
+		/* A SIPI may have got through: park it before freeing. */
+		log_printf("smp: cpu %u (apic id %u) not started: %s\n", index,
+			   c->apic_id, svsm_err_name(err));
+		park_ap(index, &ap);
 		return false;
 	}
 	if (!wait_online(index)) {
@@ -302,10 +339,7 @@ static bool start_ap(uint32_t index)
 			   "within %u ms; parked with INIT, continuing "
 			   "without it\n",
 			   index, c->apic_id, SMP_AP_TIMEOUT_MS);
-		if (lapic_send_init(c->apic_id) != SVSM_OK) {
-			log_printf("smp: cpu %u: INIT to park it failed\n",
-				   index);
-		}
+		park_ap(index, &ap);
 		return false;
 	}
 	return true;

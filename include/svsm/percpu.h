@@ -51,8 +51,8 @@
 #define PERCPU_PML4_OFFSET 0x13000ULL /* APs only: their PML4, mapped RW */
 /* Dynamic per-CPU variables: backed on every CPU, in 16-byte units. */
 #define PERCPU_DYN_OFFSET 0x20000ULL
-#define PERCPU_DYN_PAGES 4U /* 16 KiB per CPU */
-#define PERCPU_DYN_SIZE (PERCPU_DYN_PAGES * (uint32_t)PAGE_SIZE)
+#define PERCPU_DYN_PAGES 4U	/* 16 KiB per CPU */
+#define PERCPU_DYN_SIZE 0x4000U /* PERCPU_DYN_PAGES pages */
 #define PERCPU_DYN_UNIT 16U
 #define PERCPU_WINDOW_OFFSET 0x200000ULL    /* a page table of its own */
 #define PERCPU_WINDOW_PT_OFFSET 0x400000ULL /* that table, mapped RW */

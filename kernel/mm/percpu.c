@@ -43,8 +43,10 @@
 #define DYN_WORDS (DYN_UNITS / 64U)
 #define UNITS_PER_PAGE (PAGE_SIZE / PERCPU_DYN_UNIT)
 
+_Static_assert(PERCPU_DYN_SIZE == PERCPU_DYN_PAGES * PAGE_SIZE,
+	       "dynamic area: size in pages");
 _Static_assert(DYN_UNITS % 64U == 0, "dynamic area: whole bitmap words");
-_Static_assert(PERCPU_DYN_OFFSET >= PERCPU_PML4_OFFSET + 2 * PAGE_SIZE &&
+_Static_assert(PERCPU_DYN_OFFSET >= PERCPU_PML4_OFFSET + 2ULL * PAGE_SIZE &&
 		       PERCPU_DYN_OFFSET + PERCPU_DYN_SIZE + PAGE_SIZE <=
 			       PERCPU_WINDOW_OFFSET,
 	       "dynamic area: guard pages on both sides, in the free VA");
@@ -58,6 +60,19 @@ static struct {
 	bool has_region[SVSM_MAX_CPUS];
 	paddr_t pages[SVSM_MAX_CPUS][PERCPU_DYN_PAGES];
 } dyn;
+
+/** Returns a page this file took; cannot fail for such a page. */
+static void free_page(uint32_t cpu, paddr_t pa)
+{
+	CHECK(page_free(cpu, pa, 0) == SVSM_OK);
+}
+
+/** The table an upper-level entry `e` links to (never a large page). */
+static paddr_t entry_table(uint64_t e)
+{
+	CHECK(!(e & PTE_PS));
+	return pa_init(e & PTE_ADDR_MASK);
+}
 
 /**
  * Maps `pages` fresh, zeroed pages at `va` in `kpt`, read-write,
@@ -76,7 +91,7 @@ static enum svsm_err map_fresh(struct pgtable *kpt, uint64_t va, uint32_t pages)
 		void *p = tmpmap_map(pa);
 
 		if (!p) {
-			CHECK(page_free(kpt->cpu, pa, 0) == SVSM_OK);
+			free_page(kpt->cpu, pa);
 			return SVSM_ERR_BUSY;
 		}
 		memset(p, 0, PAGE_SIZE);
@@ -85,7 +100,7 @@ static enum svsm_err map_fresh(struct pgtable *kpt, uint64_t va, uint32_t pages)
 					  va_init(va + (uint64_t)i * PAGE_SIZE),
 					  pa, 1, PT_PROT_WRITE);
 		if (err != SVSM_OK) {
-			CHECK(page_free(kpt->cpu, pa, 0) == SVSM_OK);
+			free_page(kpt->cpu, pa);
 			return err;
 		}
 		pgtable_map_commit(&b);
@@ -335,7 +350,7 @@ static void free_mapped(struct pgtable *apt, uint64_t va, uint32_t pages)
 
 		if (pgtable_lookup(apt, va_init(va + (uint64_t)i * PAGE_SIZE),
 				   &pa, &flags)) {
-			CHECK(page_free(apt->cpu, pa, 0) == SVSM_OK);
+			free_page(apt->cpu, pa);
 		}
 	}
 }
@@ -348,13 +363,11 @@ static void free_pd(uint32_t cpu, paddr_t pd)
 	CHECK(t != NULL);
 	for (uint32_t i = 0; i < 512U; i++) {
 		if (t[i] & PTE_P) {
-			CHECK(!(t[i] & PTE_PS));
-			CHECK(page_free(cpu, pa_init(t[i] & PTE_ADDR_MASK),
-					0) == SVSM_OK);
+			free_page(cpu, entry_table(t[i]));
 		}
 	}
 	tmpmap_unmap(t);
-	CHECK(page_free(cpu, pd, 0) == SVSM_OK);
+	free_page(cpu, pd);
 }
 
 /**
@@ -380,12 +393,11 @@ static void free_region_tables(struct pgtable *apt)
 	CHECK(t != NULL);
 	for (uint32_t i = 0; i < 512U; i++) {
 		if (t[i] & PTE_P) {
-			CHECK(!(t[i] & PTE_PS));
-			free_pd(apt->cpu, pa_init(t[i] & PTE_ADDR_MASK));
+			free_pd(apt->cpu, entry_table(t[i]));
 		}
 	}
 	tmpmap_unmap(t);
-	CHECK(page_free(apt->cpu, pdpt, 0) == SVSM_OK);
+	free_page(apt->cpu, pdpt);
 }
 
 /**
@@ -413,7 +425,7 @@ static void destroy_region(uint32_t cpu, struct pgtable *apt)
 	}
 	free_mapped(apt, base + PERCPU_DYN_OFFSET, PERCPU_DYN_PAGES);
 	free_region_tables(apt);
-	CHECK(page_free(apt->cpu, apt->root, 0) == SVSM_OK);
+	free_page(apt->cpu, apt->root);
 }
 
 /** Builds an AP's PML4 and region; see percpu.h. */

@@ -140,7 +140,7 @@ TEST(percpu, dyn_bad_arguments_refused)
 	EXPECT_ERR(percpu_alloc(PAGE_SIZE + 1, 8, &v), SVSM_ERR_INVAL);
 	EXPECT_ERR(percpu_alloc(8, 0, &v), SVSM_ERR_INVAL);
 	EXPECT_ERR(percpu_alloc(8, 24, &v), SVSM_ERR_INVAL);
-	EXPECT_ERR(percpu_alloc(8, 2 * PAGE_SIZE, &v), SVSM_ERR_INVAL);
+	EXPECT_ERR(percpu_alloc(8, (size_t)2 * PAGE_SIZE, &v), SVSM_ERR_INVAL);
 	EXPECT_EQ(v.size, 0); /* outputs only on success */
 	EXPECT_TRUE(percpu_ptr(v) == NULL);
 	EXPECT_TRUE(percpu_ptr((struct percpu_var){ PERCPU_DYN_SIZE - 8,

@@ -187,6 +187,7 @@ TEST(percpu, dyn_exhaustion_is_nomem_without_leak)
 	uint32_t count = 0;
 	struct percpu_var extra;
 	enum svsm_err err = SVSM_OK;
+	uint64_t t0 = clock_monotonic_ns();
 
 	while (count < DYN_MAX_VARS) {
 		err = percpu_alloc(PERCPU_DYN_UNIT, 1, &dyn_vars[count]);
@@ -195,7 +196,11 @@ TEST(percpu, dyn_exhaustion_is_nomem_without_leak)
 		}
 		count++;
 	}
-	test_diag(t, "%u variables of %u bytes", count, PERCPU_DYN_UNIT);
+	test_diag(t, "%u variables of %u bytes, %llu ns each (%u CPUs)", count,
+		  PERCPU_DYN_UNIT,
+		  (unsigned long long)((clock_monotonic_ns() - t0) /
+				       (count ? count : 1U)),
+		  smp_online_count());
 	EXPECT_EQ(count, (PERCPU_DYN_SIZE - used) / PERCPU_DYN_UNIT);
 	EXPECT_EQ(percpu_dyn_used(), PERCPU_DYN_SIZE);
 	EXPECT_ERR(percpu_alloc(PERCPU_DYN_UNIT, 1, &extra), SVSM_ERR_NOMEM);

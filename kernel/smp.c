@@ -58,6 +58,7 @@ _Static_assert(((MM_PERCPU_BASE >> 39) & 511U) == PERCPU_PML4_INDEX,
 	       "per-CPU PML4 entry");
 
 #define POLL_US 100U
+#define PARK_DELAY_US 10000U /* after INIT: the CPU has stopped running */
 
 static struct smp_cpu cpus[SVSM_MAX_CPUS];
 static uint32_t cpu_count = 1;
@@ -309,6 +310,29 @@ static bool wait_online(uint32_t index)
 	return __atomic_load_n(&cpus[index].is_online, __ATOMIC_ACQUIRE);
 }
 
+/**
+ * Parks AP `index` with INIT and, once it can no longer run, frees its
+ * region; an AP whose INIT failed may still run there, so its region is
+ * kept (a leak, not a use after free).
+ */
+static void park_ap(uint32_t index, struct percpu_ap *ap)
+{
+	struct smp_cpu *c = &cpus[index];
+
+	if (lapic_send_init(c->apic_id) != SVSM_OK ||
+	    clock_delay_us(PARK_DELAY_US) != SVSM_OK) {
+		log_printf("smp: cpu %u: INIT to park it failed; its region "
+			   "is kept\n",
+			   index);
+		return;
+	}
+	/* It may have marked itself online after the wait gave up. */
+	__atomic_store_n(&c->is_online, 0, __ATOMIC_RELEASE);
+	c->percpu_pa = pa_init(0);
+	c->pml4_pa = pa_init(0);
+	percpu_destroy_ap(index, ap);
+}
+
 /** Builds AP `index`'s region and starts it; true once it is online. */
 static bool start_ap(uint32_t index)
 {
@@ -316,7 +340,12 @@ static bool start_ap(uint32_t index)
 	struct percpu_ap ap;
 	enum svsm_err err = percpu_init_ap(index, &ap);
 
-	if (err == SVSM_OK && pa_addr(ap.pml4) >= (1ULL << 32)) {
+	if (err != SVSM_OK) {
+		log_printf("smp: cpu %u (apic id %u) not started: %s\n", index,
+			   c->apic_id, svsm_err_name(err));
+		return false;
+	}
+	if (pa_addr(ap.pml4) >= (1ULL << 32)) {
 		err = SVSM_ERR_RANGE; /* the trampoline loads a 32-bit CR3 */
 	}
 	if (err == SVSM_OK) {
@@ -324,12 +353,21 @@ static bool start_ap(uint32_t index)
 		c->pml4_pa = ap.pml4;
 		err = trampoline_fill(index, &ap);
 	}
-	if (err == SVSM_OK) {
-		err = plat_start_ap(c->apic_id, pa_init(SMP_TRAMPOLINE_PA));
-	}
 	if (err != SVSM_OK) {
+		/* Never started: nothing runs on the region. */
 		log_printf("smp: cpu %u (apic id %u) not started: %s\n", index,
 			   c->apic_id, svsm_err_name(err));
+		c->percpu_pa = pa_init(0);
+		c->pml4_pa = pa_init(0);
+		percpu_destroy_ap(index, &ap);
+		return false;
+	}
+	err = plat_start_ap(c->apic_id, pa_init(SMP_TRAMPOLINE_PA));
+	if (err != SVSM_OK) {
+		/* A SIPI may have got through: park it before freeing. */
+		log_printf("smp: cpu %u (apic id %u) not started: %s\n", index,
+			   c->apic_id, svsm_err_name(err));
+		park_ap(index, &ap);
 		return false;
 	}
 	if (!wait_online(index)) {
@@ -337,10 +375,7 @@ static bool start_ap(uint32_t index)
 			   "within %u ms; parked with INIT, continuing "
 			   "without it\n",
 			   index, c->apic_id, SMP_AP_TIMEOUT_MS);
-		if (lapic_send_init(c->apic_id) != SVSM_OK) {
-			log_printf("smp: cpu %u: INIT to park it failed\n",
-				   index);
-		}
+		park_ap(index, &ap);
 		return false;
 	}
 	return true;

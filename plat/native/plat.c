@@ -6,6 +6,7 @@
  */
 #include "svsm/plat.h"
 
+#include "arch/cpuid.h"
 #include "arch/insn.h"
 
 #include "ap_start.h"
@@ -76,12 +77,27 @@ enum svsm_err plat_validate_pages(paddr_t pa, uint64_t pages, bool valid)
 	return SVSM_OK;
 }
 
+/** The wait after INIT on this CPU, from CPUID once. */
+static uint32_t native_init_delay(void)
+{
+	static uint32_t delay_us = UINT32_MAX;
+
+	if (delay_us == UINT32_MAX) {
+		struct cpuid_regs v = cpuid(0, 0);
+
+		delay_us = native_init_delay_us(v.ebx, v.edx, v.ecx,
+						cpuid(1, 0).eax);
+	}
+	return delay_us;
+}
+
 /** Starts an AP the way the platform allows; see svsm/plat.h. */
 enum svsm_err plat_start_ap(uint32_t apic_id, paddr_t trampoline_pa)
 {
 	switch (current) {
 	case PLAT_NATIVE:
-		return native_start_ap(apic_id, trampoline_pa);
+		return native_start_ap(apic_id, trampoline_pa,
+				       native_init_delay());
 	case PLAT_SNP:
 	case PLAT_TDX:
 		/*

@@ -395,7 +395,7 @@ TEST(lapic, init_sipi_sipi_in_x2apic_mode)
 	};
 
 	ASSERT_TRUE(start_model(t, 0, true, BASE_XAPIC, LAPIC_MODE_X2APIC));
-	EXPECT_OK(native_start_ap(0x1234, pa_init(0x8000)));
+	EXPECT_OK(native_start_ap(0x1234, pa_init(0x8000), 10000));
 	expect_log(t, want, sizeof(want) / sizeof(want[0]));
 	EXPECT_STREQ(apic_env_fault(), NULL);
 }
@@ -418,9 +418,62 @@ TEST(lapic, init_sipi_sipi_in_xapic_mode)
 	};
 
 	ASSERT_TRUE(start_model(t, 0, false, BASE_XAPIC, LAPIC_MODE_XAPIC));
-	EXPECT_OK(native_start_ap(3, pa_init(0x9F000)));
+	EXPECT_OK(native_start_ap(3, pa_init(0x9F000), 10000));
 	expect_log(t, want, sizeof(want) / sizeof(want[0]));
 	EXPECT_STREQ(apic_env_fault(), NULL);
+}
+
+TEST(lapic, init_sipi_sipi_without_the_init_wait)
+{
+	const struct apic_env_access want[] = {
+		fence(),
+		msr_w(0x830U, 0x0000000200000000ULL | INIT_LOW),
+		fence(),
+		msr_w(0x830U, 0x0000000200000000ULL | SIPI_LOW_8000),
+		delay(200),
+		fence(),
+		msr_w(0x830U, 0x0000000200000000ULL | SIPI_LOW_8000),
+		delay(200),
+	};
+
+	ASSERT_TRUE(start_model(t, 0, true, BASE_XAPIC, LAPIC_MODE_X2APIC));
+	EXPECT_OK(native_start_ap(2, pa_init(0x8000), 0));
+	expect_log(t, want, sizeof(want) / sizeof(want[0]));
+	EXPECT_STREQ(apic_env_fault(), NULL);
+}
+
+/* CPUID leaf 1 EAX with a base family, extended family and model. */
+#define LEAF1(fam, extfam) (((uint32_t)(extfam) << 20) | ((fam) << 8) | 0x10U)
+
+TEST(lapic, init_wait_only_for_old_cpus)
+{
+	/* "GenuineIntel", "AuthenticAMD", "HygonGenuine" as EBX EDX ECX. */
+	const uint32_t intel[3] = { 0x756E6547U, 0x49656E69U, 0x6C65746EU };
+	const uint32_t amd[3] = { 0x68747541U, 0x69746E65U, 0x444D4163U };
+	const uint32_t hygon[3] = { 0x6F677948U, 0x6E65476EU, 0x656E6975U };
+	const uint32_t other[3] = { 0x41414141U, 0x41414141U, 0x41414141U };
+	const struct {
+		const uint32_t *vendor;
+		uint32_t eax;
+		uint32_t want;
+	} cases[] = {
+		{ intel, LEAF1(6, 0), 0 },	 /* P6 and every Core */
+		{ intel, LEAF1(0xF, 0), 0 },	 /* Pentium 4 */
+		{ intel, LEAF1(5, 0), 10000 },	 /* Pentium */
+		{ amd, LEAF1(0xF, 0), 0 },	 /* K8 */
+		{ amd, LEAF1(0xF, 0xA), 0 },	 /* family 0x19 (Zen 3/4) */
+		{ amd, LEAF1(6, 0), 10000 },	 /* K7 */
+		{ hygon, LEAF1(0xF, 9), 0 },	 /* family 0x18 */
+		{ hygon, LEAF1(0xF, 8), 10000 }, /* family 0x17 */
+		{ other, LEAF1(0xF, 0xA), 10000 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EXPECT_EQ(native_init_delay_us(
+				  cases[i].vendor[0], cases[i].vendor[1],
+				  cases[i].vendor[2], cases[i].eax),
+			  cases[i].want);
+	}
 }
 
 TEST(lapic, ap_start_refuses_what_it_cannot_send)
@@ -432,17 +485,19 @@ TEST(lapic, ap_start_refuses_what_it_cannot_send)
 	};
 
 	ASSERT_TRUE(start_model(t, 0, true, BASE_XAPIC, LAPIC_MODE_X2APIC));
-	EXPECT_ERR(native_start_ap(5, pa_init(0x8001)), SVSM_ERR_INVAL);
-	EXPECT_ERR(native_start_ap(5, pa_init(0x100000)), SVSM_ERR_RANGE);
+	EXPECT_ERR(native_start_ap(5, pa_init(0x8001), 10000), SVSM_ERR_INVAL);
+	EXPECT_ERR(native_start_ap(5, pa_init(0x100000), 10000),
+		   SVSM_ERR_RANGE);
 	EXPECT_EQ(apic_env_log_count(), 0);
 	/* A failed delay stops the sequence after INIT. */
 	apic_env_set_delay_err(SVSM_ERR_IO);
-	EXPECT_ERR(native_start_ap(5, pa_init(0x8000)), SVSM_ERR_IO);
+	EXPECT_ERR(native_start_ap(5, pa_init(0x8000), 10000), SVSM_ERR_IO);
 	expect_log(t, want_init_only,
 		   sizeof(want_init_only) / sizeof(want_init_only[0]));
 	/* xAPIC cannot address an ID above 255: nothing is sent. */
 	ASSERT_TRUE(start_model(t, 0, false, BASE_XAPIC, LAPIC_MODE_XAPIC));
-	EXPECT_ERR(native_start_ap(256, pa_init(0x8000)), SVSM_ERR_RANGE);
+	EXPECT_ERR(native_start_ap(256, pa_init(0x8000), 10000),
+		   SVSM_ERR_RANGE);
 	EXPECT_EQ(apic_env_log_count(), 0);
 	EXPECT_STREQ(apic_env_fault(), NULL);
 }

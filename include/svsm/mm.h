@@ -69,3 +69,5 @@ uint64_t mm_outstanding(void);
 struct valid_region *mm_valid_region(void);
 /** The kernel's page tables. */
 struct pgtable *mm_kernel_pgtable(void);
+/** Called once GS reaches the boot CPU's per-CPU data (percpu.c). */
+void mm_percpu_ready(void);

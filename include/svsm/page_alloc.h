@@ -64,9 +64,21 @@ enum svsm_err page_alloc_init(struct page_meta *meta, size_t meta_count,
  * as a new zone; every page of it becomes free.
  */
 enum svsm_err page_alloc_add_range(paddr_t base, uint64_t size) SVSM_MUST_CHECK;
+/*
+ * `cpu` for "the calling CPU", read with interrupts off inside the call.
+ * Shared structures that any CPU may use to allocate (the kernel page
+ * table) carry it: a fixed CPU number there would let two CPUs touch one
+ * cache at once.
+ */
+#define PAGE_ALLOC_THIS_CPU 0xFFFFFFFEU
+
+/** The calling CPU's index (kernel: through GS; host default: 0). */
+uint32_t page_alloc_this_cpu(void);
+
 /**
  * Allocates 2^order contiguous pages, aligned to their size, for CPU
- * `cpu` (order 0 goes through that CPU's cache). SVSM_ERR_NOMEM when no
+ * `cpu` (order 0 goes through that CPU's cache; PAGE_ALLOC_THIS_CPU: the
+ * caller's). SVSM_ERR_NOMEM when no
  * block is free (or the fault injector says so).
  */
 enum svsm_err page_alloc(uint32_t cpu, uint32_t order,

@@ -55,6 +55,22 @@ static uint32_t my_cpu(void)
 	return this_cpu()->cpu_index;
 }
 
+/* Set once the boot CPU's GS reaches its per-CPU data. */
+static bool is_gs_ready;
+
+void mm_percpu_ready(void)
+{
+	__atomic_store_n(&is_gs_ready, true, __ATOMIC_RELEASE);
+}
+
+uint32_t page_alloc_this_cpu(void)
+{
+	/* Before GS works only the boot CPU runs: it is CPU 0. */
+	return __atomic_load_n(&is_gs_ready, __ATOMIC_ACQUIRE)
+		       ? this_cpu()->cpu_index
+		       : 0;
+}
+
 struct valid_region *mm_valid_region(void)
 {
 	return &kernel_valid;
@@ -305,7 +321,10 @@ enum svsm_err mm_init(const struct svsm_launch_info *li)
 	if (err != SVSM_OK) {
 		return err;
 	}
-	kernel_pt = (struct pgtable){ pa_init(li->pt_root_pa), 0 };
+	/* Any CPU maps through it: page-table pages come from the caller's
+	 * own page cache. */
+	kernel_pt = (struct pgtable){ pa_init(li->pt_root_pa),
+				      PAGE_ALLOC_THIS_CPU };
 	/* Create the heap region's tables now: growing never allocates. */
 	err = pgtable_map_prepare(&b, &kernel_pt, va_init(MM_HEAP_BASE),
 				  pa_init(0), HEAP_PAGES, PT_PROT_RESERVE);

@@ -534,6 +534,12 @@ static SLOW_PATH enum svsm_err alloc_slow(struct page_pcp *c, uint32_t order,
  * this function does. The fault injector is asked first, before any
  * check, as on every path.
  */
+/** The calling CPU; the kernel's mm.c overrides this default. */
+__attribute__((weak)) uint32_t page_alloc_this_cpu(void)
+{
+	return 0;
+}
+
 enum svsm_err page_alloc(uint32_t cpu, uint32_t order, paddr_t *out)
 {
 	bool is_injected = alloc_fail_check();
@@ -541,10 +547,14 @@ enum svsm_err page_alloc(uint32_t cpu, uint32_t order, paddr_t *out)
 	enum svsm_err err = SVSM_OK;
 	uint64_t flags;
 
+	flags = irq_save();
+	if (cpu == PAGE_ALLOC_THIS_CPU) {
+		cpu = page_alloc_this_cpu(); /* interrupts off: no moving */
+	}
 	if (cpu >= pga.cpu_count) {
+		irq_restore(flags);
 		return alloc_stray(is_injected);
 	}
-	flags = irq_save();
 	c = &pga.pcp[cpu];
 	c->calls.alloc_calls++;
 	if (is_injected) {
@@ -637,12 +647,16 @@ enum svsm_err page_free(uint32_t cpu, paddr_t pa, uint32_t order)
 	enum svsm_err err = SVSM_OK;
 	uint64_t flags;
 
+	flags = irq_save();
+	if (cpu == PAGE_ALLOC_THIS_CPU) {
+		cpu = page_alloc_this_cpu();
+	}
 	if (cpu >= pga.cpu_count) {
+		irq_restore(flags);
 		__atomic_fetch_add(&pga.stray_calls.free_calls, 1,
 				   __ATOMIC_RELAXED);
 		return SVSM_ERR_INVAL;
 	}
-	flags = irq_save();
 	c = &pga.pcp[cpu];
 	c->calls.free_calls++;
 	if (order != 0 || c->count == PAGE_ALLOC_PCP_HIGH) {

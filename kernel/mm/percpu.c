@@ -232,6 +232,7 @@ enum svsm_err percpu_init_boot_cpu(void)
 	/* GS first: once the window has moved, its slot mask is per CPU. */
 	wrmsr(MSR_GS_BASE, data);
 	log_percpu_ready();
+	mm_percpu_ready();
 	err = make_boot_window();
 	if (err != SVSM_OK) {
 		return err;

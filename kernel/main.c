@@ -166,6 +166,7 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 	}
 	drop_identity_map(&boot.launch);
 	cpu_init_protections();
+	cpu_init_syscall();
 	read_params(&boot.launch);
 	read_memmap(&boot.launch);
 	if (mm_init(&boot.launch) != SVSM_OK ||

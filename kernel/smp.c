@@ -500,6 +500,7 @@ void ap_main(uint32_t cpu_index)
 	cpu_load_tables(&pc->tables);
 	ap_drop_identity_map();
 	cpu_init_protections();
+	cpu_init_syscall();
 	wrmsr(MSR_GS_BASE, data);
 	if (lapic_init() != SVSM_OK) {
 		log_printf("cpu %u: local APIC unusable; halting\n", cpu_index);

@@ -31,3 +31,4 @@ kernel-test-y += tests/vm/test_smpsched.o tests/vm/test_evloop.o
 kernel-test-y += tests/vm/test_schedstress.o
 kernel-test-y += tests/vm/test_bench.o
 unit-y += tests/unit/test_apic.o
+kernel-test-y += tests/vm/test_user.o tests/vm/user_progs.o

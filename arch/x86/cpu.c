@@ -14,6 +14,7 @@
 #include "arch/insn.h"
 #include "arch/msr.h"
 #include "arch/trap.h"
+#include "arch/user.h"
 
 #include "svsm/panic.h"
 
@@ -38,8 +39,10 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate");
 static struct cpu_tables boot_tables;
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
-#define GDT_CODE64 0x00AF9B000000FFFFULL /* P, DPL0, code RX, L, accessed */
-#define GDT_DATA 0x00CF93000000FFFFULL	 /* P, DPL0, data RW, accessed */
+#define GDT_CODE64 0x00AF9B000000FFFFULL  /* P, DPL0, code RX, L, accessed */
+#define GDT_DATA 0x00CF93000000FFFFULL	  /* P, DPL0, data RW, accessed */
+#define GDT_UDATA 0x00CFF3000000FFFFULL	  /* P, DPL3, data RW, accessed */
+#define GDT_UCODE64 0x00AFFB000000FFFFULL /* P, DPL3, code RX, L, accessed */
 
 /** Writes the TSS descriptor of `t`, whose TSS is at `tss_va`. */
 static void gdt_set_tss(struct cpu_tables *t, uint64_t tss_va)
@@ -96,6 +99,8 @@ void cpu_tables_fill(struct cpu_tables *t, uint64_t va,
 	*t = (struct cpu_tables){ 0 };
 	t->gdt[1] = GDT_CODE64;
 	t->gdt[2] = GDT_DATA;
+	t->gdt[GDT_SEL_UDATA / 8U] = GDT_UDATA;
+	t->gdt[GDT_SEL_UCODE64 / 8U] = GDT_UCODE64;
 	t->tss.ist[IST_DF - 1] = ist_top[0];
 	t->tss.ist[IST_NMI - 1] = ist_top[1];
 	t->tss.ist[IST_MC - 1] = ist_top[2];
@@ -110,6 +115,24 @@ void cpu_load_tables(struct cpu_tables *t)
 
 	gdt_load(t);
 	lidt(&p);
+}
+
+struct tss64 *cpu_boot_tss(void)
+{
+	return &boot_tables.tss;
+}
+
+/** SYSCALL/SYSRET; see cpu.h. */
+void cpu_init_syscall(void)
+{
+	uint64_t star = ((uint64_t)GDT_SYSRET_BASE << 48) |
+			((uint64_t)GDT_SEL_CODE64 << 32);
+
+	wrmsr(MSR_STAR, star);
+	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+	wrmsr(MSR_FMASK,
+	      RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
 /** Installs GDT, TSS (IST stacks from `li`) and the exception IDT. */

@@ -9,6 +9,13 @@
  * general registers in `struct trap_frame` order (arch/trap.h), calls
  * trap_dispatch(frame) with a 16-byte aligned stack and the direction flag
  * clear, restores the (possibly modified) frame and returns with IRETQ.
+ * From and back to ring 3 (CS RPL 3) it swaps GS around that, so the
+ * kernel always runs on its own GS base. trap_return is also where
+ * arch_user_return (syscall.S) enters user mode for the first time.
+ *
+ * Known limit: an NMI or #MC taken in the few instructions of the
+ * SYSCALL entry or exit that run in ring 0 on the user's GS sees the
+ * user's GS base; both are fatal reports today.
  */
 
 /* Vectors for which the CPU pushes an error code. */
@@ -45,7 +52,10 @@ stub_\vec:
 	stubs 192, 255
 
 trap_common:
-	pushq %rax
+	testb $3, 24(%rsp)	/* CS: from ring 3? */
+	jz 1f
+	swapgs
+1:	pushq %rax
 	pushq %rbx
 	pushq %rcx
 	pushq %rdx
@@ -63,6 +73,8 @@ trap_common:
 	cld
 	movq %rsp, %rdi
 	call trap_dispatch
+	.globl trap_return
+trap_return:
 	popq %r15
 	popq %r14
 	popq %r13
@@ -79,7 +91,10 @@ trap_common:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp	/* vector and error code */
-	iretq
+	testb $3, 8(%rsp)	/* CS: back to ring 3? */
+	jz 2f
+	swapgs
+2:	iretq
 
 	.macro stubaddr vec
 	.quad stub_\vec

@@ -12,6 +12,7 @@
 #include "svsm/log.h"
 #include "svsm/panic.h"
 #include "svsm/plat.h"
+#include "svsm/proc.h"
 
 /*
  * The bounds of section `__ex_table`, defined by the linker script
@@ -129,6 +130,10 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vector >= VEC_IRQ_FIRST) {
 		irq_dispatch(f);
 		return;
+	}
+	/* From ring 3 (NMI and #MC stay fatal: the machine is suspect). */
+	if ((f->cs & 3U) == 3U && f->vector != VEC_NMI && f->vector != VEC_MC) {
+		process_fault(f);
 	}
 	const struct extable_entry *e =
 		is_recoverable(f->vector) ? extable_find(f->rip) : NULL;

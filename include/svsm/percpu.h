@@ -36,7 +36,7 @@
  *   0x1000    data page (struct percpu; APs: GDT and TSS in it)
  *   0x4000    kernel stack, 16 KiB
  *   0x9000    APs: IST stacks, 3 x (8 KiB + guard)
- *   0x13000   APs: their own PML4, mapped RW
+ *   0x13000   its own PML4, mapped RW (the boot CPU's is the kernel's)
  *   0x20000   dynamic area, PERCPU_DYN_PAGES pages (guard on each side)
  *   0x200000  temporary window (a page table of its own)
  *   0x400000  the window's page table, mapped RW
@@ -48,7 +48,7 @@
 #define PERCPU_IST_OFFSET 0x9000ULL
 #define PERCPU_IST_STRIDE 0x3000ULL   /* 8 KiB stack + one guard page */
 #define PERCPU_PML4_INDEX 509U	      /* MM_PERCPU_BASE's PML4 entry */
-#define PERCPU_PML4_OFFSET 0x13000ULL /* APs only: their PML4, mapped RW */
+#define PERCPU_PML4_OFFSET 0x13000ULL /* this CPU's PML4, mapped RW */
 /* Dynamic per-CPU variables: backed on every CPU, in 16-byte units. */
 #define PERCPU_DYN_OFFSET 0x20000ULL
 #define PERCPU_DYN_PAGES 4U	/* 16 KiB per CPU */
@@ -57,9 +57,19 @@
 #define PERCPU_WINDOW_OFFSET 0x200000ULL    /* a page table of its own */
 #define PERCPU_WINDOW_PT_OFFSET 0x400000ULL /* that table, mapped RW */
 
+/* Offsets the system call entry (arch/x86/syscall.S) reads through GS. */
+#define PERCPU_OFF_KERNEL_RSP 8U
+#define PERCPU_OFF_USER_RSP 16U
+
 /** The per-CPU data; `self` must stay first (read through gs:0). */
 struct percpu {
 	struct percpu *self;
+	/** Top of the running task's kernel stack (syscall entry, TSS.RSP0). */
+	uint64_t kernel_rsp;
+	/** The user RSP while the syscall entry switches stacks. */
+	uint64_t user_rsp;
+	/** This CPU's TSS (RSP0 follows the running task). */
+	struct tss64 *tss;
 	uint32_t cpu_index;
 	uint32_t apic_id; /* set by the CPU itself once its APIC is up */
 	uint64_t stack_bottom;
@@ -70,6 +80,11 @@ struct percpu {
 	uint32_t reserved;
 	struct cpu_tables tables; /* APs: their GDT and TSS */
 };
+
+_Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_OFF_KERNEL_RSP,
+	       "syscall entry: kernel_rsp");
+_Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_OFF_USER_RSP,
+	       "syscall entry: user_rsp");
 
 /** What the boot CPU needs to start an AP whose region it has built. */
 struct percpu_ap {

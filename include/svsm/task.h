@@ -95,6 +95,8 @@ struct task {
 	 * on every switch of a task that has one.
 	 */
 	void *xsave_area;
+	/** The process this task runs in ring 3 for, or NULL (svsm/proc.h). */
+	struct process *proc;
 	uint64_t id;
 	char name[TASK_NAME_SIZE];
 };
@@ -165,6 +167,14 @@ enum svsm_err task_create(task_fn fn, void *arg, enum task_prio prio,
 enum svsm_err task_create_on(uint32_t cpu, task_fn fn, void *arg,
 			     enum task_prio prio, const char *name,
 			     struct task **out) SVSM_MUST_CHECK;
+struct process;
+/**
+ * As task_create_on() at priority NORMAL, for the task of process `proc`
+ * (it switches the user half in and out with the task).
+ */
+enum svsm_err task_create_user(uint32_t cpu, task_fn fn, void *arg,
+			       const char *name, struct process *proc,
+			       struct task **out) SVSM_MUST_CHECK;
 /**
  * Moves the calling task to CPU `cpu` and returns running there.
  * SVSM_ERR_INVAL for a CPU that does not schedule tasks, with preemption

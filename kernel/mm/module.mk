@@ -10,3 +10,4 @@ unit-y += tests/unit/test_page_alloc.o tests/unit/test_valid_state.o
 # core allocators (temporary window, heap backend, validation).
 kernel-y += kernel/mm/pgtable.o kernel/mm/heap.o kernel/mm/tmpmap.o \
 	kernel/mm/mm.o kernel/mm/percpu.o kernel/mm/tlb.o
+kernel-y += kernel/mm/uspace.o

@@ -200,6 +200,24 @@ static void dyn_unpublish(uint32_t cpu, paddr_t first)
 	spin_unlock_irqrestore(&dyn.lock, flags);
 }
 
+/**
+ * Maps the boot CPU's PML4 (the kernel's root table) RW at
+ * PERCPU_PML4_OFFSET, where every AP sees its own: the user half's entry
+ * is switched there (percpu_pml4()).
+ */
+static enum svsm_err map_pml4(struct pgtable *kpt)
+{
+	struct pt_batch b;
+	enum svsm_err err = pgtable_map_prepare(
+		&b, kpt, va_init(MM_PERCPU_BASE + PERCPU_PML4_OFFSET),
+		kpt->root, 1, PT_PROT_WRITE);
+
+	if (err == SVSM_OK) {
+		pgtable_map_commit(&b);
+	}
+	return err;
+}
+
 /** Builds the boot CPU's region; see percpu.h. */
 enum svsm_err percpu_init_boot_cpu(void)
 {
@@ -219,6 +237,9 @@ enum svsm_err percpu_init_boot_cpu(void)
 	if (err == SVSM_OK) {
 		err = dyn_publish(0, kpt);
 	}
+	if (err == SVSM_OK) {
+		err = map_pml4(kpt);
+	}
 	if (err != SVSM_OK) {
 		return err;
 	}
@@ -228,6 +249,7 @@ enum svsm_err percpu_init_boot_cpu(void)
 	pc->cpu_index = 0;
 	pc->stack_bottom = stack;
 	pc->stack_top = stack_top;
+	pc->tss = cpu_boot_tss();
 	backtrace_add_stack(stack, stack_top);
 	/* GS first: once the window has moved, its slot mask is per CPU. */
 	wrmsr(MSR_GS_BASE, data);
@@ -300,6 +322,8 @@ static enum svsm_err fill_ap_data(struct pgtable *apt, uint32_t cpu,
 	pc->stack_bottom = stack;
 	pc->stack_top = stack + (uint64_t)PERCPU_STACK_PAGES * PAGE_SIZE;
 	pc->window_va = MM_PERCPU_BASE + PERCPU_WINDOW_OFFSET;
+	pc->tss =
+		va_to_ptr(va_init(data + offsetof(struct percpu, tables.tss)));
 	cpu_tables_fill(&pc->tables, data + offsetof(struct percpu, tables),
 			ist_top);
 	tmpmap_unmap(pc);

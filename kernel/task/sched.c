@@ -44,6 +44,7 @@
 #include "svsm/log.h"
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
+#include "svsm/proc.h"
 #include "svsm/smp.h"
 #include "svsm/task.h"
 #include "svsm/time.h"
@@ -127,6 +128,28 @@ void sched_finish_switch(void)
 }
 
 /**
+ * Gives this CPU `next`'s kernel stack for entries from ring 3 (TSS.RSP0
+ * and the SYSCALL stack) and its user half. A switch between two kernel
+ * tasks leaves the user half alone (and so never touches PML4[0] while
+ * the APs' start-up trampoline lives there); leaving a process for a
+ * kernel task removes it, so no CPU keeps a freed process's tables.
+ */
+static void switch_user(const struct task *prev, const struct task *next)
+{
+	struct percpu *pc = this_cpu();
+
+	if (next->owns_stack) {
+		pc->kernel_rsp = next->stack_hi;
+		pc->tss->rsp[0] = next->stack_hi;
+	}
+	if (next->proc) {
+		uspace_activate(&next->proc->us);
+	} else if (prev->proc) {
+		uspace_activate(NULL);
+	}
+}
+
+/**
  * Switches to the next task. Called with interrupts off and `rq->lock`
  * held, the current task already requeued or parked (its state says
  * where); returns, with the lock released, when the current task runs
@@ -145,6 +168,7 @@ static void switch_locked(struct runqueue *rq)
 		return;
 	}
 	next->is_on_cpu = true;
+	switch_user(prev, next);
 	rq->current = next;
 	rq->switched_from = prev;
 	rq->switch_count++;

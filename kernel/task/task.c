@@ -187,10 +187,10 @@ static enum svsm_err task_alloc(task_fn fn, void *arg, enum task_prio prio,
 	return SVSM_OK;
 }
 
-/** Creates and starts a task on `cpu`; see task.h. */
-enum svsm_err task_create_on(uint32_t cpu, task_fn fn, void *arg,
-			     enum task_prio prio, const char *name,
-			     struct task **out)
+/** Creates and starts a task on `cpu` for `proc` (or none). */
+static enum svsm_err create_on(uint32_t cpu, task_fn fn, void *arg,
+			       enum task_prio prio, const char *name,
+			       struct process *proc, struct task **out)
 {
 	struct task *t;
 	enum svsm_err err;
@@ -203,10 +203,25 @@ enum svsm_err task_create_on(uint32_t cpu, task_fn fn, void *arg,
 	if (err != SVSM_OK) {
 		return err;
 	}
+	t->proc = proc;
 	*out = t;
 	sched_enqueue_new(t, cpu);
 	sched_resched_point(); /* a more urgent task runs at once */
 	return SVSM_OK;
+}
+
+enum svsm_err task_create_on(uint32_t cpu, task_fn fn, void *arg,
+			     enum task_prio prio, const char *name,
+			     struct task **out)
+{
+	return create_on(cpu, fn, arg, prio, name, NULL, out);
+}
+
+enum svsm_err task_create_user(uint32_t cpu, task_fn fn, void *arg,
+			       const char *name, struct process *proc,
+			       struct task **out)
+{
+	return create_on(cpu, fn, arg, TASK_PRIO_NORMAL, name, proc, out);
 }
 
 /** Creates and starts a task on the calling CPU; see task.h. */

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Processes: a kernel task that runs in ring 3 in an address space of
+ * its own (svsm/uspace.h). The task enters user mode through
+ * arch_user_return() and comes back on every system call, interrupt and
+ * exception. A process ends by exit/exit_group or by a fault, which is
+ * reported and kills that process alone; its spawner joins it and gets
+ * the exit status.
+ *
+ * So far a process is made from a flat image (position-independent code
+ * copied to USER_TEXT_VA): the ELF loader and the RAM FS come next.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/trap.h"
+
+#include "svsm/err.h"
+#include "svsm/task.h"
+#include "svsm/uspace.h"
+
+#define USER_TEXT_VA 0x400000ULL
+#define USER_STACK_TOP 0x7FFFFFF000ULL /* below the end of the user range */
+#define USER_STACK_PAGES 4U
+
+/* How a process ended (process_wait). */
+#define PROC_EXIT_KILLED 0x100U /* killed by a fault: low byte = vector */
+
+/** A process. */
+struct process {
+	struct task *task;
+	struct uspace us;
+	uint64_t id;
+	uint32_t status; /**< exit code (0..255) or PROC_EXIT_KILLED | vec */
+	uint64_t entry;
+	uint64_t syscalls; /**< system calls made */
+};
+
+/**
+ * Creates a process running the flat image `code` (`len` bytes, at most
+ * 1 MiB) mapped read-execute at USER_TEXT_VA, entered there with a
+ * USER_STACK_PAGES stack below USER_STACK_TOP, on CPU `cpu`.
+ */
+enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
+				 const char *name,
+				 struct process **out) SVSM_MUST_CHECK;
+/** Waits for `p` to end, frees it and returns its status. */
+uint32_t process_wait(struct process *p);
+/** The calling task's process, or NULL for a kernel task. */
+struct process *process_current(void);
+/** Ends the calling process with `status`; from its system calls. */
+__attribute__((noreturn)) void process_exit(uint32_t status);
+/**
+ * An exception from ring 3 (trap_dispatch): reports it and kills the
+ * process. Never returns to the faulting code.
+ */
+__attribute__((noreturn)) void process_fault(struct trap_frame *f);
+/** The C side of SYSCALL (kernel/sys/syscall.c). */
+void syscall_dispatch(struct trap_frame *f);

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Processes (svsm/proc.h). The spawner builds the address space (text
+ * copied through the window, a zeroed stack) and creates the task; the
+ * task's first C code builds the user frame at the top of its kernel
+ * stack and leaves through arch_user_return(). The scheduler switches
+ * the user half, TSS.RSP0 and the SYSCALL stack with the task
+ * (sched_switch_user in kernel/task/sched.c).
+ *
+ * A fault in ring 3 is reported (vector, error code, RIP, RSP, CR2 for a
+ * page fault; no backtrace: the user stack is not the kernel's to walk)
+ * and ends the process with PROC_EXIT_KILLED | vector. The process's
+ * memory is freed by process_wait(), once the task is off every CPU.
+ */
+#include "arch/cpu.h"
+#include "arch/insn.h"
+#include "arch/user.h"
+
+#include "svsm/heap.h"
+#include "svsm/log.h"
+#include "svsm/panic.h"
+#include "svsm/proc.h"
+#include "svsm/string.h"
+
+#define FLAT_MAX_BYTES 0x100000U
+
+static uint64_t next_pid = 1;
+
+struct process *process_current(void)
+{
+	return task_current()->proc;
+}
+
+/** The task's first code: drops to ring 3 at the process's entry. */
+static void process_main(void *arg)
+{
+	struct process *p = arg;
+	struct task *self = task_current();
+	struct trap_frame *f =
+		va_to_ptr(va_init(self->stack_hi - sizeof(struct trap_frame)));
+
+	*f = (struct trap_frame){
+		.rip = p->entry,
+		.cs = USER_CS,
+		.rflags = RFLAGS_IF | RFLAGS_FIXED,
+		.rsp = USER_STACK_TOP,
+		.ss = USER_SS,
+	};
+	arch_user_return(f);
+}
+
+/** Frees what a process holds (its task has been joined). */
+static void process_free(struct process *p)
+{
+	uspace_destroy(&p->us);
+	kfree(p);
+}
+
+enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
+				 const char *name, struct process **out)
+{
+	uint64_t text_pages = (len + PAGE_SIZE - 1U) / PAGE_SIZE;
+	struct process *p;
+	enum svsm_err err;
+
+	if (!code || len == 0 || len > FLAT_MAX_BYTES) {
+		return SVSM_ERR_INVAL;
+	}
+	p = kzalloc(sizeof(*p));
+	if (!p) {
+		return SVSM_ERR_NOMEM;
+	}
+	err = uspace_create(&p->us);
+	if (err != SVSM_OK) {
+		kfree(p);
+		return err;
+	}
+	/* Text is read-execute from the start: the copy goes through the
+	 * window to the physical pages. */
+	err = uspace_map_new(&p->us, USER_TEXT_VA, text_pages, PT_PROT_EXEC);
+	if (err == SVSM_OK) {
+		err = uspace_write(&p->us, USER_TEXT_VA, code, len);
+	}
+	if (err == SVSM_OK) {
+		err = uspace_map_new(
+			&p->us,
+			USER_STACK_TOP - (uint64_t)USER_STACK_PAGES * PAGE_SIZE,
+			USER_STACK_PAGES, PT_PROT_WRITE);
+	}
+	if (err != SVSM_OK) {
+		process_free(p);
+		return err;
+	}
+	p->entry = USER_TEXT_VA;
+	p->id = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	err = task_create_user(cpu, process_main, p, name, p, &p->task);
+	if (err != SVSM_OK) {
+		process_free(p);
+		return err;
+	}
+	*out = p;
+	return SVSM_OK;
+}
+
+uint32_t process_wait(struct process *p)
+{
+	uint32_t status;
+
+	task_join(p->task);
+	status = p->status;
+	process_free(p);
+	return status;
+}
+
+void process_exit(uint32_t status)
+{
+	struct process *p = process_current();
+
+	CHECK(p != NULL);
+	p->status = status;
+	task_exit();
+}
+
+/** Names the exceptions a user program can cause. */
+static const char *fault_name(uint64_t vector)
+{
+	switch (vector) {
+	case VEC_DE:
+		return "divide error";
+	case VEC_UD:
+		return "invalid opcode";
+	case VEC_GP:
+		return "general protection";
+	case VEC_PF:
+		return "page fault";
+	default:
+		return "exception";
+	}
+}
+
+void process_fault(struct trap_frame *f)
+{
+	struct process *p = process_current();
+	struct task *self = task_current();
+
+	CHECK(p != NULL);
+	sti();
+	log_printf("process %llu (%s) killed: %s (vector %llu, error 0x%llx) "
+		   "at rip 0x%llx rsp 0x%llx",
+		   (unsigned long long)p->id, self->name, fault_name(f->vector),
+		   (unsigned long long)f->vector,
+		   (unsigned long long)f->error_code,
+		   (unsigned long long)f->rip, (unsigned long long)f->rsp);
+	if (f->vector == VEC_PF) {
+		log_printf(" address 0x%llx", (unsigned long long)read_cr2());
+	}
+	log_printf("\n");
+	process_exit(PROC_EXIT_KILLED | (uint32_t)(f->vector & 0xFFU));
+}

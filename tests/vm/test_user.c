@@ -86,8 +86,8 @@ TEST(user, busy_process_is_preempted)
 	 * task back before the process is told to stop. */
 	task_sleep_ms(20);
 	EXPECT_FALSE(__atomic_load_n(&p->task->has_exited, __ATOMIC_ACQUIRE));
-	EXPECT_OK(uspace_write(&p->us, USER_STACK_TOP - 8U, &stop,
-			       sizeof(stop)));
+	EXPECT_OK(
+		uspace_write(&p->us, USER_STACK_TOP - 8U, &stop, sizeof(stop)));
 	EXPECT_EQ(process_wait(p), 7);
 }
 

@@ -64,13 +64,13 @@ struct runqueue {
 	struct list_node sleepers;
 	uint64_t ticks;
 	uint64_t switch_count;
-	uint32_t slice_left;
-	uint32_t preempt_count;
-	uint32_t timer_ticks; /**< APIC timer count per SCHED_TICK_MS */
 	/** TSC ticks per SCHED_TICK_MS for a TSC-deadline tick; 0: periodic. */
 	uint64_t tick_tsc;
 	/** The armed TSC deadline; 0: none (periodic, or paused). */
 	uint64_t tick_deadline;
+	uint32_t slice_left;
+	uint32_t preempt_count;
+	uint32_t timer_ticks; /**< APIC timer count per SCHED_TICK_MS */
 	uint32_t cpu;
 	bool need_resched; /**< a switch is due at the next chance */
 	bool is_started;   /**< set last, once the CPU schedules */

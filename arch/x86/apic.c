@@ -97,11 +97,32 @@ static bool prefer_xapic(void)
 	return cmdline_value("nox2apic", val, sizeof(val));
 }
 
+/**
+ * Chooses the timer mode for every CPU, once, on the first CPU: the APs
+ * of one VM share its CPUID, and the tick must not mix modes.
+ */
+static void timer_mode_init(uint32_t cpuid_1_ecx)
+{
+	bool has_deadline = (cpuid_1_ecx & CPUID_1_ECX_TSC_DEADLINE) != 0;
+	char val[8];
+	bool forced_off =
+		cmdline_value("nolapic_tscdeadline", val, sizeof(val));
+	enum lapic_timer_mode tm =
+		lapic_timer_mode_choose(has_deadline, forced_off);
+
+	lapic_timer_mode_set(tm);
+	log_printf("local APIC timer: %s%s\n", lapic_timer_mode_name(tm),
+		   !has_deadline ? " (the CPU has no TSC-deadline)"
+		   : forced_off	 ? " (nolapic_tscdeadline)"
+				 : "");
+}
+
 /** Chooses the mode and enables the local APIC; see apic.h. */
 enum svsm_err lapic_init(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
-	bool has_x2apic = (cpuid(1, 0).ecx & CPUID_1_ECX_X2APIC) != 0;
+	uint32_t ecx = cpuid(1, 0).ecx;
+	bool has_x2apic = (ecx & CPUID_1_ECX_X2APIC) != 0;
 	enum lapic_mode mode;
 	bool is_first = !lapic_mode_get(&mode);
 	enum svsm_err err =
@@ -117,6 +138,7 @@ enum svsm_err lapic_init(void)
 		log_printf("local APIC: %s mode%s\n",
 			   mode == LAPIC_MODE_X2APIC ? "x2APIC" : "xAPIC",
 			   has_x2apic ? "" : " (the CPU has no x2APIC)");
+		timer_mode_init(ecx);
 	}
 	return err;
 }

@@ -17,8 +17,16 @@
  * else the target could take the IPI before it sees the stores that the
  * IPI announces (smp_run_on_aps() and the TLB shootdown rely on that).
  *
- * Concurrency: `ops` is set once, by the boot CPU's lapic_init() before
- * any AP starts, and only read after; the tables are const.
+ * The TSC-deadline timer (SDM vol. 3A, 11.5.4.1) is the LVT timer entry
+ * with mode 10b plus the IA32_TSC_DEADLINE MSR, which is an MSR in both
+ * modes. The LVT write goes through the table; every deadline WRMSR is
+ * fenced first: in xAPIC mode the MMIO write to the LVT and the WRMSR
+ * are not ordered (the SDM asks for MFENCE between them), and in either
+ * mode the WRMSR is not serializing.
+ *
+ * Concurrency: `ops` and `timer_mode` are set once, by the boot CPU's
+ * lapic_init() before any AP starts, and only read after; the tables
+ * are const.
  */
 #include "apic_ops.h"
 
@@ -30,6 +38,7 @@
 #define IPI_SPINS 1000000U
 
 static const struct lapic_ops *ops;
+static enum lapic_timer_mode timer_mode = LAPIC_TIMER_PERIODIC;
 
 /** The x2APIC MSR of a register; see apic_ops.h. */
 uint32_t lapic_x2apic_msr(uint32_t reg)
@@ -66,6 +75,37 @@ enum svsm_err lapic_mode_choose(bool has_x2apic, uint64_t apic_base,
 		*mode = LAPIC_MODE_XAPIC;
 	}
 	return SVSM_OK;
+}
+
+/** The timer mode decision; see apic_ops.h. */
+enum lapic_timer_mode lapic_timer_mode_choose(bool has_tsc_deadline,
+					      bool forced_off)
+{
+	if (has_tsc_deadline && !forced_off) {
+		return LAPIC_TIMER_TSC_DEADLINE;
+	}
+	return LAPIC_TIMER_PERIODIC;
+}
+
+void lapic_timer_mode_set(enum lapic_timer_mode mode)
+{
+	timer_mode = mode;
+}
+
+enum lapic_timer_mode lapic_timer_mode(void)
+{
+	return timer_mode;
+}
+
+const char *lapic_timer_mode_name(enum lapic_timer_mode mode)
+{
+	switch (mode) {
+	case LAPIC_TIMER_PERIODIC:
+		return "periodic";
+	case LAPIC_TIMER_TSC_DEADLINE:
+		return "TSC-deadline";
+	}
+	return "?";
 }
 
 static uint32_t xapic_read(uint32_t reg)
@@ -181,6 +221,7 @@ enum svsm_err lapic_ops_start(enum lapic_mode mode, uint64_t apic_base)
 void lapic_ops_forget(void)
 {
 	ops = NULL;
+	timer_mode = LAPIC_TIMER_PERIODIC;
 }
 
 uint32_t lapic_reg_read(uint32_t reg)
@@ -222,6 +263,31 @@ void lapic_timer_stop(void)
 {
 	ops->write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	ops->write(LAPIC_TIMER_INITIAL, 0);
+}
+
+/** LVT in TSC-deadline mode, fence, deadline; see apic.h. */
+enum svsm_err lapic_timer_arm_deadline(uint32_t vector, uint64_t tsc_deadline)
+{
+	if (!ops || timer_mode != LAPIC_TIMER_TSC_DEADLINE) {
+		return SVSM_ERR_UNSUPPORTED;
+	}
+	ops->write(LAPIC_LVT_TIMER, (vector & 0xFFU) | LAPIC_LVT_TSC_DEADLINE);
+	lapic_timer_set_deadline(tsc_deadline);
+	return SVSM_OK;
+}
+
+/** One fenced WRMSR to IA32_TSC_DEADLINE; see apic.h. */
+void lapic_timer_set_deadline(uint64_t tsc_deadline)
+{
+	lapic_hw_fence();
+	lapic_hw_wrmsr(MSR_TSC_DEADLINE, tsc_deadline);
+}
+
+/** Disarm while still in TSC-deadline mode, then mask; see apic.h. */
+void lapic_timer_stop_deadline(void)
+{
+	lapic_hw_wrmsr(MSR_TSC_DEADLINE, 0);
+	ops->write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 }
 
 /** Sends an IPI in the chosen mode; see apic.h. */

@@ -62,6 +62,19 @@ enum svsm_err lapic_mode_choose(bool has_x2apic, uint64_t apic_base,
 				bool prefer_xapic,
 				enum lapic_mode *mode) SVSM_MUST_CHECK;
 /**
+ * The timer mode to use: TSC-deadline when CPUID.1:ECX[24] offers it
+ * (`has_tsc_deadline`) and the command line did not turn it off
+ * (`forced_off`), periodic otherwise.
+ */
+enum lapic_timer_mode lapic_timer_mode_choose(bool has_tsc_deadline,
+					      bool forced_off);
+/**
+ * Fixes the timer mode for every CPU: what lapic_timer_mode() reports
+ * and what lapic_timer_arm_deadline() checks. lapic_init() calls it on
+ * the first CPU; the host tests call it to pick the path they drive.
+ */
+void lapic_timer_mode_set(enum lapic_timer_mode mode);
+/**
  * The mode the first lapic_init() chose, into `*mode`; false before
  * that.
  */
@@ -76,8 +89,9 @@ bool lapic_mode_get(enum lapic_mode *mode);
 enum svsm_err lapic_ops_start(enum lapic_mode mode,
 			      uint64_t apic_base) SVSM_MUST_CHECK;
 /**
- * Forgets the chosen mode. For the host tests, which start the model in
- * one mode after the other; the kernel never calls it.
+ * Forgets the chosen mode and timer mode. For the host tests, which
+ * start the model in one mode after the other; the kernel never calls
+ * it.
  */
 void lapic_ops_forget(void);
 /** Reads a register through the chosen mode (after lapic_init()). */

@@ -76,6 +76,15 @@ uint64_t clock_tsc_base(void);
 uint64_t clock_ticks_to_ns(uint64_t ticks, uint64_t mult);
 /** The multiplier for a TSC of `hz` Hz (0 if `hz` is 0). */
 uint64_t clock_mult_for_hz(uint64_t hz);
+/**
+ * The next deadline, in TSC ticks, of a tick every `period` ticks (0
+ * counts as 1) whose last deadline was `prev`, at TSC `now`: the first
+ * `prev + k * period` (k >= 1) after `now`, so deadlines the CPU missed
+ * (the host did not run it) are skipped, not fired in a burst; or
+ * `now + period` if the TSC went back behind `prev`. Always in
+ * (now, now + period], saturating at UINT64_MAX.
+ */
+uint64_t clock_tick_deadline_next(uint64_t prev, uint64_t period, uint64_t now);
 
 /* ---- the timers' hook (kernel/time/timer.c; API in svsm/timer.h) ---- */
 

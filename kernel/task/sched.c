@@ -4,11 +4,15 @@
  * non-empty level runs, round-robin inside it), a sleep list woken by the
  * tick, and the switch between tasks.
  *
- * Preemption: the local APIC timer interrupts every SCHED_TICK_MS. The
- * tick handler acknowledges the interrupt, wakes the sleepers that are
- * due, and switches tasks when a task of higher priority is runnable or
- * when the current task's slice (SCHED_SLICE_TICKS) is used up and
- * another task of its priority is waiting. The switch happens inside the
+ * Preemption: the local APIC timer interrupts every SCHED_TICK_MS:
+ * periodic on the PIT-calibrated bus clock, or, where the CPU has it, a
+ * one-shot TSC deadline that the handler re-arms one period after the
+ * previous deadline (skipping the ones the vCPU missed; tick_arm and
+ * tick_rearm). The tick handler acknowledges the interrupt, wakes the
+ * sleepers that are due, and switches tasks when a task of higher
+ * priority is runnable or when the current task's slice
+ * (SCHED_SLICE_TICKS) is used up and another task of its priority is
+ * waiting. The switch happens inside the
  * handler, on the interrupted task's own stack: the trap frame with its
  * full register state stays there until the task is switched back in and
  * the handler returns through IRETQ.
@@ -61,6 +65,10 @@ struct runqueue {
 	struct list_node sleepers;
 	uint64_t ticks;
 	uint64_t switch_count;
+	/** TSC ticks per SCHED_TICK_MS for a TSC-deadline tick; 0: periodic. */
+	uint64_t tick_tsc;
+	/** The armed TSC deadline; 0: none (periodic, or paused). */
+	uint64_t tick_deadline;
 	uint32_t slice_left;
 	uint32_t preempt_count;
 	uint32_t timer_ticks; /**< APIC timer count per SCHED_TICK_MS */
@@ -228,6 +236,53 @@ static void preempt_locked(struct runqueue *rq)
 	switch_locked(rq);
 }
 
+/**
+ * Arms this CPU's tick: the periodic timer, or the first TSC deadline
+ * one period from now. Interrupts off, so the handler cannot interleave.
+ */
+static void tick_arm(struct runqueue *rq)
+{
+	uint64_t flags = irq_save();
+
+	if (rq->tick_tsc != 0) {
+		rq->tick_deadline = arch_tsc_read() + rq->tick_tsc;
+		if (lapic_timer_arm_deadline(VEC_LAPIC_TIMER,
+					     rq->tick_deadline) == SVSM_OK) {
+			irq_restore(flags);
+			return;
+		}
+		rq->tick_tsc = 0; /* no TSC-deadline after all: periodic */
+		rq->tick_deadline = 0;
+	}
+	lapic_timer_start(VEC_LAPIC_TIMER, rq->timer_ticks, true);
+	irq_restore(flags);
+}
+
+/** From the handler: the next TSC deadline; nothing when periodic. */
+static void tick_rearm(struct runqueue *rq)
+{
+	if (rq->tick_deadline == 0) {
+		return; /* periodic, or stopped by sched_timer_pause() */
+	}
+	rq->tick_deadline = clock_tick_deadline_next(
+		rq->tick_deadline, rq->tick_tsc, arch_tsc_read());
+	lapic_timer_set_deadline(rq->tick_deadline);
+}
+
+/** Stops this CPU's tick, whichever way it runs. */
+static void tick_stop(struct runqueue *rq)
+{
+	uint64_t flags = irq_save();
+
+	if (rq->tick_deadline != 0) {
+		rq->tick_deadline = 0;
+		lapic_timer_stop_deadline();
+	} else {
+		lapic_timer_stop();
+	}
+	irq_restore(flags);
+}
+
 /** The timer interrupt: time keeping, wake-ups and preemption. */
 static void sched_tick(struct trap_frame *f)
 {
@@ -235,6 +290,7 @@ static void sched_tick(struct trap_frame *f)
 
 	(void)f;
 	lapic_eoi();
+	tick_rearm(rq);
 	timer_tick(clock_monotonic_ns());
 	spin_lock(&rq->lock);
 	rq->ticks++;
@@ -257,7 +313,7 @@ static void sched_resched_irq(struct trap_frame *f)
 	preempt_locked(rq);
 }
 
-/** Starts this CPU's periodic tick. */
+/** Starts this CPU's tick. */
 static enum svsm_err timer_start(struct runqueue *rq)
 {
 	enum svsm_err err = irq_register(VEC_LAPIC_TIMER, sched_tick);
@@ -266,7 +322,7 @@ static enum svsm_err timer_start(struct runqueue *rq)
 	if (err != SVSM_OK && err != SVSM_ERR_BUSY) {
 		return err;
 	}
-	lapic_timer_start(VEC_LAPIC_TIMER, rq->timer_ticks, true);
+	tick_arm(rq);
 	return SVSM_OK;
 }
 
@@ -316,6 +372,9 @@ static enum svsm_err rq_start(struct runqueue *rq)
 		}
 	}
 	rq->timer_ticks = per_ms * SCHED_TICK_MS;
+	if (lapic_timer_mode() == LAPIC_TIMER_TSC_DEADLINE) {
+		rq->tick_tsc = clock_tsc_hz() * SCHED_TICK_MS / 1000U;
+	}
 	err = timer_start(rq);
 	if (err != SVSM_OK) {
 		return err;
@@ -358,6 +417,11 @@ enum svsm_err sched_init(void)
 	if (err != SVSM_OK) {
 		return err;
 	}
+	log_printf("sched: %u ms tick, local APIC timer in %s mode\n",
+		   (unsigned int)SCHED_TICK_MS,
+		   lapic_timer_mode_name(rq->tick_tsc != 0
+						 ? LAPIC_TIMER_TSC_DEADLINE
+						 : LAPIC_TIMER_PERIODIC));
 	sti();
 	return SVSM_OK;
 }
@@ -496,7 +560,7 @@ void sched_timer_pause(void)
 
 	/* Only this CPU's timer: the vector's handler serves every CPU. */
 	if (rq->is_started) {
-		lapic_timer_stop();
+		tick_stop(rq);
 	}
 }
 

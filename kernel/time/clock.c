@@ -48,6 +48,23 @@ uint64_t clock_ticks_to_ns(uint64_t ticks, uint64_t mult)
 	return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
 }
 
+/**
+ * The next deadline of a tick of `period` TSC ticks whose last deadline
+ * was `prev`, seen at TSC `now`; see time.h. In phase with `prev` when
+ * the TSC moved forward, restarted from `now` when it moved back.
+ */
+uint64_t clock_tick_deadline_next(uint64_t prev, uint64_t period, uint64_t now)
+{
+	uint64_t step = period == 0 ? 1U : period;
+	uint64_t ahead = step;
+
+	if (now >= prev) {
+		/* Skip the deadlines already past: one interrupt, no burst. */
+		ahead = step - (now - prev) % step;
+	}
+	return now > UINT64_MAX - ahead ? UINT64_MAX : now + ahead;
+}
+
 /** Starts the clock at `hz`; see time.h. */
 enum svsm_err clock_init_hz(uint64_t hz)
 {

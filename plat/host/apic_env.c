@@ -17,7 +17,14 @@
  *   (no 0x831 for the ICR's high half, no 0x80E), read-only ones never
  *   written, write-only ones (EOI, SELF IPI) never read;
  * - EOI written with 0 only (11.12.1.2), reserved upper halves zero, no
- *   reserved ICR bits (the delivery status bit is reserved in x2APIC).
+ *   reserved ICR bits (the delivery status bit is reserved in x2APIC);
+ * - the TSC-deadline timer (11.5.4.1): IA32_TSC_DEADLINE (0x6E0) only on
+ *   a CPU that has it (else #GP), written only while the LVT timer is in
+ *   mode 10b (else the write is ignored: the tick would never come), and
+ *   in xAPIC mode only after a fence once the LVT was written (the MMIO
+ *   write and the WRMSR are not ordered otherwise); LVT timer mode 11b is
+ *   reserved, and 10b too without TSC-deadline. Changing the LVT timer
+ *   mode disarms the deadline, as on hardware.
  *
  * Registers are one array indexed by xAPIC offset >> 4, shared by the
  * MMIO and the MSR view. The xAPIC ICR can be made to stay "send
@@ -41,6 +48,9 @@
 static struct {
 	uint32_t id;
 	bool has_x2apic;
+	bool has_tsc_deadline;
+	uint64_t tsc_deadline;
+	bool lvt_unfenced; /* xAPIC LVT write not yet fenced */
 	uint64_t base;
 	uint32_t regs[REG_COUNT];
 	uint32_t pending_reads; /* per send */
@@ -128,6 +138,79 @@ void apic_env_set_delay_err(enum svsm_err err)
 	env.delay_err = err;
 }
 
+void apic_env_set_tsc_deadline(bool has_tsc_deadline)
+{
+	env.has_tsc_deadline = has_tsc_deadline;
+}
+
+uint64_t apic_env_tsc_deadline(void)
+{
+	return env.tsc_deadline;
+}
+
+static bool lvt_is_deadline(uint32_t lvt)
+{
+	return (lvt & LAPIC_LVT_TIMER_MODE_MASK) == LAPIC_LVT_TSC_DEADLINE;
+}
+
+/**
+ * Checks a write of `val` to the LVT timer entry (either view) and
+ * applies its side effects; false (and a fault) if the mode is reserved.
+ */
+static bool lvt_timer_write(uint32_t val, bool is_mmio)
+{
+	uint32_t mode = val & LAPIC_LVT_TIMER_MODE_MASK;
+
+	if (mode == LAPIC_LVT_TIMER_MODE_MASK) {
+		fault("LVT timer written with the reserved mode 11b");
+		return false;
+	}
+	if (mode == LAPIC_LVT_TSC_DEADLINE && !env.has_tsc_deadline) {
+		fault("LVT timer in TSC-deadline mode without TSC-deadline");
+		return false;
+	}
+	if (lvt_is_deadline(env.regs[LAPIC_LVT_TIMER >> 4]) !=
+	    lvt_is_deadline(val)) {
+		env.tsc_deadline = 0; /* a mode change disarms (11.5.4.1) */
+	}
+	if (is_mmio && lvt_is_deadline(val)) {
+		env.lvt_unfenced = true;
+	}
+	return true;
+}
+
+/** RDMSR of IA32_TSC_DEADLINE: 0 outside TSC-deadline mode. */
+static uint64_t tsc_deadline_read(void)
+{
+	if (!env.has_tsc_deadline) {
+		fault("IA32_TSC_DEADLINE on a CPU without TSC-deadline");
+		return 0;
+	}
+	if (!lvt_is_deadline(env.regs[LAPIC_LVT_TIMER >> 4])) {
+		return 0;
+	}
+	return env.tsc_deadline;
+}
+
+/** WRMSR of IA32_TSC_DEADLINE: arms (non-zero) or disarms (0). */
+static void tsc_deadline_write(uint64_t val)
+{
+	if (!env.has_tsc_deadline) {
+		fault("IA32_TSC_DEADLINE on a CPU without TSC-deadline");
+		return;
+	}
+	if (!lvt_is_deadline(env.regs[LAPIC_LVT_TIMER >> 4])) {
+		fault("IA32_TSC_DEADLINE written outside TSC-deadline mode");
+		return;
+	}
+	if (env.lvt_unfenced) {
+		fault("IA32_TSC_DEADLINE written before the LVT write was "
+		      "fenced");
+		return;
+	}
+	env.tsc_deadline = val;
+}
+
 /** Reads register `reg` (an xAPIC offset) as the mode shows it. */
 static uint32_t reg_value(uint32_t reg, bool is_x2)
 {
@@ -190,6 +273,9 @@ void lapic_hw_mmio_write(uint32_t reg, uint32_t val)
 		fault("xAPIC ICR written with the delivery status bit");
 		return;
 	}
+	if (reg == LAPIC_LVT_TIMER && !lvt_timer_write(val, true)) {
+		return;
+	}
 	env.regs[reg >> 4] = val;
 	if (reg == LAPIC_ICR_LOW) {
 		env.pending_left = env.pending_reads;
@@ -238,6 +324,9 @@ uint64_t lapic_hw_rdmsr(uint32_t msr)
 	log_access(APIC_ENV_RDMSR, msr, 0);
 	if (msr == MSR_APIC_BASE) {
 		return env.base;
+	}
+	if (msr == MSR_TSC_DEADLINE) {
+		return tsc_deadline_read();
 	}
 	if ((msr & ~0xFFU) != LAPIC_X2APIC_MSR_BASE) {
 		fault("RDMSR of an MSR the model does not know");
@@ -312,6 +401,10 @@ void lapic_hw_wrmsr(uint32_t msr, uint64_t val)
 		write_apic_base(val);
 		return;
 	}
+	if (msr == MSR_TSC_DEADLINE) {
+		tsc_deadline_write(val);
+		return;
+	}
 	if ((msr & ~0xFFU) != LAPIC_X2APIC_MSR_BASE) {
 		fault("WRMSR to an MSR the model does not know");
 		return;
@@ -328,6 +421,9 @@ void lapic_hw_wrmsr(uint32_t msr, uint64_t val)
 	if (!x2apic_value_ok(msr, val)) {
 		return;
 	}
+	if (reg == LAPIC_LVT_TIMER && !lvt_timer_write((uint32_t)val, false)) {
+		return;
+	}
 	if (msr == LAPIC_X2APIC_ICR_MSR) {
 		env.regs[LAPIC_ICR_HIGH >> 4] = (uint32_t)(val >> 32);
 	}
@@ -337,6 +433,7 @@ void lapic_hw_wrmsr(uint32_t msr, uint64_t val)
 void lapic_hw_fence(void)
 {
 	log_access(APIC_ENV_FENCE, 0, 0);
+	env.lvt_unfenced = false;
 }
 
 void lapic_hw_relax(void)

@@ -2,7 +2,8 @@
 /*
  * Host stand-in for the local APIC (apic_env.c): the `lapic_hw_*`
  * backend of arch/x86/apic_ops.h as a model that records every access
- * and raises a "fault" where the hardware would raise #GP.
+ * and raises a "fault" where the hardware would raise #GP (or silently
+ * ignore an access the driver relies on).
  */
 #pragma once
 
@@ -55,3 +56,10 @@ uint64_t apic_env_apic_base(void);
 void apic_env_set_pending_reads(uint32_t n);
 /** Makes lapic_delay_us() fail with `err` (SVSM_OK: succeed). */
 void apic_env_set_delay_err(enum svsm_err err);
+/**
+ * Gives the CPU the TSC-deadline timer (CPUID.1:ECX[24]) or takes it
+ * away; a reset takes it away.
+ */
+void apic_env_set_tsc_deadline(bool has_tsc_deadline);
+/** The armed IA32_TSC_DEADLINE value; 0 when disarmed. */
+uint64_t apic_env_tsc_deadline(void);

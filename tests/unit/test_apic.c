@@ -7,11 +7,15 @@
  * mapping, the ICR encodings for IDs above 255, EOI, the mode decision,
  * the switch into x2APIC mode, and INIT-SIPI-SIPI in both modes, each
  * compared access by access and with the model's #GP rules unbroken.
+ * TCG has no TSC-deadline timer either: its mode choice, arming,
+ * re-arming and disarming in both APIC modes, and the tick's re-arm
+ * arithmetic (kernel/time/clock.c), are proven here too.
  */
 #include "arch/apic.h"
 #include "arch/msr.h"
 
 #include "svsm/test.h"
+#include "svsm/time.h"
 
 #include "../../arch/x86/apic_ops.h"
 #include "../../plat/host/apic_env.h"
@@ -38,6 +42,11 @@ static struct apic_env_access mmio_w(uint32_t reg, uint32_t val)
 static struct apic_env_access msr_w(uint32_t msr, uint64_t val)
 {
 	return (struct apic_env_access){ APIC_ENV_WRMSR, msr, val };
+}
+
+static struct apic_env_access msr_r(uint32_t msr)
+{
+	return (struct apic_env_access){ APIC_ENV_RDMSR, msr, 0 };
 }
 
 static struct apic_env_access fence(void)
@@ -534,4 +543,224 @@ TEST(lapic, model_raises_the_sdm_faults)
 	apic_env_reset(0, true, BASE_X2APIC);
 	(void)lapic_hw_rdmsr(0x80BU);
 	EXPECT_STREQ(apic_env_fault(), "RDMSR of a write-only x2APIC MSR");
+}
+
+#define VEC_TICK 0x20U
+#define LVT_DEADLINE (VEC_TICK | LAPIC_LVT_TSC_DEADLINE)
+#define TSC_1MS 2000000ULL /* a 2 GHz TSC */
+
+TEST(lapic, timer_mode_decision_table)
+{
+	static const struct {
+		bool has_tsc_deadline;
+		bool forced_off;
+		enum lapic_timer_mode mode;
+	} rows[] = {
+		{ false, false, LAPIC_TIMER_PERIODIC },
+		{ false, true, LAPIC_TIMER_PERIODIC },
+		{ true, false, LAPIC_TIMER_TSC_DEADLINE },
+		{ true, true, LAPIC_TIMER_PERIODIC }, /* nolapic_tscdeadline */
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		EXPECT_EQ(lapic_timer_mode_choose(rows[i].has_tsc_deadline,
+						  rows[i].forced_off),
+			  rows[i].mode);
+	}
+	/* Periodic until chosen, and again once forgotten. */
+	EXPECT_EQ(lapic_timer_mode(), LAPIC_TIMER_PERIODIC);
+	lapic_timer_mode_set(LAPIC_TIMER_TSC_DEADLINE);
+	EXPECT_EQ(lapic_timer_mode(), LAPIC_TIMER_TSC_DEADLINE);
+	lapic_ops_forget();
+	EXPECT_EQ(lapic_timer_mode(), LAPIC_TIMER_PERIODIC);
+	EXPECT_STREQ(lapic_timer_mode_name(LAPIC_TIMER_PERIODIC), "periodic");
+	EXPECT_STREQ(lapic_timer_mode_name(LAPIC_TIMER_TSC_DEADLINE),
+		     "TSC-deadline");
+}
+
+/**
+ * Arms, re-arms and stops the deadline timer in the mode the model is
+ * in; `lvt` is the access that writes LVT value `val`.
+ */
+static void deadline_cycle(struct test_ctx *t,
+			   struct apic_env_access (*lvt)(uint32_t val))
+{
+	const struct apic_env_access want[] = {
+		lvt(LVT_DEADLINE),
+		fence(),
+		msr_w(MSR_TSC_DEADLINE, 5 * TSC_1MS),
+		fence(),
+		msr_w(MSR_TSC_DEADLINE, 6 * TSC_1MS),
+		msr_r(MSR_TSC_DEADLINE),
+		msr_w(MSR_TSC_DEADLINE, 0),
+		lvt(LAPIC_LVT_MASKED),
+	};
+
+	apic_env_set_tsc_deadline(true);
+	lapic_timer_mode_set(LAPIC_TIMER_TSC_DEADLINE);
+	ASSERT_OK(lapic_timer_arm_deadline(VEC_TICK, 5 * TSC_1MS));
+	EXPECT_EQ(apic_env_tsc_deadline(), 5 * TSC_1MS);
+	lapic_timer_set_deadline(6 * TSC_1MS);
+	EXPECT_EQ(lapic_hw_rdmsr(MSR_TSC_DEADLINE), 6 * TSC_1MS);
+	lapic_timer_stop_deadline();
+	EXPECT_EQ(apic_env_tsc_deadline(), 0);
+	expect_log(t, want, sizeof(want) / sizeof(want[0]));
+	EXPECT_STREQ(apic_env_fault(), NULL);
+}
+
+static struct apic_env_access lvt_mmio(uint32_t val)
+{
+	return mmio_w(LAPIC_LVT_TIMER, val);
+}
+
+static struct apic_env_access lvt_msr(uint32_t val)
+{
+	return msr_w(0x832U, val);
+}
+
+TEST(lapic, deadline_arm_rearm_stop_in_x2apic_mode)
+{
+	ASSERT_TRUE(start_model(t, 0, true, BASE_XAPIC, LAPIC_MODE_X2APIC));
+	deadline_cycle(t, lvt_msr);
+}
+
+TEST(lapic, deadline_arm_rearm_stop_in_xapic_mode)
+{
+	ASSERT_TRUE(start_model(t, 0, false, BASE_XAPIC, LAPIC_MODE_XAPIC));
+	deadline_cycle(t, lvt_mmio);
+}
+
+TEST(lapic, deadline_refused_in_periodic_mode)
+{
+	/* Before lapic_init(): nothing to write through. */
+	lapic_timer_mode_set(LAPIC_TIMER_TSC_DEADLINE);
+	EXPECT_ERR(lapic_timer_arm_deadline(VEC_TICK, TSC_1MS),
+		   SVSM_ERR_UNSUPPORTED);
+	/* The CPU has it, but the mode is periodic (nolapic_tscdeadline). */
+	ASSERT_TRUE(start_model(t, 0, true, BASE_XAPIC, LAPIC_MODE_X2APIC));
+	apic_env_set_tsc_deadline(true);
+	lapic_timer_mode_set(LAPIC_TIMER_PERIODIC);
+	EXPECT_ERR(lapic_timer_arm_deadline(VEC_TICK, TSC_1MS),
+		   SVSM_ERR_UNSUPPORTED);
+	ASSERT_TRUE(start_model(t, 0, false, BASE_XAPIC, LAPIC_MODE_XAPIC));
+	EXPECT_ERR(lapic_timer_arm_deadline(VEC_TICK, TSC_1MS),
+		   SVSM_ERR_UNSUPPORTED);
+	EXPECT_EQ(apic_env_log_count(), 0);
+	EXPECT_STREQ(apic_env_fault(), NULL);
+}
+
+TEST(lapic, periodic_after_deadline_disarms_it)
+{
+	ASSERT_TRUE(start_model(t, 0, true, BASE_XAPIC, LAPIC_MODE_X2APIC));
+	apic_env_set_tsc_deadline(true);
+	lapic_timer_mode_set(LAPIC_TIMER_TSC_DEADLINE);
+	ASSERT_OK(lapic_timer_arm_deadline(VEC_TICK, TSC_1MS));
+	/* The in-VM tests borrow the timer in periodic mode. */
+	lapic_timer_start(VEC_TICK, 5000, true);
+	EXPECT_EQ(apic_env_tsc_deadline(), 0);
+	lapic_timer_stop();
+	ASSERT_OK(lapic_timer_arm_deadline(VEC_TICK, 2 * TSC_1MS));
+	EXPECT_EQ(apic_env_tsc_deadline(), 2 * TSC_1MS);
+	EXPECT_STREQ(apic_env_fault(), NULL);
+}
+
+TEST(lapic, tick_deadline_arithmetic)
+{
+	static const struct {
+		uint64_t prev;
+		uint64_t period;
+		uint64_t now;
+		uint64_t next;
+	} rows[] = {
+		/* On time, and a little late: one period after `prev`. */
+		{ 1000, 100, 1000, 1100 },
+		{ 1000, 100, 1001, 1100 },
+		{ 1000, 100, 1099, 1100 },
+		/* Missed ticks are skipped, in phase: no burst. */
+		{ 1000, 100, 1100, 1200 },
+		{ 1000, 100, 1150, 1200 },
+		{ 1000, 100, 1000 + 100 * 1000 + 1, 1000 + 100 * 1001 },
+		{ 5 * TSC_1MS, TSC_1MS, 9 * TSC_1MS + 7, 10 * TSC_1MS },
+		/* The TSC went back behind `prev`: restart from `now`. */
+		{ 1000, 100, 999, 1099 },
+		{ 1000000, 100, 5, 105 },
+		/* Saturation and a zero period (taken as 1). */
+		{ UINT64_MAX - 50, 100, UINT64_MAX - 10, UINT64_MAX },
+		{ 1000, 0, 1000, 1001 },
+		{ 1000, 0, 5000, 5001 },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t next = clock_tick_deadline_next(
+			rows[i].prev, rows[i].period, rows[i].now);
+
+		if (next != rows[i].next) {
+			test_diag(t, "row %zu", i);
+		}
+		EXPECT_EQ(next, rows[i].next);
+		EXPECT_GT(next, rows[i].now);
+	}
+}
+
+/* The tick's handler path: re-arm after the vCPU missed 3 deadlines. */
+TEST(lapic, tick_rearm_after_missed_ticks_writes_one_deadline)
+{
+	const struct apic_env_access want[] = {
+		fence(),
+		msr_w(MSR_TSC_DEADLINE, 10 * TSC_1MS),
+	};
+	uint64_t next;
+
+	ASSERT_TRUE(start_model(t, 0, false, BASE_XAPIC, LAPIC_MODE_XAPIC));
+	apic_env_set_tsc_deadline(true);
+	lapic_timer_mode_set(LAPIC_TIMER_TSC_DEADLINE);
+	ASSERT_OK(lapic_timer_arm_deadline(VEC_TICK, 6 * TSC_1MS));
+	apic_env_log_clear();
+	/* It fired at 6 ms but the handler runs at 9.5 ms. */
+	next = clock_tick_deadline_next(6 * TSC_1MS, TSC_1MS,
+					9 * TSC_1MS + TSC_1MS / 2);
+	lapic_timer_set_deadline(next);
+	expect_log(t, want, sizeof(want) / sizeof(want[0]));
+	EXPECT_EQ(apic_env_tsc_deadline(), 10 * TSC_1MS);
+	EXPECT_STREQ(apic_env_fault(), NULL);
+}
+
+/* The model must catch the TSC-deadline mistakes the tests rely on. */
+TEST(lapic, model_raises_the_tsc_deadline_faults)
+{
+	/* No TSC-deadline: the MSR is #GP, LVT mode 10b reserved. */
+	apic_env_reset(0, true, BASE_X2APIC);
+	lapic_hw_wrmsr(MSR_TSC_DEADLINE, 1);
+	EXPECT_STREQ(apic_env_fault(),
+		     "IA32_TSC_DEADLINE on a CPU without TSC-deadline");
+	apic_env_reset(0, true, BASE_X2APIC);
+	lapic_hw_wrmsr(0x832U, LVT_DEADLINE);
+	EXPECT_STREQ(apic_env_fault(),
+		     "LVT timer in TSC-deadline mode without TSC-deadline");
+	apic_env_reset(0, true, BASE_X2APIC);
+	apic_env_set_tsc_deadline(true);
+	lapic_hw_wrmsr(0x832U, VEC_TICK | LAPIC_LVT_TIMER_MODE_MASK);
+	EXPECT_STREQ(apic_env_fault(),
+		     "LVT timer written with the reserved mode 11b");
+	/* The LVT still periodic/one-shot: the write would go nowhere. */
+	apic_env_reset(0, true, BASE_X2APIC);
+	apic_env_set_tsc_deadline(true);
+	lapic_hw_wrmsr(0x832U, VEC_TICK);
+	lapic_hw_wrmsr(MSR_TSC_DEADLINE, 1);
+	EXPECT_STREQ(apic_env_fault(),
+		     "IA32_TSC_DEADLINE written outside TSC-deadline mode");
+	/* xAPIC: the LVT's MMIO write must be fenced before the WRMSR. */
+	apic_env_reset(0, false, BASE_XAPIC);
+	apic_env_set_tsc_deadline(true);
+	lapic_hw_mmio_write(LAPIC_LVT_TIMER, LVT_DEADLINE);
+	lapic_hw_wrmsr(MSR_TSC_DEADLINE, 1);
+	EXPECT_STREQ(
+		apic_env_fault(),
+		"IA32_TSC_DEADLINE written before the LVT write was fenced");
+	EXPECT_EQ(apic_env_tsc_deadline(), 0);
+	/* A reset takes TSC-deadline away again. */
+	apic_env_reset(0, true, BASE_X2APIC);
+	(void)lapic_hw_rdmsr(MSR_TSC_DEADLINE);
+	EXPECT_STREQ(apic_env_fault(),
+		     "IA32_TSC_DEADLINE on a CPU without TSC-deadline");
 }

@@ -3,12 +3,15 @@
  * In-VM tests of interrupts through the local APIC: the timer is
  * calibrated against the PIT and delivers periodic interrupts to a
  * registered handler, which acknowledges each; unhandled vectors are
- * counted and acknowledged.
+ * counted and acknowledged; the timer mode the tick uses follows CPUID
+ * (periodic under TCG, which has no TSC-deadline).
  */
 #include "arch/apic.h"
+#include "arch/cpuid.h"
 #include "arch/insn.h"
 #include "arch/irq.h"
 
+#include "svsm/cmdline.h"
 #include "svsm/task.h"
 #include "svsm/test.h"
 
@@ -84,4 +87,25 @@ TEST(apic, unhandled_vector_counted_and_acknowledged)
 	}
 	lapic_timer_stop();
 	EXPECT_EQ(irq_unhandled_count(), before + 1);
+}
+
+TEST(apic, timer_mode_follows_cpuid_and_the_command_line)
+{
+	bool has = (cpuid(1, 0).ecx & CPUID_1_ECX_TSC_DEADLINE) != 0;
+	char val[8];
+	bool forced_off =
+		cmdline_value("nolapic_tscdeadline", val, sizeof(val));
+	enum lapic_timer_mode mode = lapic_timer_mode();
+
+	ASSERT_OK(lapic_init());
+	test_diag(t, "local APIC timer: %s mode (CPUID.1:ECX[24] = %u%s)",
+		  lapic_timer_mode_name(mode), has ? 1U : 0U,
+		  forced_off ? ", nolapic_tscdeadline" : "");
+	EXPECT_EQ(mode, has && !forced_off ? LAPIC_TIMER_TSC_DEADLINE
+					   : LAPIC_TIMER_PERIODIC);
+	if (mode == LAPIC_TIMER_PERIODIC) {
+		/* Refused before any write: the LVT keeps its mode. */
+		EXPECT_ERR(lapic_timer_arm_deadline(VEC_TEST_TIMER, 1),
+			   SVSM_ERR_UNSUPPORTED);
+	}
 }

@@ -10,10 +10,16 @@
  * below works in both modes; the mode-specific part is the small table
  * of operations in arch/x86/apic_ops.c.
  *
+ * The timer runs periodic or one-shot on the calibrated bus clock, or,
+ * where CPUID.1:ECX[24] offers it and `nolapic_tscdeadline` is not on
+ * the command line, in TSC-deadline mode (11.5.4.1): armed by writing an
+ * absolute TSC value to IA32_TSC_DEADLINE, one interrupt per write.
+ *
  * QEMU 7.2's TCG has no x2APIC (and no TSC-deadline), so in the VM here
- * the xAPIC path runs; the x2APIC path, which SEV-SNP and TDX guests
- * use, is proven by the host tests (tests/unit/test_apic.c) against a
- * model of the SDM's rules (plat/host/apic_env.c).
+ * the xAPIC path and the periodic timer run; the x2APIC path, which
+ * SEV-SNP and TDX guests use, and the TSC-deadline timer are proven by
+ * the host tests (tests/unit/test_apic.c) against a model of the SDM's
+ * rules (plat/host/apic_env.c).
  */
 #pragma once
 
@@ -47,6 +53,9 @@
 #define LAPIC_SVR_ENABLE (1U << 8)
 #define LAPIC_LVT_MASKED (1U << 16)
 #define LAPIC_LVT_PERIODIC (1U << 17)
+/* LVT timer mode, bits 18:17 (SDM vol. 3A, 11.5.1, figure 11-8). */
+#define LAPIC_LVT_TIMER_MODE_MASK (3U << 17)
+#define LAPIC_LVT_TSC_DEADLINE (2U << 17)
 #define LAPIC_DIVIDE_16 0x3U
 
 /* Interrupt command register fields (SDM vol. 3A, 11.6.1, figure 11-12). */
@@ -57,6 +66,12 @@
 #define LAPIC_ICR_LEVEL (1U << 15)
 #define LAPIC_ICR_DEST_SHIFT 24U /* in ICR_HIGH: 8-bit xAPIC destination */
 #define LAPIC_XAPIC_MAX_ID 0xFFU
+
+/** How the timer counts (SDM vol. 3A, 11.5.4). */
+enum lapic_timer_mode {
+	LAPIC_TIMER_PERIODIC = 0,     /**< bus clock: periodic or one-shot */
+	LAPIC_TIMER_TSC_DEADLINE = 1, /**< IA32_TSC_DEADLINE, one-shot */
+};
 
 /**
  * Enables this CPU's local APIC with the spurious vector, in x2APIC mode
@@ -82,6 +97,36 @@ enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms) SVSM_MUST_CHECK;
 void lapic_timer_start(uint32_t vector, uint32_t ticks, bool is_periodic);
 /** Stops (masks) the timer. */
 void lapic_timer_stop(void);
+/**
+ * The timer mode the first lapic_init() chose for every CPU:
+ * LAPIC_TIMER_TSC_DEADLINE when the CPU has it and the command line does
+ * not say `nolapic_tscdeadline`; LAPIC_TIMER_PERIODIC otherwise, and
+ * before lapic_init().
+ */
+enum lapic_timer_mode lapic_timer_mode(void);
+/** A name for `mode`, for the boot log ("periodic", "TSC-deadline"). */
+const char *lapic_timer_mode_name(enum lapic_timer_mode mode);
+/**
+ * Switches the timer to TSC-deadline mode with `vector` and arms it for
+ * TSC value `tsc_deadline` (0 leaves it disarmed): the LVT write, a
+ * fence (in xAPIC mode the MMIO write and the WRMSR are not ordered
+ * otherwise, SDM 11.5.4.1), then IA32_TSC_DEADLINE. A deadline already
+ * past fires at once. SVSM_ERR_UNSUPPORTED, with nothing written, unless
+ * lapic_timer_mode() is LAPIC_TIMER_TSC_DEADLINE.
+ */
+enum svsm_err lapic_timer_arm_deadline(uint32_t vector,
+				       uint64_t tsc_deadline) SVSM_MUST_CHECK;
+/**
+ * Re-arms the timer that lapic_timer_arm_deadline() set up, for TSC
+ * value `tsc_deadline`: a fenced WRMSR, no LVT write (the tick's handler
+ * calls it on every tick). 0 disarms.
+ */
+void lapic_timer_set_deadline(uint64_t tsc_deadline);
+/**
+ * Stops a TSC-deadline timer: writes 0 to IA32_TSC_DEADLINE (disarm),
+ * then masks the LVT, which also leaves TSC-deadline mode.
+ */
+void lapic_timer_stop_deadline(void);
 /**
  * Sends the IPI `icr_low` (delivery mode, level, vector) to the APIC with
  * ID `apic_id`. In xAPIC mode it then waits (bounded) until the APIC has

@@ -28,6 +28,7 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 #define CPUID_7_ECX_UMIP (1U << 2)
 /* Leaf 1. */
 #define CPUID_1_ECX_X2APIC (1U << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1U << 24) /* SDM vol. 3A, 11.5.4.1 */
 #define CPUID_1_ECX_RDRAND (1U << 30)
 #define CPUID_1_EDX_PGE (1U << 13)
 /* Leaf 0x80000001. */

@@ -70,12 +70,48 @@ static enum svsm_err zeroed_page(paddr_t *out)
 	return SVSM_OK;
 }
 
+/** Unmaps and frees `count` pages mapped from `va` by uspace_map_new. */
+static void unmap_owned(struct uspace *us, uint64_t va, uint64_t count)
+{
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t at = va + i * PAGE_SIZE;
+		paddr_t pa;
+		uint64_t flags;
+
+		CHECK(pgtable_lookup(&us->pt, va_init(at), &pa, &flags));
+		CHECK(pgtable_unmap(&us->pt, va_init(at), 1) == SVSM_OK);
+		CHECK(page_free(us->pt.cpu, pa, 0) == SVSM_OK);
+		us->pages--;
+	}
+}
+
+/** Maps one fresh zeroed page at `va`. */
+static enum svsm_err map_one(struct uspace *us, uint64_t va, uint32_t prot)
+{
+	struct pt_batch b;
+	paddr_t pa;
+	enum svsm_err err = zeroed_page(&pa);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	err = pgtable_map_prepare(&b, &us->pt, va_init(va), pa, 1,
+				  prot | PT_PROT_USER);
+	if (err != SVSM_OK) {
+		CHECK(page_free(us->pt.cpu, pa, 0) == SVSM_OK);
+		return err;
+	}
+	pgtable_map_commit(&b);
+	us->pages++;
+	return SVSM_OK;
+}
+
 /** Maps fresh pages one at a time, undoing them all on failure. */
 enum svsm_err uspace_map_new(struct uspace *us, uint64_t va, uint64_t pages,
 			     uint32_t prot)
 {
-	uint64_t done = 0;
 	enum svsm_err err = SVSM_OK;
+	uint64_t done = 0;
 
 	if ((va & (PAGE_SIZE - 1U)) || pages == 0 ||
 	    pages > (USER_VA_MAX - USER_VA_MIN) / PAGE_SIZE ||
@@ -83,37 +119,12 @@ enum svsm_err uspace_map_new(struct uspace *us, uint64_t va, uint64_t pages,
 	    (prot & ~(PT_PROT_WRITE | PT_PROT_EXEC)) != 0) {
 		return SVSM_ERR_INVAL;
 	}
-	for (; done < pages && err == SVSM_OK; done++) {
-		struct pt_batch b;
-		paddr_t pa;
-
-		err = zeroed_page(&pa);
-		if (err != SVSM_OK) {
-			break;
-		}
-		err = pgtable_map_prepare(&b, &us->pt,
-					  va_init(va + done * PAGE_SIZE), pa, 1,
-					  prot | PT_PROT_USER);
-		if (err != SVSM_OK) {
-			CHECK(page_free(us->pt.cpu, pa, 0) == SVSM_OK);
-			break;
-		}
-		pgtable_map_commit(&b);
-		us->pages++;
+	while (done < pages && err == SVSM_OK) {
+		err = map_one(us, va + done * PAGE_SIZE, prot);
+		done += err == SVSM_OK;
 	}
 	if (err != SVSM_OK) {
-		for (uint64_t i = 0; i < done; i++) {
-			uint64_t at = va + i * PAGE_SIZE;
-			paddr_t pa;
-			uint64_t flags;
-
-			CHECK(pgtable_lookup(&us->pt, va_init(at), &pa,
-					     &flags));
-			CHECK(pgtable_unmap(&us->pt, va_init(at), 1) ==
-			      SVSM_OK);
-			CHECK(page_free(us->pt.cpu, pa, 0) == SVSM_OK);
-			us->pages--;
-		}
+		unmap_owned(us, va, done);
 	}
 	refresh_pml4e(us);
 	return err;
@@ -150,30 +161,55 @@ enum svsm_err uspace_write(struct uspace *us, uint64_t va, const void *src,
 	return SVSM_OK;
 }
 
-/** Frees the tree under `table` at `level` (4: PML4 ... 1: PT). */
-static void free_tree(uint32_t cpu, paddr_t table, uint32_t level,
-		      uint32_t entries)
+/** Entry `i` of `table`, read through the window. */
+static uint64_t entry_at(paddr_t table, uint32_t i)
+{
+	uint64_t *t = tmpmap_map(table);
+	uint64_t e;
+
+	CHECK(t != NULL);
+	e = t[i];
+	tmpmap_unmap(t);
+	CHECK(!(e & PTE_P) || !(e & PTE_PS)); /* only 4 KiB pages mapped */
+	return e;
+}
+
+/**
+ * Frees the present entries' targets of `table` (with `free_child` for
+ * each: a lower table's freer, or NULL for leaf pages), then `table`.
+ */
+static void free_table(uint32_t cpu, paddr_t table, uint32_t entries,
+		       void (*free_child)(uint32_t cpu, paddr_t child))
 {
 	for (uint32_t i = 0; i < entries; i++) {
-		uint64_t *t = tmpmap_map(table);
-		uint64_t e;
+		uint64_t e = entry_at(table, i);
+		paddr_t child = pa_init(e & PTE_ADDR_MASK);
 
-		CHECK(t != NULL);
-		e = t[i];
-		tmpmap_unmap(t);
 		if (!(e & PTE_P)) {
 			continue;
 		}
-		CHECK(!(e & PTE_PS)); /* only 4 KiB pages are ever mapped */
-		if (level > 1) {
-			free_tree(cpu, pa_init(e & PTE_ADDR_MASK), level - 1U,
-				  512U);
-		} else {
-			CHECK(page_free(cpu, pa_init(e & PTE_ADDR_MASK), 0) ==
-			      SVSM_OK);
+		if (free_child) {
+			free_child(cpu, child);
+			continue;
 		}
+		CHECK(page_free(cpu, child, 0) == SVSM_OK);
 	}
 	CHECK(page_free(cpu, table, 0) == SVSM_OK);
+}
+
+static void free_pt(uint32_t cpu, paddr_t pt)
+{
+	free_table(cpu, pt, 512U, NULL);
+}
+
+static void free_pd(uint32_t cpu, paddr_t pd)
+{
+	free_table(cpu, pd, 512U, free_pt);
+}
+
+static void free_pdpt(uint32_t cpu, paddr_t pdpt)
+{
+	free_table(cpu, pdpt, 512U, free_pd);
 }
 
 void uspace_destroy(struct uspace *us)
@@ -182,7 +218,7 @@ void uspace_destroy(struct uspace *us)
 		return;
 	}
 	/* Only entry 0 of the private root is ever used. */
-	free_tree(us->pt.cpu, us->pt.root, 4, 1);
+	free_table(us->pt.cpu, us->pt.root, 1, free_pdpt);
 	*us = (struct uspace){ 0 };
 }
 

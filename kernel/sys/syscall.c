@@ -41,8 +41,9 @@ static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t len)
 	while (done < len) {
 		size_t n = len - done < WRITE_CHUNK ? (size_t)(len - done)
 						    : WRITE_CHUNK;
-		size_t left = arch_copy_user(
-			chunk, (const void *)(uintptr_t)(buf + done), n);
+		/* NOLINTNEXTLINE(performance-no-int-to-ptr): a user address */
+		const void *src = (const void *)(uintptr_t)(buf + done);
+		size_t left = arch_copy_user(chunk, src, n);
 
 		if (left != 0) {
 			log_write(chunk, n - left);

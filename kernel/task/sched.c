@@ -57,7 +57,6 @@
 
 /** One CPU's scheduling state. */
 struct runqueue {
-	struct spinlock lock;
 	struct task *current;
 	struct task *idle;
 	struct task *switched_from; /**< for sched_finish_switch */
@@ -73,6 +72,7 @@ struct runqueue {
 	uint32_t preempt_count;
 	uint32_t timer_ticks; /**< APIC timer count per SCHED_TICK_MS */
 	uint32_t cpu;
+	struct spinlock lock;
 	bool need_resched; /**< a switch is due at the next chance */
 	bool is_started;   /**< set last, once the CPU schedules */
 	struct sched_cpu_stats stats;

@@ -187,41 +187,56 @@ static enum svsm_err task_alloc(task_fn fn, void *arg, enum task_prio prio,
 	return SVSM_OK;
 }
 
-/** Creates and starts a task on `cpu` for `proc` (or none). */
-static enum svsm_err create_on(uint32_t cpu, task_fn fn, void *arg,
-			       enum task_prio prio, const char *name,
-			       struct process *proc, struct task **out)
+static bool create_args_ok(uint32_t cpu, task_fn fn, enum task_prio prio)
 {
-	struct task *t;
-	enum svsm_err err;
+	return fn && prio > TASK_PRIO_IDLE && prio < TASK_PRIO_COUNT &&
+	       sched_cpu_is_started(cpu);
+}
 
-	if (!fn || prio <= TASK_PRIO_IDLE || prio >= TASK_PRIO_COUNT ||
-	    !sched_cpu_is_started(cpu)) {
-		return SVSM_ERR_INVAL;
-	}
-	err = task_alloc(fn, arg, prio, name, &t);
-	if (err != SVSM_OK) {
-		return err;
-	}
-	t->proc = proc;
-	*out = t;
+/** Starts the new task `t` on `cpu`. */
+static void start_on(uint32_t cpu, struct task *t)
+{
 	sched_enqueue_new(t, cpu);
 	sched_resched_point(); /* a more urgent task runs at once */
-	return SVSM_OK;
 }
 
 enum svsm_err task_create_on(uint32_t cpu, task_fn fn, void *arg,
 			     enum task_prio prio, const char *name,
 			     struct task **out)
 {
-	return create_on(cpu, fn, arg, prio, name, NULL, out);
+	struct task *t;
+	enum svsm_err err;
+
+	if (!create_args_ok(cpu, fn, prio)) {
+		return SVSM_ERR_INVAL;
+	}
+	err = task_alloc(fn, arg, prio, name, &t);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	*out = t;
+	start_on(cpu, t);
+	return SVSM_OK;
 }
 
 enum svsm_err task_create_user(uint32_t cpu, task_fn fn, void *arg,
 			       const char *name, struct process *proc,
 			       struct task **out)
 {
-	return create_on(cpu, fn, arg, TASK_PRIO_NORMAL, name, proc, out);
+	struct task *t;
+	enum svsm_err err;
+
+	if (!create_args_ok(cpu, fn, TASK_PRIO_NORMAL) || !proc) {
+		return SVSM_ERR_INVAL;
+	}
+	err = task_alloc(fn, arg, TASK_PRIO_NORMAL, name, &t);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	t->proc = proc; /* before it can run: the switch installs its space */
+	*out = t;
+	start_on(cpu, t);
+	return SVSM_OK;
 }
 
 /** Creates and starts a task on the calling CPU; see task.h. */

@@ -27,16 +27,16 @@
 
 /** A one-slot mailbox between a producer and a consumer. */
 struct mailbox {
-	struct spinlock lock;
 	struct waitq not_empty;
 	struct waitq not_full;
 	uint64_t item; /* the message number, valid while `is_full` */
-	bool is_full;
 	uint64_t sent;
 	uint64_t received;
 	uint64_t out_of_order;
 	uint64_t woken_empty; /* consumer woken with nothing to take */
 	uint64_t woken_full;  /* producer woken with the slot still taken */
+	struct spinlock lock;
+	bool is_full;
 };
 
 /** What one task did. */
@@ -156,22 +156,9 @@ static void ss_main(void *arg)
 	__atomic_fetch_add(&ss_done, 1, __ATOMIC_RELEASE);
 }
 
-TEST(schedstress, tasks_sleep_wake_migrate_and_contend)
+/** Resets the shared state and the `pairs` mailboxes. */
+static void ss_reset(uint32_t pairs)
 {
-	uint32_t cpus = smp_cpu_count();
-	uint32_t pairs = cpus * SS_PAIRS_PER_CPU;
-	struct sched_cpu_stats st;
-	uint64_t start;
-	uint64_t ms;
-	uint32_t n;
-
-	if (pairs > SS_MAX_PAIRS) {
-		pairs = SS_MAX_PAIRS;
-	}
-	n = 2U * pairs;
-	for (uint32_t c = 0; c < cpus; c++) {
-		sched_get_cpu_stats(c, &before[c]);
-	}
 	mutex_init(&ss_mutex);
 	spin_lock_init(&ss_spin);
 	ss_mutex_count = 0;
@@ -183,30 +170,16 @@ TEST(schedstress, tasks_sleep_wake_migrate_and_contend)
 		waitq_init(&boxes[p].not_empty);
 		waitq_init(&boxes[p].not_full);
 	}
-	start = clock_monotonic_ns();
+}
+
+/** Checks what the `n` tasks and `n / 2` mailboxes counted. */
+static void ss_check_counts(struct test_ctx *t, uint32_t n)
+{
 	for (uint32_t i = 0; i < n; i++) {
-		ss_tasks[i] = (struct ss_task){
-			.box = &boxes[i / 2U],
-			.seed = 0x9E3779B97F4A7C15ULL * (i + 1U),
-			.is_producer = (i % 2U) == 0,
-		};
-		/* Producer and consumer start on different CPUs. */
-		ASSERT_OK(task_create_on(i % cpus, ss_main, &ss_tasks[i],
-					 TASK_PRIO_NORMAL, "ss",
-					 &ss_handles[i]));
-	}
-	while (__atomic_load_n(&ss_done, __ATOMIC_ACQUIRE) < n) {
-		ASSERT_LE(clock_monotonic_ns() - start,
-			  SS_DEADLINE_MS * NSEC_PER_MSEC);
-		task_sleep_ms(5);
-	}
-	ms = (clock_monotonic_ns() - start) / NSEC_PER_MSEC;
-	for (uint32_t i = 0; i < n; i++) {
-		task_join(ss_handles[i]);
 		EXPECT_EQ(ss_tasks[i].wrong_cpu, 0);
 		EXPECT_EQ(ss_tasks[i].bad_calls, 0);
 	}
-	for (uint32_t p = 0; p < pairs; p++) {
+	for (uint32_t p = 0; p < n / 2U; p++) {
 		EXPECT_EQ(boxes[p].sent, SS_ROUNDS);
 		EXPECT_EQ(boxes[p].received, SS_ROUNDS);
 		EXPECT_EQ(boxes[p].out_of_order, 0);
@@ -216,7 +189,13 @@ TEST(schedstress, tasks_sleep_wake_migrate_and_contend)
 	}
 	EXPECT_EQ(ss_mutex_count, (uint64_t)n * SS_ROUNDS);
 	EXPECT_EQ(ss_spin_count, (uint64_t)n * SS_ROUNDS);
+}
 
+/** Checks every CPU's scheduler figures moved; reports the totals. */
+static void ss_check_cpus(struct test_ctx *t, uint32_t cpus, uint32_t n,
+			  uint64_t ms)
+{
+	struct sched_cpu_stats st;
 	uint64_t migrations = 0;
 	uint64_t ipis = 0;
 	uint64_t wakeups = 0;
@@ -242,4 +221,47 @@ TEST(schedstress, tasks_sleep_wake_migrate_and_contend)
 		  (unsigned long long)migrations, (unsigned long long)wakeups,
 		  (unsigned long long)ipis,
 		  (unsigned long long)ss_mutex.contended);
+}
+
+TEST(schedstress, tasks_sleep_wake_migrate_and_contend)
+{
+	uint32_t cpus = smp_cpu_count();
+	uint32_t pairs;
+	uint64_t start;
+	uint32_t n;
+
+	ASSERT_TRUE(cpus > 0);
+	pairs = cpus * SS_PAIRS_PER_CPU;
+	if (pairs > SS_MAX_PAIRS) {
+		pairs = SS_MAX_PAIRS;
+	}
+	n = 2U * pairs;
+	for (uint32_t c = 0; c < cpus; c++) {
+		sched_get_cpu_stats(c, &before[c]);
+	}
+	ss_reset(pairs);
+	start = clock_monotonic_ns();
+	for (uint32_t i = 0; i < n; i++) {
+		ss_tasks[i] = (struct ss_task){
+			.box = &boxes[i / 2U],
+			.seed = 0x9E3779B97F4A7C15ULL * (i + 1U),
+			.is_producer = (i % 2U) == 0,
+		};
+		/* Producer and consumer start on different CPUs. */
+		ASSERT_OK(task_create_on(i % cpus, ss_main, &ss_tasks[i],
+					 TASK_PRIO_NORMAL, "ss",
+					 &ss_handles[i]));
+	}
+	while (__atomic_load_n(&ss_done, __ATOMIC_ACQUIRE) < n) {
+		ASSERT_LE(clock_monotonic_ns() - start,
+			  SS_DEADLINE_MS * NSEC_PER_MSEC);
+		task_sleep_ms(5);
+	}
+	uint64_t ms = (clock_monotonic_ns() - start) / NSEC_PER_MSEC;
+
+	for (uint32_t i = 0; i < n; i++) {
+		task_join(ss_handles[i]);
+	}
+	ss_check_counts(t, n);
+	ss_check_cpus(t, cpus, n, ms);
 }

@@ -26,7 +26,8 @@ PROG(up_text_write)
 PROG(up_kernel_read)
 PROG(up_spin)
 
-#define PROG_LEN(name) ((size_t)(name##_end - name))
+/* Symbols of one blob, compared as addresses. */
+#define PROG_LEN(name) ((size_t)((uintptr_t)name##_end - (uintptr_t)(name)))
 
 /** Runs a program on `cpu` to its end; its status, or ~0 on failure. */
 static uint32_t run(const uint8_t *code, size_t len, uint32_t cpu)

@@ -98,8 +98,9 @@ $(BUILD)/csvsm.elf: $(KOBJ) $(KPROD) $(LDS)
 $(BUILD)/csvsm-test.elf: $(KOBJ) $(KTEST) $(LDS)
 	$(Q)$(KLD) $(KLDFLAGS) -T $(LDS) -o $@ $(KOBJ) $(KTEST)
 
-$(BUILD)/%.igvm: $(BUILD)/%.elf $(IGVMBLD)
-	$(Q)$(IGVMBLD) --kernel $< --output $@
+# Each image carries its RAM FS (ramfs/module.mk).
+$(BUILD)/%.igvm: $(BUILD)/%.elf $(BUILD)/%.ramfs $(IGVMBLD)
+	$(Q)$(IGVMBLD) --kernel $< --ramfs $(BUILD)/$*.ramfs --output $@
 
 # ---- host tools --------------------------------------------------------
 $(BUILD)/host/%.o: %.c

@@ -30,3 +30,5 @@ kernel-test-y += tests/vm/test_tlb.o
 kernel-test-y += tests/vm/test_smpsched.o tests/vm/test_evloop.o
 kernel-test-y += tests/vm/test_schedstress.o
 kernel-test-y += tests/vm/test_bench.o
+unit-y += tests/unit/test_ramfs.o
+kernel-test-y += tests/vm/test_ramfs.o

@@ -16,3 +16,8 @@ $(BUILD)/tools/mkigvm: $(BUILD)/host/tests/unit/mkigvm.o \
 # The ACPI parsers (RSDP, table header, MADT).
 fuzz-targets += acpi
 fuzz-acpi-y := tests/fuzz/fuzz_acpi.o kernel/acpi/acpi.o lib/util/fmt.o
+
+# The RAM FS reader.
+fuzz-targets += ramfs
+fuzz-ramfs-y := tests/fuzz/fuzz_ramfs.o lib/ramfs/ramfs.o lib/util/crc32.o \
+	lib/util/fmt.o lib/util/err.o

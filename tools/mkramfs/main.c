@@ -108,6 +108,7 @@ static bool add_spec(struct inputs *in, const char *spec, const char *where)
 {
 	const char *eq = strchr(spec, '=');
 	struct ramfs_pack_file *f;
+	char why[WHY_SIZE];
 	mode_t mode;
 
 	if (eq == NULL || eq == spec || eq[1] == '\0') {
@@ -136,8 +137,17 @@ static bool add_spec(struct inputs *in, const char *spec, const char *where)
 	f = &in->files[in->count];
 	memset(f, 0, sizeof(*f));
 	f->path = strndup(spec, (size_t)(eq - spec));
-	if (f->path == NULL ||
-	    !read_file(eq + 1, MAX_INPUT_SIZE, (uint8_t **)&f->data, &f->size,
+	if (f->path == NULL) {
+		(void)fprintf(stderr, "mkramfs: out of memory\n");
+		return false;
+	}
+	if (ramfs_check_path(f->path, why, sizeof(why)) != SVSM_OK) {
+		(void)fprintf(stderr, "mkramfs: %s: %s: %s\n", where, f->path,
+			      why);
+		free((void *)f->path);
+		return false;
+	}
+	if (!read_file(eq + 1, MAX_INPUT_SIZE, (uint8_t **)&f->data, &f->size,
 		       &mode)) {
 		free((void *)f->path);
 		return false;

@@ -44,7 +44,8 @@ enum svsm_err ramfs_mount(struct ramfs_mounted *m, const void *archive,
 				   meta_size);
 		return SVSM_ERR_NOMEM;
 	}
-	err = ramfs_open(&fs, archive, size, meta, meta_size, why, why_size);
+	err = ramfs_open(&fs, archive, size,
+			 (struct ramfs_meta){ meta, meta_size }, why, why_size);
 	if (err != SVSM_OK) {
 		kfree(meta);
 		return err;

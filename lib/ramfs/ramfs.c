@@ -361,37 +361,56 @@ static enum svsm_err check_crc(const uint8_t *archive, uint64_t size,
 	return SVSM_OK;
 }
 
-/** Copies and checks the archive; see ramfs.h. */
-enum svsm_err ramfs_open(struct ramfs *fs, const void *archive, uint64_t size,
-			 void *meta, size_t meta_size, char *why,
-			 size_t why_size)
+/**
+ * Copies the header and then the entry table into `meta`, checking the
+ * header before the table is copied; `*meta_len` gets the bytes copied.
+ */
+static enum svsm_err copy_meta(const uint8_t *archive, uint64_t size,
+			       struct ramfs_meta meta, size_t *meta_len,
+			       char *why, size_t why_size)
 {
-	struct ramfs_header *h = meta;
+	struct ramfs_header *h = meta.buf;
 	enum svsm_err err;
 
-	if (meta == NULL || meta_size < HEADER_SIZE || archive == NULL ||
+	memcpy(h, archive, HEADER_SIZE);
+	err = check_header(h, size, why, why_size);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	size_t len = HEADER_SIZE + (size_t)h->entry_count * ENTRY_SIZE;
+
+	if (len > meta.size) {
+		return refuse(why, why_size,
+			      "RAM FS: %u entries do not fit the %zu bytes "
+			      "given for the copy",
+			      h->entry_count, meta.size);
+	}
+	memcpy((uint8_t *)meta.buf + HEADER_SIZE, archive + HEADER_SIZE,
+	       len - HEADER_SIZE);
+	*meta_len = len;
+	return SVSM_OK;
+}
+
+/** Copies and checks the archive; see ramfs.h. */
+enum svsm_err ramfs_open(struct ramfs *fs, const void *archive, uint64_t size,
+			 struct ramfs_meta meta, char *why, size_t why_size)
+{
+	const struct ramfs_header *h = meta.buf;
+	size_t meta_len = 0;
+	enum svsm_err err;
+
+	if (meta.buf == NULL || meta.size < HEADER_SIZE || archive == NULL ||
 	    size < HEADER_SIZE || size > RAMFS_MAX_SIZE) {
 		return refuse(why, why_size,
 			      "RAM FS: archive of %llu bytes too short or "
 			      "too large, or no memory for the copy",
 			      (unsigned long long)size);
 	}
-	memcpy(h, archive, HEADER_SIZE);
-	err = check_header(h, size, why, why_size);
-	if (err != SVSM_OK) {
-		return err;
+	err = copy_meta(archive, size, meta, &meta_len, why, why_size);
+	if (err == SVSM_OK) {
+		err = check_crc(archive, size, meta.buf, meta_len, why,
+				why_size);
 	}
-	size_t meta_len = HEADER_SIZE + (size_t)h->entry_count * ENTRY_SIZE;
-
-	if (meta_len > meta_size) {
-		return refuse(why, why_size,
-			      "RAM FS: %u entries do not fit the %zu bytes "
-			      "given for the copy",
-			      h->entry_count, meta_size);
-	}
-	memcpy((uint8_t *)meta + HEADER_SIZE,
-	       (const uint8_t *)archive + HEADER_SIZE, meta_len - HEADER_SIZE);
-	err = check_crc(archive, size, meta, meta_len, why, why_size);
 	if (err != SVSM_OK) {
 		return err;
 	}

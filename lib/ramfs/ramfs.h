@@ -36,6 +36,15 @@ struct ramfs {
 	uint32_t entry_count;
 };
 
+/**
+ * Private memory the caller gives ramfs_open() for its copy of the header
+ * and entry table: 8-byte aligned, `size` bytes (ramfs_meta_size()).
+ */
+struct ramfs_meta {
+	void *buf;
+	size_t size;
+};
+
 /** What ramfs_stat() reports about a file. */
 struct ramfs_stat {
 	uint64_t size;
@@ -55,12 +64,12 @@ enum svsm_err ramfs_meta_size(const void *archive, uint64_t size, size_t *out,
 
 /**
  * Checks the `size`-byte archive at `archive` completely (see the file
- * comment), using `meta` (`meta_size` bytes, 8-byte aligned, private to
- * the caller and kept for as long as `fs` is used) for its copy of the
- * header and entry table. On success fills `fs`.
+ * comment), using `meta` (private to the caller and kept for as long as
+ * `fs` is used) for its copy of the header and entry table. On success
+ * fills `fs`.
  */
 enum svsm_err ramfs_open(struct ramfs *fs, const void *archive, uint64_t size,
-			 void *meta, size_t meta_size, char *why,
+			 struct ramfs_meta meta, char *why,
 			 size_t why_size) SVSM_MUST_CHECK;
 
 /**

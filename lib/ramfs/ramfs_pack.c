@@ -39,21 +39,25 @@ static uint64_t page_up(uint64_t x)
 	return (x + RAMFS_PAGE_SIZE - 1U) & ~(uint64_t)(RAMFS_PAGE_SIZE - 1U);
 }
 
-/** qsort() order of two `const struct ramfs_pack_file *`: by path. */
+/** One input in the sorted view (a struct, for sizeof's clarity). */
+struct sorted_file {
+	const struct ramfs_pack_file *f;
+};
+
+/** qsort() order of two `struct sorted_file`: by path. */
 static int by_path(const void *a, const void *b)
 {
-	const struct ramfs_pack_file *const *x = a;
-	const struct ramfs_pack_file *const *y = b;
+	const struct sorted_file *x = a;
+	const struct sorted_file *y = b;
 
-	return strcmp((*x)->path, (*y)->path);
+	return strcmp(x->f->path, y->f->path);
 }
 
 /**
  * Checks the sorted inputs and computes the archive size into `*total`.
  */
-static enum svsm_err plan(const struct ramfs_pack_file *const *sorted,
-			  uint32_t count, uint64_t *total, char *why,
-			  size_t why_size)
+static enum svsm_err plan(const struct sorted_file *sorted, uint32_t count,
+			  uint64_t *total, char *why, size_t why_size)
 {
 	char reason[128];
 	uint64_t end = sizeof(struct ramfs_header) +
@@ -61,16 +65,14 @@ static enum svsm_err plan(const struct ramfs_pack_file *const *sorted,
 
 	end = page_up(end);
 	for (uint32_t i = 0; i < count; i++) {
-		const struct ramfs_pack_file *f = sorted[i];
+		const struct ramfs_pack_file *f = sorted[i].f;
 
 		if (ramfs_check_path(f->path, reason, sizeof(reason)) !=
 		    SVSM_OK) {
 			return refuse(why, why_size, SVSM_ERR_INVAL, "%.*s: %s",
-				      (int)RAMFS_PATH_SIZE,
-				      f->path != NULL ? f->path : "(null)",
-				      reason);
+				      (int)RAMFS_PATH_SIZE, f->path, reason);
 		}
-		if (i > 0 && strcmp(sorted[i - 1]->path, f->path) == 0) {
+		if (i > 0 && strcmp(sorted[i - 1].f->path, f->path) == 0) {
 			return refuse(why, why_size, SVSM_ERR_EXISTS,
 				      "%s: given twice", f->path);
 		}
@@ -87,8 +89,8 @@ static enum svsm_err plan(const struct ramfs_pack_file *const *sorted,
 }
 
 /** Writes the header, entries and data of the planned archive `a`. */
-static void fill(uint8_t *a, uint64_t total,
-		 const struct ramfs_pack_file *const *sorted, uint32_t count)
+static void fill(uint8_t *a, uint64_t total, const struct sorted_file *sorted,
+		 uint32_t count)
 {
 	struct ramfs_header h = {
 		.magic = RAMFS_MAGIC,
@@ -105,7 +107,7 @@ static void fill(uint8_t *a, uint64_t total,
 	h.data_offset = page_up(cursor);
 	cursor = h.data_offset;
 	for (uint32_t i = 0; i < count; i++) {
-		const struct ramfs_pack_file *f = sorted[i];
+		const struct ramfs_pack_file *f = sorted[i].f;
 		struct ramfs_entry e = {
 			.size = f->size,
 			.mode = f->is_exec ? RAMFS_MODE_EXEC : RAMFS_MODE_REG,
@@ -124,62 +126,76 @@ static void fill(uint8_t *a, uint64_t total,
 	memcpy(a, &h, sizeof(h));
 }
 
-/** Packs and checks; see ramfs_pack.h. */
-enum svsm_err ramfs_pack(const struct ramfs_pack_file *files, uint32_t count,
-			 uint8_t **out, size_t *out_size, char *why,
-			 size_t why_size)
+/**
+ * Fills the planned `total`-byte archive into new memory and checks it
+ * with the reader; on success `*out` holds it.
+ */
+static enum svsm_err build(const struct sorted_file *sorted, uint32_t count,
+			   uint64_t total, uint8_t **out, char *why,
+			   size_t why_size)
 {
-	const struct ramfs_pack_file **sorted = NULL;
+	size_t meta_size = sizeof(struct ramfs_header) +
+			   (size_t)count * sizeof(struct ramfs_entry);
 	uint8_t *a = NULL;
 	void *meta = NULL;
-	uint64_t total = 0;
 	struct ramfs fs;
 	enum svsm_err err;
 
-	if (count > RAMFS_MAX_ENTRIES) {
-		return refuse(why, why_size, SVSM_ERR_RANGE,
-			      "%u files, at most %u", count, RAMFS_MAX_ENTRIES);
+	if (total >= RAMFS_PAGE_SIZE) {
+		a = calloc(1, (size_t)total);
+		meta = malloc(meta_size);
 	}
-	sorted = calloc(count > 0 ? count : 1, sizeof(*sorted));
-	if (sorted == NULL) {
+	if (a == NULL || meta == NULL) {
+		free(a);
+		free(meta);
 		return refuse(why, why_size, SVSM_ERR_NOMEM, "out of memory");
 	}
-	for (uint32_t i = 0; i < count; i++) {
-		sorted[i] = &files[i];
-	}
-	for (uint32_t i = 0; i < count; i++) {
-		if (files[i].path == NULL) {
-			free(sorted);
-			return refuse(why, why_size, SVSM_ERR_INVAL,
-				      "file %u has no path", i);
-		}
-	}
-	qsort(sorted, count, sizeof(*sorted), by_path);
-	err = plan(sorted, count, &total, why, why_size);
-	if (err == SVSM_OK) {
-		a = calloc(1, (size_t)total);
-		meta = malloc(sizeof(struct ramfs_header) +
-			      (size_t)count * sizeof(struct ramfs_entry));
-		err = a != NULL && meta != NULL
-			      ? SVSM_OK
-			      : refuse(why, why_size, SVSM_ERR_NOMEM,
-				       "out of memory");
-	}
-	if (err == SVSM_OK) {
-		fill(a, total, sorted, count);
-		err = ramfs_open(&fs, a, total, meta,
-				 sizeof(struct ramfs_header) +
-					 (size_t)count *
-						 sizeof(struct ramfs_entry),
-				 why, why_size);
-	}
-	free(sorted);
+	fill(a, total, sorted, count);
+	err = ramfs_open(&fs, a, total, (struct ramfs_meta){ meta, meta_size },
+			 why, why_size);
 	free(meta);
 	if (err != SVSM_OK) {
 		free(a);
 		return err;
 	}
 	*out = a;
-	*out_size = (size_t)total;
 	return SVSM_OK;
+}
+
+/** Packs and checks; see ramfs_pack.h. */
+enum svsm_err ramfs_pack(const struct ramfs_pack_file *files, uint32_t count,
+			 uint8_t **out, size_t *out_size, char *why,
+			 size_t why_size)
+{
+	struct sorted_file *sorted;
+	uint64_t total = 0;
+	enum svsm_err err;
+
+	if (count > RAMFS_MAX_ENTRIES) {
+		return refuse(why, why_size, SVSM_ERR_RANGE,
+			      "%u files, at most %u", count, RAMFS_MAX_ENTRIES);
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		if (files[i].path == NULL) {
+			return refuse(why, why_size, SVSM_ERR_INVAL,
+				      "file %u has no path", i);
+		}
+	}
+	sorted = calloc(count > 0 ? count : 1, sizeof(struct sorted_file));
+	if (sorted == NULL) {
+		return refuse(why, why_size, SVSM_ERR_NOMEM, "out of memory");
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		sorted[i].f = &files[i];
+	}
+	qsort(sorted, count, sizeof(struct sorted_file), by_path);
+	err = plan(sorted, count, &total, why, why_size);
+	if (err == SVSM_OK) {
+		err = build(sorted, count, total, out, why, why_size);
+	}
+	free(sorted);
+	if (err == SVSM_OK) {
+		*out_size = (size_t)total;
+	}
+	return err;
 }

@@ -76,8 +76,8 @@ static void try_open(const uint8_t *a, size_t size)
 	struct ramfs fs;
 	char why[256] = "";
 
-	if (ramfs_open(&fs, a, size, meta, sizeof(meta), why, sizeof(why)) ==
-	    SVSM_OK) {
+	if (ramfs_open(&fs, a, size, (struct ramfs_meta){ meta, sizeof(meta) },
+		       why, sizeof(why)) == SVSM_OK) {
 		check_open(&fs, a, size);
 	} else {
 		check_reason(why);

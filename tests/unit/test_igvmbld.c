@@ -785,10 +785,10 @@ TEST(igvmbld, file_page_contents)
 /** Packs a small RAM FS archive; NULL on failure. */
 static uint8_t *small_ramfs(size_t *size)
 {
-	static const char CONF[] = "# conf\n";
+	static const char conf[] = "# conf\n";
 	static uint8_t bin[PG + 100];
 	const struct ramfs_pack_file files[] = {
-		{ "/etc/init.conf", (const uint8_t *)CONF, sizeof(CONF) - 1,
+		{ "/etc/init.conf", (const uint8_t *)conf, sizeof(conf) - 1,
 		  false },
 		{ "/bin/init", bin, sizeof(bin), true },
 	};

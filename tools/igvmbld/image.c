@@ -354,7 +354,9 @@ static enum svsm_err check_ramfs(struct bld_image *img,
 		err = meta == NULL ? bld_why(why, why_size, SVSM_ERR_NOMEM,
 					     "out of memory")
 				   : ramfs_open(&fs, o->ramfs, o->ramfs_size,
-						meta, meta_size, why, why_size);
+						(struct ramfs_meta){
+							meta, meta_size },
+						why, why_size);
 	}
 	free(meta);
 	if (err == SVSM_OK) {

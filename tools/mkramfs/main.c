@@ -274,8 +274,9 @@ static bool open_archive(const char *path, struct ramfs *fs, uint8_t **buf,
 		*meta = malloc(meta_size);
 		if (*meta == NULL) {
 			(void)snprintf(why, sizeof(why), "out of memory");
-		} else if (ramfs_open(fs, *buf, size, *meta, meta_size, why,
-				      sizeof(why)) == SVSM_OK) {
+		} else if (ramfs_open(fs, *buf, size,
+				      (struct ramfs_meta){ *meta, meta_size },
+				      why, sizeof(why)) == SVSM_OK) {
 			return true;
 		}
 	}

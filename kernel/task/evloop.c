@@ -34,12 +34,12 @@
 
 /** One CPU's loop. */
 struct evloop {
-	struct spinlock lock;
-	struct list_node ready;
-	struct waitq wq;
 	struct event *running; /**< whose handler runs now, or NULL */
 	struct task *task;
 	uint64_t dispatched;
+	struct list_node ready;
+	struct waitq wq;
+	struct spinlock lock;
 	bool is_ready;
 };
 
@@ -54,13 +54,14 @@ static void evloop_main(void *arg)
 
 	for (;;) {
 		uint64_t flags = spin_lock_irqsave(&lp->lock);
+		struct list_node *node;
 		struct event *ev;
 		uint64_t count;
 
-		while (list_is_empty(&lp->ready)) {
+		while ((node = list_pop(&lp->ready)) == NULL) {
 			waitq_wait(&lp->wq, &lp->lock);
 		}
-		ev = LIST_ENTRY(list_pop(&lp->ready), struct event, link);
+		ev = LIST_ENTRY(node, struct event, link);
 		ev->is_queued = false;
 		count = ev->pending;
 		ev->pending = 0;

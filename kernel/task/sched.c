@@ -52,21 +52,21 @@
 
 /** One CPU's scheduling state. */
 struct runqueue {
-	struct spinlock lock;
 	struct task *current;
 	struct task *idle;
 	struct task *switched_from; /**< for sched_finish_switch */
-	struct list_node queues[TASK_PRIO_COUNT];
-	struct list_node sleepers;
 	uint64_t ticks;
 	uint64_t switch_count;
+	struct list_node sleepers;
+	struct sched_cpu_stats stats;
+	struct list_node queues[TASK_PRIO_COUNT];
+	struct spinlock lock;
 	uint32_t slice_left;
 	uint32_t preempt_count;
 	uint32_t timer_ticks; /**< APIC timer count per SCHED_TICK_MS */
 	uint32_t cpu;
 	bool need_resched; /**< a switch is due at the next chance */
 	bool is_started;   /**< set last, once the CPU schedules */
-	struct sched_cpu_stats stats;
 };
 
 static struct runqueue rqs[SVSM_MAX_CPUS];

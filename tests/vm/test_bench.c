@@ -172,6 +172,7 @@ static uint64_t spin_span(void)
 	for (uint64_t i = 0; i < SPIN_LOOPS; i++) {
 		sink += i;
 	}
+	(void)sink;
 	return rdtsc() - start;
 }
 

@@ -118,7 +118,7 @@ TEST(evloop, signals_from_every_cpu_are_counted_exactly)
 		event_destroy(&storm_ev[c]);
 	}
 	test_diag(t, "%llu signals to %u CPUs in %llu handler calls",
-		  (unsigned long long)(want * n), n, (unsigned long long)calls);
+		  (unsigned long long)want * n, n, (unsigned long long)calls);
 }
 
 /* ---- a timer as a source ---------------------------------------------------

@@ -27,16 +27,16 @@
 
 /** A one-slot mailbox between a producer and a consumer. */
 struct mailbox {
-	struct spinlock lock;
 	struct waitq not_empty;
 	struct waitq not_full;
 	uint64_t item; /* the message number, valid while `is_full` */
-	bool is_full;
 	uint64_t sent;
 	uint64_t received;
 	uint64_t out_of_order;
 	uint64_t woken_empty; /* consumer woken with nothing to take */
 	uint64_t woken_full;  /* producer woken with the slot still taken */
+	struct spinlock lock;
+	bool is_full;
 };
 
 /** What one task did. */
@@ -156,19 +156,9 @@ static void ss_main(void *arg)
 	__atomic_fetch_add(&ss_done, 1, __ATOMIC_RELEASE);
 }
 
-TEST(schedstress, tasks_sleep_wake_migrate_and_contend)
+/** Resets the shared state and takes the CPUs' statistics before a run. */
+static void ss_reset(uint32_t cpus, uint32_t pairs)
 {
-	uint32_t cpus = smp_cpu_count();
-	uint32_t pairs = cpus * SS_PAIRS_PER_CPU;
-	struct sched_cpu_stats st;
-	uint64_t start;
-	uint64_t ms;
-	uint32_t n;
-
-	if (pairs > SS_MAX_PAIRS) {
-		pairs = SS_MAX_PAIRS;
-	}
-	n = 2U * pairs;
 	for (uint32_t c = 0; c < cpus; c++) {
 		sched_get_cpu_stats(c, &before[c]);
 	}
@@ -183,6 +173,53 @@ TEST(schedstress, tasks_sleep_wake_migrate_and_contend)
 		waitq_init(&boxes[p].not_empty);
 		waitq_init(&boxes[p].not_full);
 	}
+}
+
+/** Checks the CPUs' statistics after a run of `n` tasks and reports. */
+static void ss_report(struct test_ctx *t, uint32_t cpus, uint32_t n,
+		      uint64_t ms)
+{
+	struct sched_cpu_stats st;
+	uint64_t migrations = 0;
+	uint64_t ipis = 0;
+	uint64_t wakeups = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		migrations += ss_tasks[i].migrations;
+	}
+	for (uint32_t c = 0; c < cpus; c++) {
+		sched_get_cpu_stats(c, &st);
+		EXPECT_GT(st.switches, before[c].switches);
+		EXPECT_GT(st.wakeups, before[c].wakeups);
+		if (cpus > 1) {
+			EXPECT_GT(st.migrations_out, before[c].migrations_out);
+		}
+		ipis += st.resched_irqs - before[c].resched_irqs;
+		wakeups += st.wakeups - before[c].wakeups;
+	}
+	test_diag(t,
+		  "%u tasks x %u rounds on %u CPUs in %llu ms: %llu "
+		  "migrations, %llu wake-ups, %llu reschedule IPIs, mutex "
+		  "contended %llu times",
+		  n, SS_ROUNDS, cpus, (unsigned long long)ms,
+		  (unsigned long long)migrations, (unsigned long long)wakeups,
+		  (unsigned long long)ipis,
+		  (unsigned long long)ss_mutex.contended);
+}
+
+TEST(schedstress, tasks_sleep_wake_migrate_and_contend)
+{
+	uint32_t cpus = smp_cpu_count();
+	uint32_t pairs = cpus * SS_PAIRS_PER_CPU;
+	uint64_t start;
+	uint64_t ms;
+	uint32_t n;
+
+	if (pairs > SS_MAX_PAIRS) {
+		pairs = SS_MAX_PAIRS;
+	}
+	n = 2U * pairs;
+	ss_reset(cpus, pairs);
 	start = clock_monotonic_ns();
 	for (uint32_t i = 0; i < n; i++) {
 		ss_tasks[i] = (struct ss_task){
@@ -216,30 +253,5 @@ TEST(schedstress, tasks_sleep_wake_migrate_and_contend)
 	}
 	EXPECT_EQ(ss_mutex_count, (uint64_t)n * SS_ROUNDS);
 	EXPECT_EQ(ss_spin_count, (uint64_t)n * SS_ROUNDS);
-
-	uint64_t migrations = 0;
-	uint64_t ipis = 0;
-	uint64_t wakeups = 0;
-
-	for (uint32_t i = 0; i < n; i++) {
-		migrations += ss_tasks[i].migrations;
-	}
-	for (uint32_t c = 0; c < cpus; c++) {
-		sched_get_cpu_stats(c, &st);
-		EXPECT_GT(st.switches, before[c].switches);
-		EXPECT_GT(st.wakeups, before[c].wakeups);
-		if (cpus > 1) {
-			EXPECT_GT(st.migrations_out, before[c].migrations_out);
-		}
-		ipis += st.resched_irqs - before[c].resched_irqs;
-		wakeups += st.wakeups - before[c].wakeups;
-	}
-	test_diag(t,
-		  "%u tasks x %u rounds on %u CPUs in %llu ms: %llu "
-		  "migrations, %llu wake-ups, %llu reschedule IPIs, mutex "
-		  "contended %llu times",
-		  n, SS_ROUNDS, cpus, (unsigned long long)ms,
-		  (unsigned long long)migrations, (unsigned long long)wakeups,
-		  (unsigned long long)ipis,
-		  (unsigned long long)ss_mutex.contended);
+	ss_report(t, cpus, n, ms);
 }

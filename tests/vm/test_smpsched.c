@@ -18,7 +18,7 @@
 #define WAIT_DEADLINE_NS (10ULL * NSEC_PER_SEC)
 
 /** Sleeps (1 ms steps) until `*flag` is set or the deadline passes. */
-static bool wait_flag(volatile uint32_t *flag, uint32_t want)
+static bool wait_flag(const volatile uint32_t *flag, uint32_t want)
 {
 	uint64_t start = clock_monotonic_ns();
 

@@ -136,7 +136,8 @@ TEST(time, periodic_fires_and_stops_on_cancel)
 	task_sleep_ms(8);
 	EXPECT_EQ(p.count, at_cancel); /* nothing after cancel returned */
 	for (uint32_t i = 0; i < at_cancel && i < MAX_FIRES; i++) {
-		EXPECT_GE(p.at_ns[i] - start, (i + 1U) * 2 * NSEC_PER_MSEC);
+		EXPECT_GE(p.at_ns[i] - start,
+			  (uint64_t)(i + 1U) * 2U * NSEC_PER_MSEC);
 		if (i > 0) {
 			EXPECT_LE(p.at_ns[i] - p.at_ns[i - 1],
 				  2 * NSEC_PER_MSEC + TIMER_LATE_NS);

@@ -23,6 +23,8 @@ SET_UP(apic)
 
 TEAR_DOWN(apic)
 {
+	/* The tests halt with `sti; hlt; cli`: the runner gets IF back. */
+	sti();
 	EXPECT_OK(sched_timer_resume());
 }
 

@@ -98,6 +98,12 @@ $(BUILD)/csvsm.elf: $(KOBJ) $(KPROD) $(LDS)
 $(BUILD)/csvsm-test.elf: $(KOBJ) $(KTEST) $(LDS)
 	$(Q)$(KLD) $(KLDFLAGS) -T $(LDS) -o $@ $(KOBJ) $(KTEST)
 
+# The two images carry their RAM FS (ramfs/module.mk); any other ELF (the
+# igvmbld fixture) gets an image without one.
+IMAGES := $(BUILD)/csvsm.igvm $(BUILD)/csvsm-test.igvm
+$(IMAGES): $(BUILD)/%.igvm: $(BUILD)/%.elf $(BUILD)/%.ramfs $(IGVMBLD)
+	$(Q)$(IGVMBLD) --kernel $< --ramfs $(BUILD)/$*.ramfs --output $@
+
 $(BUILD)/%.igvm: $(BUILD)/%.elf $(IGVMBLD)
 	$(Q)$(IGVMBLD) --kernel $< --output $@
 

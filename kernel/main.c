@@ -19,6 +19,7 @@
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
 #include "svsm/plat.h"
+#include "svsm/ramfs.h"
 #include "svsm/smp.h"
 #include "svsm/string.h"
 #include "svsm/symbols.h"
@@ -173,6 +174,7 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 	    percpu_init_boot_cpu() != SVSM_OK) {
 		panic("memory set-up failed");
 	}
+	ramfs_init_boot(&boot.launch);
 	enum svsm_err clock_err = clock_init();
 
 	if (clock_err != SVSM_OK) {

@@ -32,3 +32,6 @@ kernel-test-y += tests/vm/test_schedstress.o
 kernel-test-y += tests/vm/test_bench.o
 unit-y += tests/unit/test_apic.o
 kernel-test-y += tests/vm/test_user.o tests/vm/user_progs.o
+unit-y += tests/unit/test_ramfs.o
+kernel-test-y += tests/vm/test_ramfs.o
+tests-t += tests/prove/ramfs.t

@@ -27,3 +27,8 @@ $(BUILD)/tools/mkacpi: $(BUILD)/host/tests/unit/mkacpi.o \
 		$(BUILD)/host/tests/unit/acpi_sample.o
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) -o $@ $^
+
+# The RAM FS reader.
+fuzz-targets += ramfs
+fuzz-ramfs-y := tests/fuzz/fuzz_ramfs.o lib/ramfs/ramfs.o lib/util/crc32.o \
+	lib/util/fmt.o lib/util/err.o

@@ -21,6 +21,7 @@
 #include "../../tools/igvmbld/igvmbld.h"
 #include "igvmbld_elf.h"
 #include "igvmw/igvm_writer.h"
+#include "ramfs/ramfs_pack.h"
 
 #define VB SVSM_KERNEL_VBASE
 #define PG BLD_PAGE_SIZE
@@ -779,6 +780,121 @@ TEST(igvmbld, file_page_contents)
 		EXPECT_MEMEQ(d, img->pt.entries + 512, PG);
 		EXPECT_FALSE(find_page(img, l->param.pa, ALL_MASKS, &pd, &d));
 	}
+}
+
+/** Packs a small RAM FS archive; NULL on failure. */
+static uint8_t *small_ramfs(size_t *size)
+{
+	static const char conf[] = "# conf\n";
+	static uint8_t bin[PG + 100];
+	const struct ramfs_pack_file files[] = {
+		{ "/etc/init.conf", (const uint8_t *)conf, sizeof(conf) - 1,
+		  false },
+		{ "/bin/init", bin, sizeof(bin), true },
+	};
+	uint8_t *a = NULL;
+	char why[128];
+
+	memset(bin, 0xC3, sizeof(bin));
+	if (ramfs_pack(files, 2, &a, size, why, sizeof(why)) != SVSM_OK) {
+		return NULL;
+	}
+	return a;
+}
+
+/** Rebuilds the template in `f` with the RAM FS archive `a`. */
+static enum svsm_err fx_build_ramfs(struct fx *f, const uint8_t *a, size_t size)
+{
+	struct tspec s;
+	enum svsm_err err;
+
+	telf_default(&s);
+	err = fx_build(f, &s, ALL_MASKS);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	f->opts.ramfs = a;
+	f->opts.ramfs_size = size;
+	bld_image_destroy(f->img);
+	return bld_image_build(f->img, f->elf, f->elf_size, &f->opts, f->why,
+			       sizeof(f->why));
+}
+
+TEST(igvmbld, no_ramfs_by_default)
+{
+	struct fx *f = t->data;
+
+	if (fx_default(t, f)) {
+		EXPECT_EQ(f->img->layout.ramfs.size, 0);
+		EXPECT_EQ(f->img->launch_native.ramfs_va, 0);
+		EXPECT_EQ(f->img->launch_native.ramfs_size, 0);
+		EXPECT_EQ(f->img->launch_snp.ramfs_va, 0);
+	}
+}
+
+TEST(igvmbld, ramfs_placed_read_only_and_in_launch_info)
+{
+	struct fx *f = t->data;
+	size_t size = 0;
+	uint8_t *a = small_ramfs(&size);
+	struct igvm_page_data pd = { 0 };
+	const uint8_t *d = NULL;
+	struct pt_walk w;
+
+	ASSERT_TRUE(a != NULL);
+	EXPECT_EQ(size, 4 * PG); /* header, 2 pages of /bin/init, 1 of conf */
+	if (fx_build_ramfs(f, a, size) != SVSM_OK) {
+		test_diag(t, "build failed: %s", f->why);
+		EXPECT_TRUE(false);
+		free(a);
+		return;
+	}
+	const struct bld_layout *l = &f->img->layout;
+
+	EXPECT_EQ(l->ramfs.kind, BLD_KIND_RAMFS);
+	EXPECT_EQ(l->ramfs.size, size);
+	EXPECT_EQ(l->ramfs.va, l->symtab.va + l->symtab.size + PG);
+	EXPECT_EQ(l->ramfs.pa, l->symtab.pa + l->symtab.size);
+	EXPECT_EQ(l->snp_stub_pa, l->ramfs.pa + l->ramfs.size);
+	EXPECT_EQ(l->tmp_window.va >= l->ramfs.va + size + PG, 1);
+	/* Read-only and NX, a guard page on each side. */
+	expect_map(t, &f->img->pt, &l->ramfs);
+	for (uint64_t off = 0; off < size; off += PG) {
+		ASSERT_TRUE(pagetable_walk(&f->img->pt, l->ramfs.va + off, &w));
+		EXPECT_FALSE(w.is_writable);
+		EXPECT_TRUE(w.is_nx);
+		/* The page's content is the archive's, on every platform. */
+		ASSERT_TRUE(find_page(f->img, l->ramfs.pa + off, ALL_MASKS, &pd,
+				      &d));
+		EXPECT_EQ(pd.compatibility_mask, ALL_MASKS);
+		ASSERT_TRUE(d != NULL);
+		EXPECT_MEMEQ(d, a + off, PG);
+	}
+	EXPECT_FALSE(pagetable_walk(&f->img->pt, l->ramfs.va - PG, &w));
+	EXPECT_FALSE(pagetable_walk(&f->img->pt, l->ramfs.va + size, &w));
+	EXPECT_EQ(f->img->launch_native.ramfs_va, l->ramfs.va);
+	EXPECT_EQ(f->img->launch_native.ramfs_size, size);
+	EXPECT_EQ(f->img->launch_snp.ramfs_va, l->ramfs.va);
+	EXPECT_EQ(f->img->launch_snp.ramfs_size, size);
+	EXPECT_STREQ(layout_kind_name(BLD_KIND_RAMFS), "ramfs");
+	free(a);
+}
+
+TEST(igvmbld, bad_ramfs_refused)
+{
+	struct fx *f = t->data;
+	size_t size = 0;
+	uint8_t *a = small_ramfs(&size);
+
+	ASSERT_TRUE(a != NULL);
+	a[2 * PG] ^= 1; /* a data byte: the CRC no longer matches */
+	EXPECT_ERR(fx_build_ramfs(f, a, size), SVSM_ERR_INVAL);
+	EXPECT_TRUE(strstr(f->why, "RAM FS: bad CRC-32") != NULL);
+	a[2 * PG] ^= 1;
+	EXPECT_ERR(fx_build_ramfs(f, a, size - 1), SVSM_ERR_INVAL);
+	EXPECT_TRUE(strstr(f->why, "total size") != NULL);
+	EXPECT_OK(fx_build_ramfs(f, a, size));
+	free(a);
 }
 
 /** Writes a small v1 file: platform, a 20-byte VP_CONTEXT, a zero page. */

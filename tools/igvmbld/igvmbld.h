@@ -55,6 +55,7 @@ enum bld_kind {
 	BLD_KIND_LAUNCH_INFO, /**< `struct svsm_launch_info`: read-only */
 	BLD_KIND_PARAM,	      /**< the IGVM parameter area: read-write */
 	BLD_KIND_SYMTAB,      /**< the symbol table: read-only */
+	BLD_KIND_RAMFS,	      /**< the RAM FS archive: read-only */
 	BLD_KIND_PT_WINDOW,   /**< the page-table pages: read-write */
 	BLD_KIND_SNP_STUB,    /**< identity-mapped SNP stub: RO, executable */
 	BLD_KIND_TMP_WINDOW,  /**< VA only: its page table exists, no leaves */
@@ -94,6 +95,8 @@ struct bld_options {
 	bool is_verbose;
 	const uint8_t *snp_stub; /**< the stub's flat binary */
 	size_t snp_stub_size;
+	const uint8_t *ramfs; /**< a RAM FS archive, or NULL for none */
+	size_t ramfs_size;
 };
 
 /** A virtually and physically contiguous range. */
@@ -116,6 +119,7 @@ struct bld_layout {
 	struct bld_map param;
 	struct bld_map symtab; /**< size 0 when there are no symbols */
 	uint64_t symtab_bytes; /**< the table's size before page rounding */
+	struct bld_map ramfs;  /**< size 0 when the image has no RAM FS */
 	struct bld_map pt_window;
 	struct bld_map tmp_window; /**< VA only (pa 0), no leaves */
 	uint64_t snp_stub_pa;	   /**< 0 unless SNP is a platform */
@@ -197,6 +201,8 @@ struct bld_image {
 	struct bld_kernel kernel;
 	uint8_t *symtab;
 	size_t symtab_size;
+	const uint8_t *ramfs; /**< the checked archive (the caller's) */
+	size_t ramfs_size;
 	struct bld_layout layout;
 	struct bld_pagetables pt;
 	struct svsm_launch_info launch_native;

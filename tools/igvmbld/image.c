@@ -3,8 +3,8 @@
  * Runs igvmbld's stages and emits the IGVM file. The order of the
  * variable headers: SUPPORTED_PLATFORM (SNP, NATIVE), GUEST_POLICY (SNP),
  * REQUIRED_MEMORY for the kernel region, PAGE_DATA by ascending GPA
- * (image, stacks, launch info, symbol table, SNP stub/CPUID/secrets, page
- * tables), the parameter area with its VP count, command line and memory
+ * (image, stacks, launch info, symbol table, RAM FS, SNP stub/CPUID/secrets,
+ * page tables), the parameter area with its VP count, command line and memory
  * map and its PARAMETER_INSERT, then the VP contexts, the SNP VMSA last
  * (KVM wants no measured page after it). Pages identical on every
  * selected platform carry all their masks; the launch info differs per
@@ -17,6 +17,7 @@
 
 #include "igvmbld.h"
 #include "igvmw/igvm_writer.h"
+#include "ramfs/ramfs.h"
 
 /** The state of one emission. */
 struct emit {
@@ -194,6 +195,10 @@ static enum svsm_err emit_pages(struct emit *e)
 				img->symtab_size, l->symtab.size);
 	}
 	if (err == SVSM_OK) {
+		err = add_range(e, l->ramfs.pa, e->mask, e->img->ramfs,
+				e->img->ramfs_size, l->ramfs.size);
+	}
+	if (err == SVSM_OK) {
 		err = emit_snp_pages(e);
 	}
 	if (err == SVSM_OK) {
@@ -326,14 +331,52 @@ static enum svsm_err build_snp(struct bld_image *img,
 			      img->kernel.entry, why, why_size);
 }
 
+/**
+ * Checks the RAM FS archive of `o` (if any) with the kernel's own reader,
+ * so that an image never carries an archive the kernel would refuse.
+ */
+static enum svsm_err check_ramfs(struct bld_image *img,
+				 const struct bld_options *o, char *why,
+				 size_t why_size)
+{
+	size_t meta_size = 0;
+	void *meta = NULL;
+	struct ramfs fs;
+	enum svsm_err err;
+
+	if (o->ramfs == NULL) {
+		return SVSM_OK;
+	}
+	err = ramfs_meta_size(o->ramfs, o->ramfs_size, &meta_size, why,
+			      why_size);
+	if (err == SVSM_OK) {
+		meta = malloc(meta_size);
+		err = meta == NULL ? bld_why(why, why_size, SVSM_ERR_NOMEM,
+					     "out of memory")
+				   : ramfs_open(&fs, o->ramfs, o->ramfs_size,
+						(struct ramfs_meta){
+							meta, meta_size },
+						why, why_size);
+	}
+	free(meta);
+	if (err == SVSM_OK) {
+		img->ramfs = o->ramfs;
+		img->ramfs_size = o->ramfs_size;
+	}
+	return err;
+}
+
 /** Runs the stages after the ELF is loaded. */
 static enum svsm_err build_stages(struct bld_image *img,
 				  const struct bld_options *o, char *why,
 				  size_t why_size)
 {
-	enum svsm_err err =
-		symtab_build(&img->kernel, &img->symtab, &img->symtab_size);
+	enum svsm_err err = check_ramfs(img, o, why, why_size);
 
+	if (err != SVSM_OK) {
+		return err;
+	}
+	err = symtab_build(&img->kernel, &img->symtab, &img->symtab_size);
 	if (err != SVSM_OK) {
 		return bld_why(why, why_size, err, "symbol table: %s",
 			       svsm_err_name(err));

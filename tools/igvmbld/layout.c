@@ -4,11 +4,11 @@
  * segments sit at pa = SVSM_KERNEL_PBASE + (vaddr - SVSM_KERNEL_VBASE).
  * After the image end (`image_vend`) come, each behind an unmapped guard
  * page: the boot stack, the IST stacks, the launch-info page, the
- * parameter area, the symbol table and the window onto the page-table
- * pages. Physically these follow the image back to back (guards take no
- * memory), then on SNP the entry-stub, CPUID and secrets pages, then the
- * page-table pages themselves; `free_pbase` is the first page after them.
- * Everything must fit the kernel region and the 1 GiB kernel window.
+ * parameter area, the symbol table, the RAM FS archive and the window
+ * onto the page-table pages. Physically these follow the image back to back
+ * (guards take no memory), then on SNP the entry-stub, CPUID and secrets pages,
+ * then the page-table pages themselves; `free_pbase` is the first page after
+ * them. Everything must fit the kernel region and the 1 GiB kernel window.
  */
 #include <string.h>
 
@@ -87,9 +87,12 @@ static void place_tmp_window(struct bld_layout *l, struct cursor *c)
 	c->pa = pa;
 }
 
-/** Places the stacks, launch info, parameter area and symbol table. */
+/**
+ * Places the stacks, launch info, parameter area, symbol table and RAM FS
+ * archive (whose size is already a page multiple: the reader checked it).
+ */
 static void place_data(struct bld_layout *l, struct cursor *c,
-		       size_t symtab_size)
+		       size_t symtab_size, const struct bld_options *o)
 {
 	place(l, c, &l->boot_stack, SVSM_BOOT_STACK_SIZE, BLD_KIND_STACK);
 	for (uint32_t i = 0; i < SVSM_IST_COUNT; i++) {
@@ -100,6 +103,9 @@ static void place_data(struct bld_layout *l, struct cursor *c,
 	if (symtab_size > 0) {
 		l->symtab_bytes = symtab_size;
 		place(l, c, &l->symtab, page_up(symtab_size), BLD_KIND_SYMTAB);
+	}
+	if (o->ramfs != NULL && o->ramfs_size > 0) {
+		place(l, c, &l->ramfs, page_up(o->ramfs_size), BLD_KIND_RAMFS);
 	}
 	place_tmp_window(l, c);
 }
@@ -170,7 +176,7 @@ enum svsm_err layout_compute(struct bld_layout *l, const struct bld_kernel *k,
 	l->kernel_pbase = SVSM_KERNEL_PBASE;
 	l->kernel_pend = SVSM_KERNEL_PBASE + o->region_size;
 	c = place_image(l, k);
-	place_data(l, &c, symtab_size);
+	place_data(l, &c, symtab_size, o);
 	if (c.voff > BLD_KERNEL_VSPAN) {
 		return bld_why(why, why_size, SVSM_ERR_RANGE,
 			       "layout does not fit the 1 GiB kernel window");
@@ -217,6 +223,8 @@ void layout_launch_info(const struct bld_layout *l, uint32_t platform,
 	li->param_size = l->param.size;
 	li->symtab_va = l->symtab_bytes > 0 ? l->symtab.va : 0;
 	li->symtab_size = l->symtab_bytes;
+	li->ramfs_va = l->ramfs.size > 0 ? l->ramfs.va : 0;
+	li->ramfs_size = l->ramfs.size;
 	li->pt_root_pa = l->pt_pbase;
 	li->pt_pbase = l->pt_pbase;
 	li->pt_pend = l->pt_pend;
@@ -248,6 +256,8 @@ const char *layout_kind_name(enum bld_kind kind)
 		return "param";
 	case BLD_KIND_SYMTAB:
 		return "symtab";
+	case BLD_KIND_RAMFS:
+		return "ramfs";
 	case BLD_KIND_PT_WINDOW:
 		return "pt-window";
 	case BLD_KIND_SNP_STUB:

@@ -3,7 +3,10 @@
  * `igvmbld`, the host tool that turns the kernel ELF into the IGVM image:
  *
  *   igvmbld --kernel ELF --output IGVM [--region-size BYTES]
- *           [--platforms native,snp] [--verbose]
+ *           [--platforms native,snp] [--ramfs ARCHIVE] [--verbose]
+ *
+ * --ramfs places a RAM FS archive (made by mkramfs; checked here with the
+ * kernel's reader) in the image, mapped read-only and NX.
  *
  * Reads the ELF, runs the build (image.c) and writes the file atomically
  * (a temporary file in the same directory, then rename). Exit status 0 on
@@ -26,6 +29,7 @@
 struct args {
 	const char *kernel;
 	const char *output;
+	const char *ramfs;
 	struct bld_options opts;
 };
 
@@ -33,7 +37,7 @@ static void usage(FILE *f)
 {
 	(void)fprintf(f, "usage: igvmbld --kernel ELF --output IGVM "
 			 "[--region-size BYTES] [--platforms native,snp] "
-			 "[--verbose]\n");
+			 "[--ramfs ARCHIVE] [--verbose]\n");
 }
 
 /** Parses a size with an optional K, M or G suffix. */
@@ -90,6 +94,10 @@ static bool parse_valued(struct args *a, const char *opt, const char *val)
 	}
 	if (strcmp(opt, "--output") == 0) {
 		a->output = val;
+		return true;
+	}
+	if (strcmp(opt, "--ramfs") == 0) {
+		a->ramfs = val;
 		return true;
 	}
 	if (strcmp(opt, "--region-size") == 0) {
@@ -281,7 +289,17 @@ int main(int argc, char **argv)
 	if (!read_file(a.kernel, &elf, &elf_size)) {
 		return 1;
 	}
+	if (a.ramfs != NULL) {
+		uint8_t *ramfs;
+
+		if (!read_file(a.ramfs, &ramfs, &a.opts.ramfs_size)) {
+			free(elf);
+			return 1;
+		}
+		a.opts.ramfs = ramfs;
+	}
 	status = run(&a, elf, elf_size);
+	free((void *)a.opts.ramfs);
 	free(elf);
 	return status;
 }

@@ -36,6 +36,7 @@ uint64_t pagetable_leaf_flags(enum bld_kind kind)
 	case BLD_KIND_RODATA:
 	case BLD_KIND_LAUNCH_INFO:
 	case BLD_KIND_SYMTAB:
+	case BLD_KIND_RAMFS:
 		return PTE_P | PTE_A | PTE_NX;
 	case BLD_KIND_DATA:
 	case BLD_KIND_STACK:

@@ -15,7 +15,8 @@
 #include <stdint.h>
 
 #define SVSM_LAUNCH_MAGIC 0x48434E55414C5653ULL /* "SVLAUNCH" */
-#define SVSM_LAUNCH_VERSION 1U
+/* Version 2: `ramfs_va` and `ramfs_size` took two of the reserved words. */
+#define SVSM_LAUNCH_VERSION 2U
 
 #define SVSM_LAUNCH_PLATFORM_NATIVE 0U
 #define SVSM_LAUNCH_PLATFORM_SNP 1U
@@ -114,6 +115,9 @@ struct svsm_launch_info {
 	uint64_t snp_secrets_pa; /* SNP secrets page, 0 if none */
 	uint64_t pt_window_va;	 /* page-table pages, RW+NX, in order */
 	uint64_t tmp_window_va;	 /* SVSM_TMP_WINDOW_PAGES unmapped pages */
-	uint64_t reserved[4];
+	uint64_t ramfs_va;	 /* RAM FS archive (uapi/svsm/ramfs.h), R+NX; 0
+				    when the image has none */
+	uint64_t ramfs_size;	 /* its size in bytes (whole pages) */
+	uint64_t reserved[2];
 };
 _Static_assert(sizeof(struct svsm_launch_info) == 0xE0, "launch info");

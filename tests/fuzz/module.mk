@@ -16,3 +16,8 @@ $(BUILD)/tools/mkigvm: $(BUILD)/host/tests/unit/mkigvm.o \
 # The ACPI parsers (RSDP, table header, MADT).
 fuzz-targets += acpi
 fuzz-acpi-y := tests/fuzz/fuzz_acpi.o kernel/acpi/acpi.o lib/util/fmt.o
+
+# The ELF load plan for user programs.
+fuzz-targets += elf
+fuzz-elf-y := tests/fuzz/fuzz_elf.o lib/elf/elf_load.o lib/elf/elf_place.o \
+	lib/util/fmt.o

@@ -108,7 +108,9 @@ static void check_copies(const struct elf_plan *plan, const uint8_t *data,
 					     COPY_MAX) != SVSM_OK ||
 			    memcmp(copy_buf + head, data + s->offset,
 				   s->filesz) != 0 ||
-			    copy_buf[0] != (head > 0 ? 0 : data[s->offset]) ||
+			    copy_buf[0] != (head == 0 && s->filesz > 0
+						    ? data[s->offset]
+						    : 0) ||
 			    (head + s->filesz < map_size &&
 			     copy_buf[map_size - 1] != 0)) {
 				abort();

@@ -519,6 +519,30 @@ TEST(elf_load, accepted_variations)
 		false, &plan));
 }
 
+/* A segment with no file bytes (all bss) is mapped and copied as zeroes. */
+TEST(elf_load, bss_only_segment)
+{
+	uint8_t img[ELF_SAMPLE_SIZE];
+	uint8_t *ph = img + elf_sample_ph_offset(ELF_SAMPLE_EXTRA);
+	struct elf_plan plan;
+	char why[160] = "";
+
+	elf_sample_build(img, false);
+	elf_sample_put32(ph + ELF_SAMPLE_PH_TYPE, PT_LOAD);
+	elf_sample_put32(ph + ELF_SAMPLE_PH_FLAGS, PF_R | PF_W);
+	elf_sample_put64(ph + ELF_SAMPLE_PH_VADDR, EXEC_BASE + 0x81d0);
+	elf_sample_put64(ph + ELF_SAMPLE_PH_FILESZ, 0);
+	elf_sample_put64(ph + ELF_SAMPLE_PH_MEMSZ, 0x1800);
+	elf_sample_put64(ph + ELF_SAMPLE_PH_ALIGN, 0x1000);
+	ASSERT_OK(elf_load_plan(img, sizeof(img), &ELF_TEST_LIM, &plan, why,
+				sizeof(why)));
+	ASSERT_EQ(plan.segment_count, 4);
+	EXPECT_EQ(plan.segments[3].filesz, 0);
+	EXPECT_EQ(elf_segment_map_size(&plan.segments[3]), 0x2000);
+	EXPECT_EQ(plan.mem_size, 0x8000);
+	elf_check_copies(t, &plan, img, sizeof(img));
+}
+
 /**
  * Writes an image with `phnum` program headers, the first `load_count`
  * of them PT_LOADs one page apart (the first R over the headers, the

@@ -12,8 +12,9 @@
  * or GNU/Linux; ET_EXEC, or ET_DYN without PT_INTERP (a static PIE, which
  * relocates itself: its plan is relative to a load base the caller picks
  * and applies with elf_plan_rebase()). The rules on program headers are
- * listed in docs/ARCHITECTURE.md ("ELF load plans"); references are to the
- * System V gABI (chapter 5, program loading) and the x86-64 psABI.
+ * listed in docs/ARCHITECTURE.md ("User programs: ELF load plans");
+ * references are to the System V gABI (chapter 5, program loading) and
+ * the x86-64 psABI.
  *
  * The plan keeps no pointer into the image. elf_segment_copy() and
  * elf_segment_copy_page() copy segment bytes from the image afterwards; if

@@ -15,7 +15,7 @@
  * "Program Header") and, for EM_X86_64 and the TLS template, the x86-64
  * psABI; the PT_GNU_* types are the GNU extensions (glibc <elf.h>).
  * Nothing here allocates or keeps state: it may run on several CPUs at
- * once.
+ * once. Placing a PIE and copying segments are in elf_place.c.
  */
 #include "svsm/elf_load.h"
 

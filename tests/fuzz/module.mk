@@ -32,3 +32,8 @@ $(BUILD)/tools/mkacpi: $(BUILD)/host/tests/unit/mkacpi.o \
 fuzz-targets += ramfs
 fuzz-ramfs-y := tests/fuzz/fuzz_ramfs.o lib/ramfs/ramfs.o lib/util/crc32.o \
 	lib/util/fmt.o lib/util/err.o
+
+# The ELF load plan for user programs.
+fuzz-targets += elf
+fuzz-elf-y := tests/fuzz/fuzz_elf.o lib/elf/elf_load.o lib/elf/elf_place.o \
+	lib/util/fmt.o

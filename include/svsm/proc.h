@@ -7,8 +7,9 @@
  * reported and kills that process alone; its spawner joins it and gets
  * the exit status.
  *
- * So far a process is made from a flat image (position-independent code
- * copied to USER_TEXT_VA): the ELF loader and the RAM FS come next.
+ * A process starts from a static ELF executable in the RAM FS
+ * (process_spawn, kernel/proc/exec.c) or, for tests, from a flat image
+ * of position-independent code copied to USER_TEXT_VA.
  */
 #pragma once
 
@@ -33,8 +34,9 @@ struct process {
 	struct task *task;
 	struct uspace us;
 	uint64_t id;
-	uint32_t status; /**< exit code (0..255) or PROC_EXIT_KILLED | vec */
-	uint64_t entry;
+	uint32_t status;   /**< exit code (0..255) or PROC_EXIT_KILLED | vec */
+	uint64_t entry;	   /**< first user RIP */
+	uint64_t stack;	   /**< first user RSP */
 	uint64_t syscalls; /**< system calls made */
 };
 
@@ -46,6 +48,18 @@ struct process {
 enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
 				 const char *name,
 				 struct process **out) SVSM_MUST_CHECK;
+/**
+ * Creates a process running the static ELF executable at `path` in the
+ * RAM FS (checked by lib/elf; a static PIE is placed at 4 MiB) with the
+ * NULL-terminated `argv` and `envp` (either may be NULL) on its initial
+ * stack, on CPU `cpu`. SVSM_ERR_NOTFOUND for a missing file; the ELF
+ * checker's errors for a file it refuses (the reason goes to the log);
+ * SVSM_ERR_RANGE for too many or too long arguments; SVSM_ERR_UNSUPPORTED
+ * without RDRAND (AT_RANDOM would be predictable).
+ */
+enum svsm_err process_spawn(const char *path, const char *const *argv,
+			    const char *const *envp, uint32_t cpu,
+			    struct process **out) SVSM_MUST_CHECK;
 /** Waits for `p` to end, frees it and returns its status. */
 uint32_t process_wait(struct process *p);
 /** The calling task's process, or NULL for a kernel task. */

@@ -22,6 +22,8 @@
 #include "svsm/proc.h"
 #include "svsm/string.h"
 
+#include "proc_internal.h"
+
 #define FLAT_MAX_BYTES 0x100000U
 
 static uint64_t next_pid = 1;
@@ -43,17 +45,40 @@ static void process_main(void *arg)
 		.rip = p->entry,
 		.cs = USER_CS,
 		.rflags = RFLAGS_IF | RFLAGS_FIXED,
-		.rsp = USER_STACK_TOP,
+		.rsp = p->stack,
 		.ss = USER_SS,
 	};
 	arch_user_return(f);
 }
 
-/** Frees what a process holds (its task has been joined). */
-static void process_free(struct process *p)
+/** Frees what a process holds (its task never ran or was joined). */
+void process_free(struct process *p)
 {
 	uspace_destroy(&p->us);
 	kfree(p);
+}
+
+enum svsm_err process_new(struct process **out)
+{
+	struct process *p = kzalloc(sizeof(*p));
+	enum svsm_err err;
+
+	if (!p) {
+		return SVSM_ERR_NOMEM;
+	}
+	err = uspace_create(&p->us);
+	if (err != SVSM_OK) {
+		kfree(p);
+		return err;
+	}
+	*out = p;
+	return SVSM_OK;
+}
+
+enum svsm_err process_start(struct process *p, uint32_t cpu, const char *name)
+{
+	p->id = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	return task_create_user(cpu, process_main, p, name, p, &p->task);
 }
 
 enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
@@ -66,13 +91,8 @@ enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
 	if (!code || len == 0 || len > FLAT_MAX_BYTES) {
 		return SVSM_ERR_INVAL;
 	}
-	p = kzalloc(sizeof(*p));
-	if (!p) {
-		return SVSM_ERR_NOMEM;
-	}
-	err = uspace_create(&p->us);
+	err = process_new(&p);
 	if (err != SVSM_OK) {
-		kfree(p);
 		return err;
 	}
 	/* Text is read-execute from the start: the copy goes through the
@@ -87,13 +107,11 @@ enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
 			USER_STACK_TOP - (uint64_t)USER_STACK_PAGES * PAGE_SIZE,
 			USER_STACK_PAGES, PT_PROT_WRITE);
 	}
-	if (err != SVSM_OK) {
-		process_free(p);
-		return err;
-	}
 	p->entry = USER_TEXT_VA;
-	p->id = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
-	err = task_create_user(cpu, process_main, p, name, p, &p->task);
+	p->stack = USER_STACK_TOP;
+	if (err == SVSM_OK) {
+		err = process_start(p, cpu, name);
+	}
 	if (err != SVSM_OK) {
 		process_free(p);
 		return err;

@@ -37,9 +37,12 @@ static const void *archive(uint64_t *size)
 TEST(ramfs, test_files_found_with_their_modes)
 {
 	const struct ramfs *fs = ramfs_root();
-	const char *want[] = { "/etc/init.conf", "/test/ramfs/empty",
-			       "/test/ramfs/exec.sh", "/test/ramfs/hello.txt",
-			       "/test/ramfs/lines.txt" };
+	const char *want[] = {
+		"/etc/init.conf",	    "/test/bin/exec_check",
+		"/test/bin/exec_check_pie", "/test/ramfs/empty",
+		"/test/ramfs/exec.sh",	    "/test/ramfs/hello.txt",
+		"/test/ramfs/lines.txt"
+	};
 	struct ramfs_stat st;
 
 	ASSERT_TRUE(fs != NULL);
@@ -51,7 +54,7 @@ TEST(ramfs, test_files_found_with_their_modes)
 		EXPECT_STREQ(e->path, want[i]);
 		EXPECT_TRUE(ramfs_lookup(fs, want[i]) == e);
 	}
-	EXPECT_TRUE(ramfs_entry_at(fs, 5) == NULL);
+	EXPECT_TRUE(ramfs_entry_at(fs, sizeof(want) / sizeof(want[0])) == NULL);
 	ASSERT_OK(ramfs_stat(fs, "/test/ramfs/exec.sh", &st));
 	EXPECT_EQ(st.mode, RAMFS_MODE_EXEC);
 	ASSERT_OK(ramfs_stat(fs, "/test/ramfs/hello.txt", &st));

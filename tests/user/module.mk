@@ -1,0 +1,25 @@
+# csvsm's own freestanding test programs, built as real static ELF
+# executables (and static PIEs) with the host gcc and packed into the
+# test image's RAM FS (tests/vm/ramfs.manifest) for tests/vm/test_exec.c.
+# -mgeneral-regs-only until processes get their own FPU/SSE state.
+# Fixed, not under $(BUILD): the RAM FS manifest names these files.
+USER_BUILD := build/user
+USER_CFLAGS := -O2 $(WARN) -ffreestanding -fno-stack-protector \
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables
+USER_LDFLAGS := -nostdlib -Wl,-z,noexecstack -Wl,--build-id=none \
+	-Wl,-z,max-page-size=4096
+
+$(USER_BUILD)/%.o: tests/user/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(USER_CFLAGS) -fpie -c -o $@ $<
+
+$(USER_BUILD)/crt/start.o: user/crt/start.S
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -c -o $@ $<
+
+$(USER_BUILD)/exec_check: $(USER_BUILD)/crt/start.o $(USER_BUILD)/exec_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+$(USER_BUILD)/exec_check_pie: $(USER_BUILD)/crt/start.o \
+		$(USER_BUILD)/exec_check.o
+	$(Q)$(HOSTCC) -static-pie $(USER_LDFLAGS) -o $@ $^

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/*
+ * In-VM tests of starting processes from ELF files in the RAM FS: a
+ * static executable and a static PIE (tests/user/exec_check.c) find the
+ * argv, envp and auxiliary vector they were given and exit 0; a missing
+ * path, a file that is not ELF and too many arguments are refused with
+ * nothing left behind (allocators back at their baseline, OOM sweep).
+ */
+#include "svsm/log.h"
+#include "svsm/proc.h"
+#include "svsm/test.h"
+
+static const char *const check_argv[] = { "exec_check", "one", "two", NULL };
+static const char *const check_envp[] = { "CSVSM_TEST=1", NULL };
+
+TEST(exec, static_executable_sees_its_entry_stack)
+{
+	struct process *p;
+	uint64_t mark = log_mark();
+
+	ASSERT_OK(process_spawn("/test/bin/exec_check", check_argv, check_envp,
+				0, &p));
+	EXPECT_EQ(process_wait(p), 0);
+	EXPECT_TRUE(log_contains_since(mark, "entry stack as expected"));
+}
+
+TEST(exec, static_pie_is_placed_and_runs)
+{
+	struct process *p;
+
+	ASSERT_OK(process_spawn("/test/bin/exec_check_pie", check_argv,
+				check_envp, 0, &p));
+	EXPECT_EQ(process_wait(p), 0);
+}
+
+TEST(exec, wrong_arguments_are_seen_by_the_program)
+{
+	static const char *const argv[] = { "exec_check", "one", NULL };
+	struct process *p;
+
+	ASSERT_OK(
+		process_spawn("/test/bin/exec_check", argv, check_envp, 0, &p));
+	EXPECT_EQ(process_wait(p), 1); /* its argc check */
+	ASSERT_OK(
+		process_spawn("/test/bin/exec_check", check_argv, NULL, 0, &p));
+	EXPECT_EQ(process_wait(p), 2); /* its envp check */
+}
+
+TEST(exec, bad_programs_are_refused)
+{
+	static const char *many[80];
+	struct process *p;
+	uint64_t mark = log_mark();
+
+	EXPECT_ERR(process_spawn("/test/bin/missing", check_argv, NULL, 0, &p),
+		   SVSM_ERR_NOTFOUND);
+	EXPECT_ERR(
+		process_spawn("/test/ramfs/hello.txt", check_argv, NULL, 0, &p),
+		SVSM_ERR_INVAL);
+	EXPECT_TRUE(log_contains_since(mark, "exec /test/ramfs/hello.txt "
+					     "refused: "));
+	for (size_t i = 0; i + 1 < sizeof(many) / sizeof(many[0]); i++) {
+		many[i] = "x";
+	}
+	EXPECT_ERR(process_spawn("/test/bin/exec_check", many, NULL, 0, &p),
+		   SVSM_ERR_RANGE);
+}
+
+TEST_ALLOC(exec, spawn_under_allocation_failure_leaks_nothing)
+{
+	struct process *p;
+
+	ASSERT_OK_OR_OOM(process_spawn("/test/bin/exec_check", check_argv,
+				       check_envp, 0, &p));
+	EXPECT_EQ(process_wait(p), 0);
+}

@@ -7,6 +7,7 @@
  * to the payload. Any bad input stops boot with a clear message.
  */
 #include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "arch/insn.h"
 
 #include "svsm/addr.h"
@@ -168,6 +169,7 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 	drop_identity_map(&boot.launch);
 	cpu_init_protections();
 	cpu_init_syscall();
+	fpu_init_cpu();
 	read_params(&boot.launch);
 	read_memmap(&boot.launch);
 	if (mm_init(&boot.launch) != SVSM_OK ||

@@ -28,6 +28,7 @@
 #include "arch/ap_trampoline.h"
 #include "arch/apic.h"
 #include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "arch/insn.h"
 #include "arch/irq.h"
 #include "arch/msr.h"
@@ -501,6 +502,7 @@ void ap_main(uint32_t cpu_index)
 	ap_drop_identity_map();
 	cpu_init_protections();
 	cpu_init_syscall();
+	fpu_init_cpu();
 	wrmsr(MSR_GS_BASE, data);
 	if (lapic_init() != SVSM_OK) {
 		log_printf("cpu %u: local APIC unusable; halting\n", cpu_index);

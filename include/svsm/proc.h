@@ -38,6 +38,8 @@ struct process {
 	uint64_t entry;	   /**< first user RIP */
 	uint64_t stack;	   /**< first user RSP */
 	uint64_t syscalls; /**< system calls made */
+	void *fpu;	   /**< its extended state (arch/fpu.h), 64-aligned */
+	void *fpu_alloc;   /**< the allocation `fpu` lies in */
 };
 
 /**

@@ -72,7 +72,7 @@ static bool random16(uint8_t out[16])
 				return false;
 			}
 		}
-		memcpy(out + w * 8U, &v, sizeof(v));
+		memcpy(out + (size_t)w * 8U, &v, sizeof(v));
 	}
 	return true;
 }
@@ -128,7 +128,7 @@ static enum svsm_err build_stack(struct uspace *us, const struct elf_plan *plan,
 		return SVSM_ERR_UNSUPPORTED;
 	}
 	/* words: argc, argv + NULL, envp + NULL, auxv pairs */
-	uint64_t words = 1U + argc + 1U + envc + 1U + 2U * AUXV_PAIRS;
+	uint64_t words = 1U + argc + 1U + envc + 1U + 2ULL * AUXV_PAIRS;
 	uint64_t data = 16U + abytes + ebytes;
 	uint64_t top = USER_STACK_TOP;
 	uint64_t sp = (top - data - words * 8U) & ~15ULL;

@@ -13,6 +13,7 @@
  * memory is freed by process_wait(), once the task is off every CPU.
  */
 #include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "arch/insn.h"
 #include "arch/user.h"
 
@@ -25,6 +26,7 @@
 #include "proc_internal.h"
 
 #define FLAT_MAX_BYTES 0x100000U
+#define FPU_ALIGN 64U
 
 static uint64_t next_pid = 1;
 
@@ -55,6 +57,7 @@ static void process_main(void *arg)
 void process_free(struct process *p)
 {
 	uspace_destroy(&p->us);
+	kfree(p->fpu_alloc);
 	kfree(p);
 }
 
@@ -66,8 +69,19 @@ enum svsm_err process_new(struct process **out)
 	if (!p) {
 		return SVSM_ERR_NOMEM;
 	}
+	/* XSAVE wants 64-byte alignment: allocate room to align. */
+	p->fpu_alloc = kmalloc(fpu_area_size() + FPU_ALIGN - 1U);
+	if (!p->fpu_alloc) {
+		kfree(p);
+		return SVSM_ERR_NOMEM;
+	}
+	p->fpu = (uint8_t *)p->fpu_alloc +
+		 ((FPU_ALIGN - ((uintptr_t)p->fpu_alloc & (FPU_ALIGN - 1U))) &
+		  (FPU_ALIGN - 1U));
+	fpu_area_init(p->fpu);
 	err = uspace_create(&p->us);
 	if (err != SVSM_OK) {
+		kfree(p->fpu_alloc);
 		kfree(p);
 		return err;
 	}

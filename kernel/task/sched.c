@@ -40,6 +40,7 @@
  */
 #include "arch/apic.h"
 #include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "arch/insn.h"
 #include "arch/irq.h"
 
@@ -137,7 +138,9 @@ void sched_finish_switch(void)
 
 /**
  * Gives this CPU `next`'s kernel stack for entries from ring 3 (TSS.RSP0
- * and the SYSCALL stack) and its user half. A switch between two kernel
+ * and the SYSCALL stack) and its user half, and swaps the extended
+ * (FPU/SSE/AVX) state of processes eagerly: the kernel never uses those
+ * registers, so kernel tasks need no area. A switch between two kernel
  * tasks leaves the user half alone (and so never touches PML4[0] while
  * the APs' start-up trampoline lives there); leaving a process for a
  * kernel task removes it, so no CPU keeps a freed process's tables.
@@ -150,7 +153,11 @@ static void switch_user(const struct task *prev, const struct task *next)
 		pc->kernel_rsp = next->stack_hi;
 		pc->tss->rsp[0] = next->stack_hi;
 	}
+	if (prev->proc) {
+		fpu_save(prev->proc->fpu);
+	}
 	if (next->proc) {
+		fpu_restore(next->proc->fpu);
 		uspace_activate(&next->proc->us);
 	} else if (prev->proc) {
 		uspace_activate(NULL);

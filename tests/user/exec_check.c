@@ -20,6 +20,7 @@
 #define AT_ENTRY 9U
 #define AT_RANDOM 25U
 
+/* NOLINTNEXTLINE(cert-dcl37-c, readability-identifier-naming): the ELF entry */
 void _start(void);
 int csvsm_main(const uint64_t *sp);
 
@@ -92,11 +93,13 @@ int csvsm_main(const uint64_t *sp)
 	if (aux(auxv, AT_ENTRY) != (uint64_t)(uintptr_t)_start) {
 		return 4;
 	}
+	/* NOLINTBEGIN(performance-no-int-to-ptr): the vector holds addresses */
 	if (aux(auxv, AT_PHNUM) == 0 || aux(auxv, AT_PHDR) == 0 ||
 	    *(const volatile uint32_t *)(uintptr_t)aux(auxv, AT_PHDR) == 0) {
 		return 5;
 	}
 	rnd = (const uint8_t *)(uintptr_t)aux(auxv, AT_RANDOM);
+	/* NOLINTEND(performance-no-int-to-ptr) */
 	if (!rnd) {
 		return 6;
 	}

@@ -10,15 +10,15 @@
 #include "svsm/proc.h"
 #include "svsm/test.h"
 
-static const char *const check_argv[] = { "exec_check", "one", "two", NULL };
-static const char *const check_envp[] = { "CSVSM_TEST=1", NULL };
+static const char *const CHECK_ARGV[] = { "exec_check", "one", "two", NULL };
+static const char *const CHECK_ENVP[] = { "CSVSM_TEST=1", NULL };
 
 TEST(exec, static_executable_sees_its_entry_stack)
 {
 	struct process *p;
 	uint64_t mark = log_mark();
 
-	ASSERT_OK(process_spawn("/test/bin/exec_check", check_argv, check_envp,
+	ASSERT_OK(process_spawn("/test/bin/exec_check", CHECK_ARGV, CHECK_ENVP,
 				0, &p));
 	EXPECT_EQ(process_wait(p), 0);
 	EXPECT_TRUE(log_contains_since(mark, "entry stack as expected"));
@@ -28,8 +28,8 @@ TEST(exec, static_pie_is_placed_and_runs)
 {
 	struct process *p;
 
-	ASSERT_OK(process_spawn("/test/bin/exec_check_pie", check_argv,
-				check_envp, 0, &p));
+	ASSERT_OK(process_spawn("/test/bin/exec_check_pie", CHECK_ARGV,
+				CHECK_ENVP, 0, &p));
 	EXPECT_EQ(process_wait(p), 0);
 }
 
@@ -39,10 +39,10 @@ TEST(exec, wrong_arguments_are_seen_by_the_program)
 	struct process *p;
 
 	ASSERT_OK(
-		process_spawn("/test/bin/exec_check", argv, check_envp, 0, &p));
+		process_spawn("/test/bin/exec_check", argv, CHECK_ENVP, 0, &p));
 	EXPECT_EQ(process_wait(p), 1); /* its argc check */
 	ASSERT_OK(
-		process_spawn("/test/bin/exec_check", check_argv, NULL, 0, &p));
+		process_spawn("/test/bin/exec_check", CHECK_ARGV, NULL, 0, &p));
 	EXPECT_EQ(process_wait(p), 2); /* its envp check */
 }
 
@@ -52,10 +52,10 @@ TEST(exec, bad_programs_are_refused)
 	struct process *p;
 	uint64_t mark = log_mark();
 
-	EXPECT_ERR(process_spawn("/test/bin/missing", check_argv, NULL, 0, &p),
+	EXPECT_ERR(process_spawn("/test/bin/missing", CHECK_ARGV, NULL, 0, &p),
 		   SVSM_ERR_NOTFOUND);
 	EXPECT_ERR(
-		process_spawn("/test/ramfs/hello.txt", check_argv, NULL, 0, &p),
+		process_spawn("/test/ramfs/hello.txt", CHECK_ARGV, NULL, 0, &p),
 		SVSM_ERR_INVAL);
 	EXPECT_TRUE(log_contains_since(mark, "exec /test/ramfs/hello.txt "
 					     "refused: "));
@@ -70,7 +70,7 @@ TEST_ALLOC(exec, spawn_under_allocation_failure_leaks_nothing)
 {
 	struct process *p;
 
-	ASSERT_OK_OR_OOM(process_spawn("/test/bin/exec_check", check_argv,
-				       check_envp, 0, &p));
+	ASSERT_OK_OR_OOM(process_spawn("/test/bin/exec_check", CHECK_ARGV,
+				       CHECK_ENVP, 0, &p));
 	EXPECT_EQ(process_wait(p), 0);
 }

@@ -8,6 +8,8 @@
  * processes on every CPU run at once. The allocators are back at their
  * baseline afterwards (every page of every address space freed).
  */
+#include "arch/fpu.h"
+
 #include "svsm/log.h"
 #include "svsm/mm.h"
 #include "svsm/proc.h"
@@ -25,6 +27,7 @@ PROG(up_cli)
 PROG(up_text_write)
 PROG(up_kernel_read)
 PROG(up_spin)
+PROG(up_fpu)
 
 /* Symbols of one blob, compared as addresses. */
 #define PROG_LEN(name) ((size_t)((uintptr_t)name##_end - (uintptr_t)(name)))
@@ -126,4 +129,20 @@ TEST_ALLOC(user, spawn_under_allocation_failure_leaks_nothing)
 	ASSERT_OK_OR_OOM(
 		process_spawn_flat(up_hello, PROG_LEN(up_hello), 0, "oom", &p));
 	EXPECT_EQ(process_wait(p), 42);
+}
+
+TEST(user, each_process_keeps_its_own_fpu_and_sse_state)
+{
+	struct process *procs[3];
+
+	/* Same CPU: they yield to each other between their checks. */
+	for (uint32_t i = 0; i < 3; i++) {
+		ASSERT_OK(process_spawn_flat(up_fpu, PROG_LEN(up_fpu), 0, "fpu",
+					     &procs[i]));
+	}
+	for (uint32_t i = 0; i < 3; i++) {
+		EXPECT_EQ(process_wait(procs[i]), 0);
+	}
+	test_diag(t, "extended state saved with %s, %zu bytes",
+		  fpu_has_xsave() ? "XSAVE" : "FXSAVE", fpu_area_size());
 }

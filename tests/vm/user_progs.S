@@ -147,4 +147,51 @@ up_spin:
 	syscall
 up_spin_end:
 
+	/*
+	 * up_fpu: checks the power-on FPU/SSE state (FCW 0x37F, MXCSR
+	 * 0x1F80, XMM0 zero; exit 8 otherwise), puts its pid in XMM0, XMM15
+	 * and ST(0), yields 500 times and checks after each that they still
+	 * hold it (exit 9 otherwise); exits 0.
+	 */
+	.globl up_fpu, up_fpu_end
+up_fpu:
+	subq $16, %rsp
+	fnstcw (%rsp)
+	cmpw $0x37f, (%rsp)
+	movl $8, %edi
+	jne 9f
+	stmxcsr (%rsp)
+	cmpl $0x1f80, (%rsp)
+	jne 9f
+	movq %xmm0, %rax
+	testq %rax, %rax
+	jne 9f
+	movl $SYS_GETPID, %eax
+	syscall
+	movq %rax, %r12
+	movq %rax, %xmm0
+	movq %rax, %xmm15
+	movq %rax, (%rsp)
+	fildll (%rsp)
+	movl $500, %r13d
+1:	movl $SYS_YIELD, %eax
+	syscall
+	movl $9, %edi
+	movq %xmm0, %rbx
+	cmpq %r12, %rbx
+	jne 9f
+	movq %xmm15, %rbx
+	cmpq %r12, %rbx
+	jne 9f
+	fld %st(0)
+	fistpll (%rsp)
+	cmpq %r12, (%rsp)
+	jne 9f
+	decl %r13d
+	jnz 1b
+	xorl %edi, %edi
+9:	movl $SYS_EXIT, %eax
+	syscall
+up_fpu_end:
+
 	.section .note.GNU-stack, "", @progbits

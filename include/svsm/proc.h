@@ -39,6 +39,7 @@ struct process {
 	uint64_t stack;	   /**< first user RSP */
 	uint64_t syscalls; /**< system calls made */
 	void *fpu;	   /**< its extended state (arch/fpu.h), 64-aligned */
+	uint64_t fs_base;  /**< arch_prctl(ARCH_SET_FS): loaded on switch */
 	void *fpu_alloc;   /**< the allocation `fpu` lies in */
 };
 

@@ -14,14 +14,19 @@
 #include "uapi/svsm/syscall.h"
 
 #include "arch/cpu.h"
+#include "arch/insn.h"
+#include "arch/msr.h"
 #include "arch/user.h"
 
 #include "svsm/log.h"
 #include "svsm/proc.h"
 #include "svsm/task.h"
+#include "svsm/time.h"
 
 #define WRITE_CHUNK 256U
-#define WRITE_MAX 0x100000U /* a larger write is cut short (Linux too) */
+#define WRITE_MAX 0x100000U	 /* a larger write is cut short (Linux too) */
+#define GETRANDOM_MAX 0x2000000U /* Linux's per-call limit, 32 MiB */
+#define RDRAND_TRIES 10U
 
 /** write(fd, buf, len): fds 1 and 2 go to the console log. */
 static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t len)
@@ -56,6 +61,141 @@ static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t len)
 	return (int64_t)done;
 }
 
+/** Copies `n` bytes to user address `uva`; -EFAULT if it cannot. */
+static int64_t copy_out(uint64_t uva, const void *src, size_t n)
+{
+	if (!uspace_range_ok(uva, n)) {
+		return -SVSM_EFAULT;
+	}
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): a user address */
+	void *dst = (void *)(uintptr_t)uva;
+
+	return arch_copy_user(dst, src, n) == 0 ? 0 : -SVSM_EFAULT;
+}
+
+/** Copies `n` bytes from user address `uva`; -EFAULT if it cannot. */
+static int64_t copy_in(void *dst, uint64_t uva, size_t n)
+{
+	if (!uspace_range_ok(uva, n)) {
+		return -SVSM_EFAULT;
+	}
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): a user address */
+	const void *src = (const void *)(uintptr_t)uva;
+
+	return arch_copy_user(dst, src, n) == 0 ? 0 : -SVSM_EFAULT;
+}
+
+/** arch_prctl: the FS base for TLS (user addresses only). */
+static int64_t sys_arch_prctl(struct process *p, uint64_t code, uint64_t arg)
+{
+	switch (code) {
+	case SVSM_ARCH_SET_FS:
+		if (arg >= USER_VA_MAX) {
+			return -SVSM_EPERM;
+		}
+		p->fs_base = arg;
+		wrmsr(MSR_FS_BASE, arg);
+		return 0;
+	case SVSM_ARCH_GET_FS:
+		return copy_out(arg, &p->fs_base, sizeof(p->fs_base));
+	default:
+		return -SVSM_EINVAL;
+	}
+}
+
+/** A Linux struct timespec. */
+struct user_timespec {
+	int64_t sec;
+	int64_t nsec;
+};
+
+/** clock_gettime: the monotonic clock (BOOTTIME is the same here). */
+static int64_t sys_clock_gettime(uint64_t id, uint64_t uts)
+{
+	uint64_t ns = clock_monotonic_ns();
+	struct user_timespec ts = { (int64_t)(ns / NSEC_PER_SEC),
+				    (int64_t)(ns % NSEC_PER_SEC) };
+
+	/* No trusted wall clock yet: CLOCK_REALTIME is refused. */
+	if (id != SVSM_CLOCK_MONOTONIC && id != SVSM_CLOCK_BOOTTIME) {
+		return -SVSM_EINVAL;
+	}
+	return copy_out(uts, &ts, sizeof(ts));
+}
+
+/** nanosleep: at least the time asked, in whole ticks. */
+static int64_t sys_nanosleep(uint64_t ureq)
+{
+	struct user_timespec ts;
+	int64_t err = copy_in(&ts, ureq, sizeof(ts));
+
+	if (err != 0) {
+		return err;
+	}
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC ||
+	    (uint64_t)ts.sec > UINT32_MAX) {
+		return -SVSM_EINVAL;
+	}
+	uint64_t ms = (uint64_t)ts.sec * 1000U +
+		      ((uint64_t)ts.nsec + NSEC_PER_MSEC - 1U) / NSEC_PER_MSEC;
+
+	task_sleep_ms(ms);
+	return 0;
+}
+
+/**
+ * getrandom: bytes from RDRAND. A CPU that stops delivering gives
+ * -EAGAIN, never weaker bytes.
+ */
+static int64_t sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags)
+{
+	uint64_t done = 0;
+
+	if (flags & ~(uint64_t)(SVSM_GRND_NONBLOCK | SVSM_GRND_RANDOM)) {
+		return -SVSM_EINVAL;
+	}
+	if (len > GETRANDOM_MAX) {
+		len = GETRANDOM_MAX;
+	}
+	while (done < len) {
+		uint64_t v = 0;
+		uint32_t tries = 0;
+		size_t n = len - done < sizeof(v) ? (size_t)(len - done)
+						  : sizeof(v);
+
+		while (!rdrand64(&v)) {
+			if (++tries == RDRAND_TRIES) {
+				return done > 0 ? (int64_t)done : -SVSM_EAGAIN;
+			}
+		}
+		if (copy_out(ubuf + done, &v, n) != 0) {
+			return done > 0 ? (int64_t)done : -SVSM_EFAULT;
+		}
+		done += n;
+	}
+	return (int64_t)done;
+}
+
+/** The calls with more to do than one line; -ENOSYS for the unknown. */
+static int64_t dispatch_more(struct process *p, const struct trap_frame *f)
+{
+	switch (f->rax) {
+	case SVSM_SYS_ARCH_PRCTL:
+		return sys_arch_prctl(p, f->rdi, f->rsi);
+	case SVSM_SYS_CLOCK_GETTIME:
+		return sys_clock_gettime(f->rdi, f->rsi);
+	case SVSM_SYS_NANOSLEEP:
+		return sys_nanosleep(f->rdi);
+	case SVSM_SYS_GETRANDOM:
+		return sys_getrandom(f->rdi, f->rsi, f->rdx);
+	case SVSM_SYS_GETTID:
+	case SVSM_SYS_SET_TID_ADDRESS: /* one thread: nothing to clear */
+		return (int64_t)p->id;
+	default:
+		return -SVSM_ENOSYS;
+	}
+}
+
 void syscall_dispatch(struct trap_frame *f)
 {
 	struct process *p = process_current();
@@ -77,7 +217,7 @@ void syscall_dispatch(struct trap_frame *f)
 	case SVSM_SYS_EXIT_GROUP:
 		process_exit((uint32_t)(f->rdi & 0xFFU));
 	default:
-		ret = -SVSM_ENOSYS;
+		ret = dispatch_more(p, f);
 		break;
 	}
 	f->rax = (uint64_t)ret;

@@ -43,6 +43,7 @@
 #include "arch/fpu.h"
 #include "arch/insn.h"
 #include "arch/irq.h"
+#include "arch/msr.h"
 
 #include "svsm/boot.h"
 #include "svsm/heap.h"
@@ -158,6 +159,7 @@ static void switch_user(const struct task *prev, const struct task *next)
 	}
 	if (next->proc) {
 		fpu_restore(next->proc->fpu);
+		wrmsr(MSR_FS_BASE, next->proc->fs_base);
 		uspace_activate(&next->proc->us);
 	} else if (prev->proc) {
 		uspace_activate(NULL);

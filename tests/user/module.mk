@@ -23,3 +23,7 @@ $(USER_BUILD)/exec_check: $(USER_BUILD)/crt/start.o $(USER_BUILD)/exec_check.o
 $(USER_BUILD)/exec_check_pie: $(USER_BUILD)/crt/start.o \
 		$(USER_BUILD)/exec_check.o
 	$(Q)$(HOSTCC) -static-pie $(USER_LDFLAGS) -o $@ $^
+
+$(USER_BUILD)/calls_check: $(USER_BUILD)/crt/start.o \
+		$(USER_BUILD)/calls_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^

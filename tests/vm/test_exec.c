@@ -24,6 +24,15 @@ TEST(exec, static_executable_sees_its_entry_stack)
 	EXPECT_TRUE(log_contains_since(mark, "entry stack as expected"));
 }
 
+TEST(exec, linux_calls_with_good_and_bad_arguments)
+{
+	static const char *const argv[] = { "calls_check", NULL };
+	struct process *p;
+
+	ASSERT_OK(process_spawn("/test/bin/calls_check", argv, NULL, 0, &p));
+	EXPECT_EQ(process_wait(p), 0);
+}
+
 TEST(exec, static_pie_is_placed_and_runs)
 {
 	struct process *p;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "arch/frame_macros.h"
 /*
  * Entry stubs for all 256 vectors: exceptions (0-31) and interrupts.
  *
@@ -55,41 +56,13 @@ trap_common:
 	testb $3, 24(%rsp)	/* CS: from ring 3? */
 	jz 1f
 	swapgs
-1:	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	PUSH_GPRS
 	cld
 	movq %rsp, %rdi
 	call trap_dispatch
 	.globl trap_return
 trap_return:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_GPRS
 	addq $16, %rsp	/* vector and error code */
 	testb $3, 8(%rsp)	/* CS: back to ring 3? */
 	jz 2f

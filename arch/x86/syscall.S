@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "arch/frame_macros.h"
 /*
  * The SYSCALL entry and the way back to user mode.
  *
@@ -48,42 +49,14 @@ syscall_entry:
 	pushq %rcx		/* RIP */
 	pushq $0		/* error code */
 	pushq $VEC_SYSCALL
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	cld
 	xorl %ebp, %ebp		/* ends backtraces here */
 	movq %rsp, %rdi
 	sti
 	call syscall_dispatch
 	cli
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_GPRS
 	addq $16, %rsp		/* vector and error code */
 	cmpq $USER_CS, 8(%rsp)
 	jne 2f

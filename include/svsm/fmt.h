@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "svsm/err.h"
+
 /**
  * Formats into `buf` (always NUL-terminated when `size` > 0) and returns
  * the length the whole output would have had, like vsnprintf.
@@ -19,3 +21,10 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 /** As fmt_vsnprintf, with variable arguments. */
 size_t fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/**
+ * Writes a one-line reason (printf-style) to `why` and returns `err`: how
+ * the parsers of untrusted input refuse it.
+ */
+enum svsm_err fmt_refuse(char *why, size_t why_size, enum svsm_err err,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));

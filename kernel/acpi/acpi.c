@@ -13,6 +13,7 @@
 #include <stdarg.h>
 
 #include "svsm/fmt.h"
+#include "svsm/le.h"
 #include "svsm/string.h"
 
 #define RSDP_SIGNATURE "RSD PTR "
@@ -67,33 +68,6 @@ struct madt_walk {
 	size_t why_size;
 };
 
-static uint16_t get_u16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)get_u16(p) | ((uint32_t)get_u16(p + 2) << 16);
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-	return (uint64_t)get_u32(p) | ((uint64_t)get_u32(p + 4) << 32);
-}
-
-/** Writes a one-line reason to `why` and returns SVSM_ERR_INVAL. */
-__attribute__((format(printf, 3, 4))) static enum svsm_err
-refuse(char *why, size_t why_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)fmt_vsnprintf(why, why_size, fmt, ap);
-	va_end(ap);
-	return SVSM_ERR_INVAL;
-}
-
 /** Copies `n` bytes of a signature into `buf` as printable text. */
 static void printable(char *buf, const uint8_t *sig, size_t n)
 {
@@ -127,13 +101,13 @@ bool acpi_checksum_ok(const void *p, size_t len)
 static void decode_sdt_header(const uint8_t *t, struct acpi_sdt_header *h)
 {
 	memcpy(h->signature, t, sizeof(h->signature));
-	h->length = get_u32(t + SDT_LENGTH_OFFSET);
+	h->length = le32_get(t + SDT_LENGTH_OFFSET);
 	h->revision = t[8];
 	memcpy(h->oem_id, t + 10, sizeof(h->oem_id));
 	memcpy(h->oem_table_id, t + 16, sizeof(h->oem_table_id));
-	h->oem_revision = get_u32(t + 24);
-	h->creator_id = get_u32(t + 28);
-	h->creator_revision = get_u32(t + 32);
+	h->oem_revision = le32_get(t + 24);
+	h->creator_id = le32_get(t + 28);
+	h->creator_revision = le32_get(t + 32);
 }
 
 /** Checks a table header in private memory; see acpi.h. */
@@ -148,31 +122,33 @@ enum svsm_err acpi_parse_sdt_header(const void *table, size_t size,
 
 	printable(sig, (const uint8_t *)signature, 4);
 	if (size < ACPI_SDT_HEADER_SIZE) {
-		return refuse(why, why_size,
-			      "ACPI %s: %zu bytes, truncated header (%u bytes)",
-			      sig, size, ACPI_SDT_HEADER_SIZE);
+		return fmt_refuse(
+			why, why_size, SVSM_ERR_INVAL,
+			"ACPI %s: %zu bytes, truncated header (%u bytes)", sig,
+			size, ACPI_SDT_HEADER_SIZE);
 	}
 	decode_sdt_header(t, &h);
 	if (memcmp(h.signature, signature, 4) != 0) {
 		char got[5];
 
 		printable(got, t, 4);
-		return refuse(why, why_size, "ACPI %s: bad signature '%s'", sig,
-			      got);
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "ACPI %s: bad signature '%s'", sig, got);
 	}
 	if (h.length < ACPI_SDT_HEADER_SIZE) {
-		return refuse(why, why_size,
-			      "ACPI %s: length %u shorter than the header", sig,
-			      h.length);
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "ACPI %s: length %u shorter than the header",
+				  sig, h.length);
 	}
 	if (h.length > size) {
-		return refuse(why, why_size,
-			      "ACPI %s: length %u larger than the buffer "
-			      "(%zu bytes)",
-			      sig, h.length, size);
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "ACPI %s: length %u larger than the buffer "
+				  "(%zu bytes)",
+				  sig, h.length, size);
 	}
 	if (!acpi_checksum_ok(t, h.length)) {
-		return refuse(why, why_size, "ACPI %s: bad checksum", sig);
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "ACPI %s: bad checksum", sig);
 	}
 	*out = h;
 	return SVSM_OK;
@@ -185,18 +161,18 @@ static enum svsm_err rsdp_check_v2(const uint8_t *r, const uint8_t *raw,
 {
 	uint8_t sum;
 
-	info->length = get_u32(r + RSDP_LENGTH_OFFSET);
-	info->xsdt_address = get_u64(r + RSDP_XSDT_OFFSET);
+	info->length = le32_get(r + RSDP_LENGTH_OFFSET);
+	info->xsdt_address = le64_get(r + RSDP_XSDT_OFFSET);
 	if (info->length < ACPI_RSDP_V2_SIZE) {
-		return refuse(why, why_size,
-			      "RSDP: length %u shorter than %u bytes",
-			      info->length, ACPI_RSDP_V2_SIZE);
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "RSDP: length %u shorter than %u bytes",
+				  info->length, ACPI_RSDP_V2_SIZE);
 	}
 	if (info->length > size) {
-		return refuse(why, why_size,
-			      "RSDP: length %u larger than the buffer "
-			      "(%zu bytes)",
-			      info->length, size);
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "RSDP: length %u larger than the buffer "
+				  "(%zu bytes)",
+				  info->length, size);
 	}
 	/* Bytes past the copy only count towards the checksum: each is
 	 * read once, here. */
@@ -204,7 +180,8 @@ static enum svsm_err rsdp_check_v2(const uint8_t *r, const uint8_t *raw,
 			byte_sum(raw + ACPI_RSDP_V2_SIZE,
 				 info->length - ACPI_RSDP_V2_SIZE));
 	if (sum != 0) {
-		return refuse(why, why_size, "RSDP: bad extended checksum");
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "RSDP: bad extended checksum");
 	}
 	return SVSM_OK;
 }
@@ -218,28 +195,30 @@ enum svsm_err acpi_parse_rsdp(const void *p, size_t size,
 	struct acpi_rsdp_info info = { 0 };
 
 	if (size < ACPI_RSDP_V1_SIZE) {
-		return refuse(why, why_size,
-			      "RSDP: %zu bytes, truncated (%u needed)", size,
-			      ACPI_RSDP_V1_SIZE);
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "RSDP: %zu bytes, truncated (%u needed)",
+				  size, ACPI_RSDP_V1_SIZE);
 	}
 	memcpy(r, p, size < sizeof(r) ? size : sizeof(r));
 	if (memcmp(r, RSDP_SIGNATURE, RSDP_SIGNATURE_SIZE) != 0) {
-		return refuse(why, why_size, "RSDP: bad signature");
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "RSDP: bad signature");
 	}
 	if (!acpi_checksum_ok(r, RSDP_CHECKSUM_SIZE)) {
-		return refuse(why, why_size,
-			      "RSDP: bad checksum over the first 20 bytes");
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "RSDP: bad checksum over the first 20 bytes");
 	}
 	info.revision = r[RSDP_REVISION_OFFSET];
 	memcpy(info.oem_id, r + RSDP_OEM_ID_OFFSET, sizeof(info.oem_id));
-	info.rsdt_address = get_u32(r + RSDP_RSDT_OFFSET);
+	info.rsdt_address = le32_get(r + RSDP_RSDT_OFFSET);
 	info.length = ACPI_RSDP_V1_SIZE;
 	if (info.revision >= 2) {
 		if (size < ACPI_RSDP_V2_SIZE) {
-			return refuse(why, why_size,
-				      "RSDP: revision %u truncated: %zu bytes, "
-				      "%u needed",
-				      info.revision, size, ACPI_RSDP_V2_SIZE);
+			return fmt_refuse(
+				why, why_size, SVSM_ERR_INVAL,
+				"RSDP: revision %u truncated: %zu bytes, "
+				"%u needed",
+				info.revision, size, ACPI_RSDP_V2_SIZE);
 		}
 		enum svsm_err err =
 			rsdp_check_v2(r, p, size, &info, why, why_size);
@@ -249,7 +228,8 @@ enum svsm_err acpi_parse_rsdp(const void *p, size_t size,
 		}
 	}
 	if (info.rsdt_address == 0 && info.xsdt_address == 0) {
-		return refuse(why, why_size, "RSDP: no RSDT or XSDT address");
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "RSDP: no RSDT or XSDT address");
 	}
 	*out = info;
 	return SVSM_OK;
@@ -269,16 +249,18 @@ static enum svsm_err madt_add_cpu(struct madt_walk *w, uint32_t apic_id,
 		return SVSM_OK;
 	}
 	if (m->cpu_count == ACPI_MAX_CPUS) {
-		return refuse(w->why, w->why_size,
-			      "MADT: more than %u CPUs (entry at offset %u)",
-			      ACPI_MAX_CPUS, w->offset);
+		return fmt_refuse(
+			w->why, w->why_size, SVSM_ERR_INVAL,
+			"MADT: more than %u CPUs (entry at offset %u)",
+			ACPI_MAX_CPUS, w->offset);
 	}
 	for (uint32_t i = 0; i < m->cpu_count; i++) {
 		if (m->cpus[i].apic_id == apic_id) {
-			return refuse(w->why, w->why_size,
-				      "MADT: duplicate APIC ID %u (entry at "
-				      "offset %u)",
-				      apic_id, w->offset);
+			return fmt_refuse(
+				w->why, w->why_size, SVSM_ERR_INVAL,
+				"MADT: duplicate APIC ID %u (entry at "
+				"offset %u)",
+				apic_id, w->offset);
 		}
 	}
 	m->cpus[m->cpu_count++] = (struct acpi_cpu){
@@ -300,15 +282,16 @@ static enum svsm_err madt_add_ioapic(struct madt_walk *w, const uint8_t *e)
 	struct madt_info *m = w->info;
 
 	if (m->ioapic_count == ACPI_MAX_IOAPICS) {
-		return refuse(w->why, w->why_size,
-			      "MADT: more than %u I/O APICs (entry at offset "
-			      "%u)",
-			      ACPI_MAX_IOAPICS, w->offset);
+		return fmt_refuse(
+			w->why, w->why_size, SVSM_ERR_INVAL,
+			"MADT: more than %u I/O APICs (entry at offset "
+			"%u)",
+			ACPI_MAX_IOAPICS, w->offset);
 	}
 	m->ioapics[m->ioapic_count++] = (struct acpi_ioapic){
 		.id = e[2],
-		.address = get_u32(e + 4),
-		.gsi_base = get_u32(e + 8),
+		.address = le32_get(e + 4),
+		.gsi_base = le32_get(e + 8),
 	};
 	return SVSM_OK;
 }
@@ -317,13 +300,13 @@ static enum svsm_err madt_add_ioapic(struct madt_walk *w, const uint8_t *e)
 static enum svsm_err madt_lapic_override(struct madt_walk *w, const uint8_t *e)
 {
 	if (w->has_lapic_override) {
-		return refuse(w->why, w->why_size,
-			      "MADT: more than one local APIC address "
-			      "override (entry at offset %u)",
-			      w->offset);
+		return fmt_refuse(w->why, w->why_size, SVSM_ERR_INVAL,
+				  "MADT: more than one local APIC address "
+				  "override (entry at offset %u)",
+				  w->offset);
 	}
 	w->has_lapic_override = true;
-	w->info->lapic_address = get_u64(e + 4);
+	w->info->lapic_address = le64_get(e + 4);
 	return SVSM_OK;
 }
 
@@ -332,10 +315,10 @@ static enum svsm_err madt_entry(struct madt_walk *w, const uint8_t *e)
 {
 	switch (e[0]) {
 	case MADT_TYPE_LOCAL_APIC: /* 5.2.12.2 */
-		return madt_add_cpu(w, e[3], e[2], get_u32(e + 4), false);
+		return madt_add_cpu(w, e[3], e[2], le32_get(e + 4), false);
 	case MADT_TYPE_LOCAL_X2APIC: /* 5.2.12.12 */
-		return madt_add_cpu(w, get_u32(e + 4), get_u32(e + 12),
-				    get_u32(e + 8), true);
+		return madt_add_cpu(w, le32_get(e + 4), le32_get(e + 12),
+				    le32_get(e + 8), true);
 	case MADT_TYPE_IO_APIC:
 		return madt_add_ioapic(w, e);
 	case MADT_TYPE_LAPIC_OVERRIDE:
@@ -354,31 +337,35 @@ static enum svsm_err madt_entry_bounds(struct madt_walk *w, const uint8_t *t,
 	uint8_t len;
 
 	if (length - off < 2) {
-		return refuse(w->why, w->why_size,
-			      "MADT: entry at offset %u runs past the end of "
-			      "the table (%u bytes)",
-			      off, length);
+		return fmt_refuse(
+			w->why, w->why_size, SVSM_ERR_INVAL,
+			"MADT: entry at offset %u runs past the end of "
+			"the table (%u bytes)",
+			off, length);
 	}
 	type = t[off];
 	len = t[off + 1];
 	if (len < 2) {
-		return refuse(w->why, w->why_size,
-			      "MADT: entry at offset %u (type %u) has length "
-			      "%u, less than 2",
-			      off, type, len);
+		return fmt_refuse(
+			w->why, w->why_size, SVSM_ERR_INVAL,
+			"MADT: entry at offset %u (type %u) has length "
+			"%u, less than 2",
+			off, type, len);
 	}
 	if (len > length - off) {
-		return refuse(w->why, w->why_size,
-			      "MADT: entry at offset %u (type %u, length %u) "
-			      "runs past the end of the table (%u bytes)",
-			      off, type, len, length);
+		return fmt_refuse(
+			w->why, w->why_size, SVSM_ERR_INVAL,
+			"MADT: entry at offset %u (type %u, length %u) "
+			"runs past the end of the table (%u bytes)",
+			off, type, len, length);
 	}
 	if (type < MADT_TYPE_KNOWN_COUNT && MADT_ENTRY_SIZE[type] != 0 &&
 	    len != MADT_ENTRY_SIZE[type]) {
-		return refuse(w->why, w->why_size,
-			      "MADT: entry at offset %u: type %u has length "
-			      "%u, expected %u",
-			      off, type, len, MADT_ENTRY_SIZE[type]);
+		return fmt_refuse(
+			w->why, w->why_size, SVSM_ERR_INVAL,
+			"MADT: entry at offset %u: type %u has length "
+			"%u, expected %u",
+			off, type, len, MADT_ENTRY_SIZE[type]);
 	}
 	return SVSM_OK;
 }
@@ -410,11 +397,12 @@ static enum svsm_err madt_copy_header(const void *madt, size_t size,
 	size_t n = size < sizeof(madt_copy) ? size : sizeof(madt_copy);
 
 	memcpy(madt_copy, madt, n);
-	if (n < size && get_u32(madt_copy + SDT_LENGTH_OFFSET) > n) {
-		return refuse(why, why_size,
-			      "MADT: length %u larger than the %u-byte limit",
-			      get_u32(madt_copy + SDT_LENGTH_OFFSET),
-			      ACPI_MAX_TABLE_SIZE);
+	if (n < size && le32_get(madt_copy + SDT_LENGTH_OFFSET) > n) {
+		return fmt_refuse(
+			why, why_size, SVSM_ERR_INVAL,
+			"MADT: length %u larger than the %u-byte limit",
+			le32_get(madt_copy + SDT_LENGTH_OFFSET),
+			ACPI_MAX_TABLE_SIZE);
 	}
 	enum svsm_err err =
 		acpi_parse_sdt_header(madt_copy, n, "APIC", h, why, why_size);
@@ -423,10 +411,11 @@ static enum svsm_err madt_copy_header(const void *madt, size_t size,
 		return err;
 	}
 	if (h->length < MADT_ENTRIES_OFFSET) {
-		return refuse(why, why_size,
-			      "MADT: length %u leaves no room for the local "
-			      "APIC address and flags",
-			      h->length);
+		return fmt_refuse(
+			why, why_size, SVSM_ERR_INVAL,
+			"MADT: length %u leaves no room for the local "
+			"APIC address and flags",
+			h->length);
 	}
 	return SVSM_OK;
 }
@@ -444,14 +433,15 @@ enum svsm_err acpi_parse_madt(const void *madt, size_t size,
 		return err;
 	}
 	memset(&madt_tmp, 0, sizeof(madt_tmp));
-	madt_tmp.lapic_address = get_u32(madt_copy + MADT_LAPIC_OFFSET);
-	madt_tmp.flags = get_u32(madt_copy + MADT_FLAGS_OFFSET);
+	madt_tmp.lapic_address = le32_get(madt_copy + MADT_LAPIC_OFFSET);
+	madt_tmp.flags = le32_get(madt_copy + MADT_FLAGS_OFFSET);
 	err = madt_walk_entries(&w, madt_copy, h.length);
 	if (err != SVSM_OK) {
 		return err;
 	}
 	if (madt_tmp.enabled_count == 0) {
-		return refuse(why, why_size, "MADT: no enabled CPU");
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "MADT: no enabled CPU");
 	}
 	*out = madt_tmp;
 	return SVSM_OK;

@@ -66,18 +66,6 @@ static void put_le(uint8_t *p, uint32_t size, uint64_t v)
 	}
 }
 
-/** Writes a one-line reason to `why` and returns SVSM_ERR_INVAL. */
-__attribute__((format(printf, 3, 4))) static enum svsm_err
-refuse(char *why, size_t why_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)fmt_vsnprintf(why, why_size, fmt, ap);
-	va_end(ap);
-	return SVSM_ERR_INVAL;
-}
-
 /**
  * Finds the file a command names at `name` (ACPI_LOADER_NAME_SIZE
  * bytes); with `must_be_allocated`, only one ALLOCATE has placed. NULL
@@ -90,10 +78,10 @@ find_file(struct loader_run *r, const uint8_t *name, bool must_be_allocated)
 
 	memcpy(n, name, sizeof(n));
 	if (strnlen(n, sizeof(n)) == sizeof(n)) {
-		(void)refuse(r->why, r->why_size,
-			     "table-loader command %u: file name not "
-			     "NUL-terminated",
-			     r->index);
+		(void)fmt_refuse(r->why, r->why_size, SVSM_ERR_INVAL,
+				 "table-loader command %u: file name not "
+				 "NUL-terminated",
+				 r->index);
 		return NULL;
 	}
 	for (uint32_t i = 0; i < r->file_count; i++) {
@@ -101,10 +89,11 @@ find_file(struct loader_run *r, const uint8_t *name, bool must_be_allocated)
 			continue;
 		}
 		if (must_be_allocated && !r->files[i].is_allocated) {
-			(void)refuse(r->why, r->why_size,
-				     "table-loader command %u: file '%.55s' "
-				     "used before it is allocated",
-				     r->index, n);
+			(void)fmt_refuse(
+				r->why, r->why_size, SVSM_ERR_INVAL,
+				"table-loader command %u: file '%.55s' "
+				"used before it is allocated",
+				r->index, n);
 			return NULL;
 		}
 		return &r->files[i];
@@ -115,9 +104,9 @@ find_file(struct loader_run *r, const uint8_t *name, bool must_be_allocated)
 			n[i] = '?';
 		}
 	}
-	(void)refuse(r->why, r->why_size,
-		     "table-loader command %u: unknown file '%.55s'", r->index,
-		     n);
+	(void)fmt_refuse(r->why, r->why_size, SVSM_ERR_INVAL,
+			 "table-loader command %u: unknown file '%.55s'",
+			 r->index, n);
 	return NULL;
 }
 
@@ -133,35 +122,38 @@ static enum svsm_err cmd_allocate(struct loader_run *r, const uint8_t *c)
 		return SVSM_ERR_INVAL;
 	}
 	if (f->is_allocated) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: '%s' allocated twice",
-			      r->index, f->name);
+		return fmt_refuse(
+			r->why, r->why_size, SVSM_ERR_INVAL,
+			"table-loader command %u: '%s' allocated twice",
+			r->index, f->name);
 	}
 	if (f->size == 0) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: '%s' is empty",
-			      r->index, f->name);
+		return fmt_refuse(r->why, r->why_size, SVSM_ERR_INVAL,
+				  "table-loader command %u: '%s' is empty",
+				  r->index, f->name);
 	}
 	if (align == 0 || (align & (align - 1)) != 0 ||
 	    align > ACPI_LOADER_MAX_ALIGN) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: bad alignment %u for "
-			      "'%s'",
-			      r->index, align, f->name);
+		return fmt_refuse(
+			r->why, r->why_size, SVSM_ERR_INVAL,
+			"table-loader command %u: bad alignment %u for "
+			"'%s'",
+			r->index, align, f->name);
 	}
 	if (zone != ACPI_LOADER_ZONE_HIGH && zone != ACPI_LOADER_ZONE_FSEG) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: unknown zone %u for "
-			      "'%s'",
-			      r->index, zone, f->name);
+		return fmt_refuse(
+			r->why, r->why_size, SVSM_ERR_INVAL,
+			"table-loader command %u: unknown zone %u for "
+			"'%s'",
+			r->index, zone, f->name);
 	}
 	/* `next` stays below 2^32 + 2^32 + 4096: no overflow. */
 	base = (r->next + align - 1) & ~((uint64_t)align - 1);
 	if (base + f->size > ADDRESS_LIMIT) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: '%s' does not fit "
-			      "below 4 GiB",
-			      r->index, f->name);
+		return fmt_refuse(r->why, r->why_size, SVSM_ERR_INVAL,
+				  "table-loader command %u: '%s' does not fit "
+				  "below 4 GiB",
+				  r->index, f->name);
 	}
 	f->base = base;
 	f->is_allocated = true;
@@ -183,30 +175,33 @@ static enum svsm_err cmd_add_pointer(struct loader_run *r, const uint8_t *c)
 		return SVSM_ERR_INVAL;
 	}
 	if (size != 1 && size != 2 && size != 4 && size != 8) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: bad pointer size %u",
-			      r->index, size);
+		return fmt_refuse(
+			r->why, r->why_size, SVSM_ERR_INVAL,
+			"table-loader command %u: bad pointer size %u",
+			r->index, size);
 	}
 	if ((uint64_t)offset + size > dest->size) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: pointer at offset %u "
-			      "(size %u) outside '%s' (%u bytes)",
-			      r->index, offset, size, dest->name, dest->size);
+		return fmt_refuse(
+			r->why, r->why_size, SVSM_ERR_INVAL,
+			"table-loader command %u: pointer at offset %u "
+			"(size %u) outside '%s' (%u bytes)",
+			r->index, offset, size, dest->name, dest->size);
 	}
 	v = get_le(dest->data + offset, size);
 	if (v >= src->size) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: pointer value %llu "
-			      "past the end of '%s' (%u bytes)",
-			      r->index, (unsigned long long)v, src->name,
-			      src->size);
+		return fmt_refuse(r->why, r->why_size, SVSM_ERR_INVAL,
+				  "table-loader command %u: pointer value %llu "
+				  "past the end of '%s' (%u bytes)",
+				  r->index, (unsigned long long)v, src->name,
+				  src->size);
 	}
 	v += src->base; /* both below 2^32 */
 	if (size < 8 && (v >> (8U * size)) != 0) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: address 0x%llx does "
-			      "not fit a %u-byte pointer",
-			      r->index, (unsigned long long)v, size);
+		return fmt_refuse(
+			r->why, r->why_size, SVSM_ERR_INVAL,
+			"table-loader command %u: address 0x%llx does "
+			"not fit a %u-byte pointer",
+			r->index, (unsigned long long)v, size);
 	}
 	put_le(dest->data + offset, size, v);
 	return SVSM_OK;
@@ -225,10 +220,11 @@ static enum svsm_err cmd_add_checksum(struct loader_run *r, const uint8_t *c)
 		return SVSM_ERR_INVAL;
 	}
 	if (at >= f->size || (uint64_t)start + length > f->size) {
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: checksum at %u over "
-			      "[%u, +%u) outside '%s' (%u bytes)",
-			      r->index, at, start, length, f->name, f->size);
+		return fmt_refuse(
+			r->why, r->why_size, SVSM_ERR_INVAL,
+			"table-loader command %u: checksum at %u over "
+			"[%u, +%u) outside '%s' (%u bytes)",
+			r->index, at, start, length, f->name, f->size);
 	}
 	for (uint32_t i = 0; i < length; i++) {
 		sum = (uint8_t)(sum + f->data[start + i]);
@@ -254,9 +250,9 @@ static enum svsm_err run_command(struct loader_run *r, const uint8_t *c)
 		return SVSM_OK;
 	default:
 		/* Its meaning could change what the tables say. */
-		return refuse(r->why, r->why_size,
-			      "table-loader command %u: unknown command %u",
-			      r->index, command);
+		return fmt_refuse(r->why, r->why_size, SVSM_ERR_INVAL,
+				  "table-loader command %u: unknown command %u",
+				  r->index, command);
 	}
 }
 
@@ -269,16 +265,17 @@ enum svsm_err acpi_loader_run(const uint8_t *script, size_t script_size,
 				why,   why_size };
 
 	if (script_size % ACPI_LOADER_ENTRY_SIZE != 0) {
-		return refuse(why, why_size,
-			      "table-loader: %zu bytes, not a whole number of "
-			      "%u-byte commands",
-			      script_size, ACPI_LOADER_ENTRY_SIZE);
+		return fmt_refuse(
+			why, why_size, SVSM_ERR_INVAL,
+			"table-loader: %zu bytes, not a whole number of "
+			"%u-byte commands",
+			script_size, ACPI_LOADER_ENTRY_SIZE);
 	}
 	if (script_size / ACPI_LOADER_ENTRY_SIZE > ACPI_LOADER_MAX_COMMANDS) {
-		return refuse(why, why_size,
-			      "table-loader: %zu commands, more than %u",
-			      script_size / ACPI_LOADER_ENTRY_SIZE,
-			      ACPI_LOADER_MAX_COMMANDS);
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "table-loader: %zu commands, more than %u",
+				  script_size / ACPI_LOADER_ENTRY_SIZE,
+				  ACPI_LOADER_MAX_COMMANDS);
 	}
 	for (uint32_t i = 0; i < file_count; i++) {
 		files[i].is_allocated = false;
@@ -335,17 +332,18 @@ static enum svsm_err root_entry(struct root_walk *w, uint32_t i, uint64_t addr,
 
 	if (!resolve(w->files, w->file_count, addr, &t, &avail) ||
 	    avail < ACPI_SDT_HEADER_SIZE) {
-		return refuse(w->why, w->why_size,
-			      "ACPI %s entry %u: address 0x%llx is not a "
-			      "table in the loaded files",
-			      w->root, i, (unsigned long long)addr);
+		return fmt_refuse(w->why, w->why_size, SVSM_ERR_INVAL,
+				  "ACPI %s entry %u: address 0x%llx is not a "
+				  "table in the loaded files",
+				  w->root, i, (unsigned long long)addr);
 	}
 	if (memcmp(t, "APIC", 4) != 0) {
 		return SVSM_OK;
 	}
 	if (*found) {
-		return refuse(w->why, w->why_size,
-			      "ACPI %s entry %u: a second MADT", w->root, i);
+		return fmt_refuse(w->why, w->why_size, SVSM_ERR_INVAL,
+				  "ACPI %s entry %u: a second MADT", w->root,
+				  i);
 	}
 	*found = true;
 	return acpi_parse_madt(t, avail, w->out, w->why, w->why_size);
@@ -361,20 +359,21 @@ static enum svsm_err walk_root(struct root_walk *w, uint64_t addr)
 	enum svsm_err err;
 
 	if (!resolve(w->files, w->file_count, addr, &t, &avail)) {
-		return refuse(w->why, w->why_size,
-			      "RSDP: %s address 0x%llx is outside the loaded "
-			      "files",
-			      w->root, (unsigned long long)addr);
+		return fmt_refuse(
+			w->why, w->why_size, SVSM_ERR_INVAL,
+			"RSDP: %s address 0x%llx is outside the loaded "
+			"files",
+			w->root, (unsigned long long)addr);
 	}
 	err = acpi_parse_sdt_header(t, avail, w->root, &h, w->why, w->why_size);
 	if (err != SVSM_OK) {
 		return err;
 	}
 	if ((h.length - ACPI_SDT_HEADER_SIZE) % w->entry_size != 0) {
-		return refuse(w->why, w->why_size,
-			      "ACPI %s: length %u is not a whole number of "
-			      "entries",
-			      w->root, h.length);
+		return fmt_refuse(w->why, w->why_size, SVSM_ERR_INVAL,
+				  "ACPI %s: length %u is not a whole number of "
+				  "entries",
+				  w->root, h.length);
 	}
 	for (uint32_t i = 0;
 	     i < (h.length - ACPI_SDT_HEADER_SIZE) / w->entry_size; i++) {
@@ -387,7 +386,8 @@ static enum svsm_err walk_root(struct root_walk *w, uint64_t addr)
 		}
 	}
 	if (!found) {
-		return refuse(w->why, w->why_size, "ACPI %s: no MADT", w->root);
+		return fmt_refuse(w->why, w->why_size, SVSM_ERR_INVAL,
+				  "ACPI %s: no MADT", w->root);
 	}
 	return SVSM_OK;
 }
@@ -405,8 +405,9 @@ enum svsm_err acpi_loader_find_madt(const struct acpi_loader_file *files,
 	enum svsm_err err;
 
 	if (rsdp_index >= file_count || !files[rsdp_index].is_allocated) {
-		return refuse(why, why_size,
-			      "table-loader: the RSDP file is not allocated");
+		return fmt_refuse(
+			why, why_size, SVSM_ERR_INVAL,
+			"table-loader: the RSDP file is not allocated");
 	}
 	err = acpi_parse_rsdp(files[rsdp_index].data, files[rsdp_index].size,
 			      &rsdp, why, why_size);
@@ -430,20 +431,21 @@ enum svsm_err acpi_cpu_list(const struct madt_info *m, uint32_t vcpu_count,
 	bool has_boot = false;
 
 	if (m->enabled_count != vcpu_count) {
-		return refuse(why, why_size,
-			      "MADT lists %u enabled CPUs but the IGVM "
-			      "parameters give %u vCPUs",
-			      m->enabled_count, vcpu_count);
+		return fmt_refuse(why, why_size, SVSM_ERR_INVAL,
+				  "MADT lists %u enabled CPUs but the IGVM "
+				  "parameters give %u vCPUs",
+				  m->enabled_count, vcpu_count);
 	}
 	for (uint32_t i = 0; i < m->cpu_count; i++) {
 		has_boot |= m->cpus[i].is_enabled &&
 			    m->cpus[i].apic_id == boot_apic_id;
 	}
 	if (!has_boot) {
-		return refuse(why, why_size,
-			      "MADT does not list the boot CPU (APIC ID %u) "
-			      "as enabled",
-			      boot_apic_id);
+		return fmt_refuse(
+			why, why_size, SVSM_ERR_INVAL,
+			"MADT does not list the boot CPU (APIC ID %u) "
+			"as enabled",
+			boot_apic_id);
 	}
 	out->apic_ids[0] = boot_apic_id;
 	for (uint32_t i = 0; i < m->cpu_count; i++) {

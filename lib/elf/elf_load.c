@@ -22,6 +22,7 @@
 #include <stdarg.h>
 
 #include "svsm/fmt.h"
+#include "svsm/le.h"
 #include "svsm/string.h"
 
 /* e_ident (gABI, "ELF Identification"). */
@@ -117,21 +118,6 @@ struct elf_parse {
 	size_t why_size;
 };
 
-static uint16_t get_u16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)get_u16(p) | ((uint32_t)get_u16(p + 2) << 16);
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-	return (uint64_t)get_u32(p) | ((uint64_t)get_u32(p + 4) << 32);
-}
-
 /** Writes a one-line reason to the caller's buffer and returns `err`. */
 __attribute__((format(printf, 3, 4))) static enum svsm_err
 refuse(struct elf_parse *p, enum svsm_err err, const char *fmt, ...)
@@ -188,14 +174,14 @@ static enum svsm_err read_ehdr(struct elf_parse *p)
 	}
 	memcpy(raw, p->image, sizeof(raw));
 	memcpy(eh->ident, raw, EI_NIDENT);
-	eh->type = get_u16(raw + EH_TYPE);
-	eh->machine = get_u16(raw + EH_MACHINE);
-	eh->version = get_u32(raw + EH_VERSION);
-	eh->entry = get_u64(raw + EH_ENTRY);
-	eh->phoff = get_u64(raw + EH_PHOFF);
-	eh->ehsize = get_u16(raw + EH_EHSIZE);
-	eh->phentsize = get_u16(raw + EH_PHENTSIZE);
-	eh->phnum = get_u16(raw + EH_PHNUM);
+	eh->type = le16_get(raw + EH_TYPE);
+	eh->machine = le16_get(raw + EH_MACHINE);
+	eh->version = le32_get(raw + EH_VERSION);
+	eh->entry = le64_get(raw + EH_ENTRY);
+	eh->phoff = le64_get(raw + EH_PHOFF);
+	eh->ehsize = le16_get(raw + EH_EHSIZE);
+	eh->phentsize = le16_get(raw + EH_PHENTSIZE);
+	eh->phnum = le16_get(raw + EH_PHNUM);
 	return SVSM_OK;
 }
 
@@ -286,13 +272,13 @@ static void read_phdr(const struct elf_parse *p, uint32_t i, struct phdr *ph)
 
 	memcpy(raw, p->image + p->eh.phoff + (uint64_t)i * ELF_PHENT_SIZE,
 	       sizeof(raw));
-	ph->type = get_u32(raw + PH_TYPE);
-	ph->flags = get_u32(raw + PH_FLAGS);
-	ph->offset = get_u64(raw + PH_OFFSET);
-	ph->vaddr = get_u64(raw + PH_VADDR);
-	ph->filesz = get_u64(raw + PH_FILESZ);
-	ph->memsz = get_u64(raw + PH_MEMSZ);
-	ph->align = get_u64(raw + PH_ALIGN);
+	ph->type = le32_get(raw + PH_TYPE);
+	ph->flags = le32_get(raw + PH_FLAGS);
+	ph->offset = le64_get(raw + PH_OFFSET);
+	ph->vaddr = le64_get(raw + PH_VADDR);
+	ph->filesz = le64_get(raw + PH_FILESZ);
+	ph->memsz = le64_get(raw + PH_MEMSZ);
+	ph->align = le64_get(raw + PH_ALIGN);
 }
 
 /** Checks a PT_LOAD on its own: sizes, file range, alignment, W^X. */

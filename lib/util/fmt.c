@@ -259,3 +259,14 @@ size_t fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+enum svsm_err fmt_refuse(char *why, size_t why_size, enum svsm_err err,
+			 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)fmt_vsnprintf(why, why_size, fmt, ap);
+	va_end(ap);
+	return err;
+}

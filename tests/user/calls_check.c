@@ -62,7 +62,7 @@ static uint64_t fs_word(void)
 
 static int64_t now_ns(void)
 {
-	struct timespec64 ts;
+	struct timespec64 ts = { 0, 0 };
 
 	if (sys3(SYS_CLOCK_GETTIME, 1, (long)&ts, 0) != 0) {
 		return -1;

@@ -62,12 +62,8 @@ __attribute__((no_stack_protector)) void stack_guard_init(void)
 {
 	uint64_t v = 0;
 
-	if (cpuid(1, 0).ecx & CPUID_1_ECX_RDRAND) {
-		for (int i = 0; i < 10; i++) {
-			if (rdrand64(&v)) {
-				break;
-			}
-		}
+	if ((cpuid(1, 0).ecx & CPUID_1_ECX_RDRAND) && !rdrand64_retry(&v)) {
+		v = 0;
 	}
 	v ^= rdtsc() * 0x9E3779B97F4A7C15ULL;
 	/* A zero low byte stops string overflows from copying the canary. */

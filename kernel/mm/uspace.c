@@ -21,36 +21,6 @@
 #include "svsm/string.h"
 #include "svsm/tmpmap.h"
 
-enum svsm_err uspace_create(struct uspace *us)
-{
-	paddr_t root;
-	enum svsm_err err = page_alloc(mm_kernel_pgtable()->cpu, 0, &root);
-	uint64_t *t;
-
-	if (err != SVSM_OK) {
-		return err;
-	}
-	t = tmpmap_map(root);
-	if (!t) {
-		CHECK(page_free(mm_kernel_pgtable()->cpu, root, 0) == SVSM_OK);
-		return SVSM_ERR_BUSY;
-	}
-	memset(t, 0, PAGE_SIZE);
-	tmpmap_unmap(t);
-	*us = (struct uspace){ .pt = { root, mm_kernel_pgtable()->cpu } };
-	return SVSM_OK;
-}
-
-/** Re-reads entry 0 of the private root (created by the first map). */
-static void refresh_pml4e(struct uspace *us)
-{
-	uint64_t *t = tmpmap_map(us->pt.root);
-
-	CHECK(t != NULL);
-	us->pml4e = t[0];
-	tmpmap_unmap(t);
-}
-
 /** Allocates and zeroes one page. */
 static enum svsm_err zeroed_page(paddr_t *out)
 {
@@ -68,6 +38,28 @@ static enum svsm_err zeroed_page(paddr_t *out)
 	memset(p, 0, PAGE_SIZE);
 	tmpmap_unmap(p);
 	return SVSM_OK;
+}
+
+enum svsm_err uspace_create(struct uspace *us)
+{
+	paddr_t root;
+	enum svsm_err err = zeroed_page(&root);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	*us = (struct uspace){ .pt = { root, mm_kernel_pgtable()->cpu } };
+	return SVSM_OK;
+}
+
+/** Re-reads entry 0 of the private root (created by the first map). */
+static void refresh_pml4e(struct uspace *us)
+{
+	uint64_t *t = tmpmap_map(us->pt.root);
+
+	CHECK(t != NULL);
+	us->pml4e = t[0];
+	tmpmap_unmap(t);
 }
 
 /** Unmaps and frees `count` pages mapped from `va` by uspace_map_new. */

@@ -35,7 +35,6 @@
 #define AT_ENTRY 9U
 #define AT_RANDOM 25U
 #define AUXV_PAIRS 7U
-#define RDRAND_TRIES 10U
 
 /** Maps and fills segment `i` of `plan` in `us`. */
 static enum svsm_err load_segment(struct uspace *us,
@@ -65,12 +64,9 @@ static bool random16(uint8_t out[16])
 {
 	for (uint32_t w = 0; w < 2; w++) {
 		uint64_t v = 0;
-		uint32_t tries = 0;
 
-		while (!rdrand64(&v)) {
-			if (++tries == RDRAND_TRIES) {
-				return false;
-			}
+		if (!rdrand64_retry(&v)) {
+			return false;
 		}
 		memcpy(out + (size_t)w * 8U, &v, sizeof(v));
 	}
@@ -211,10 +207,7 @@ static enum svsm_err load_program(struct process *p, const char *path,
 	}
 	kfree(bounce);
 	if (err == SVSM_OK) {
-		err = uspace_map_new(
-			&p->us,
-			USER_STACK_TOP - (uint64_t)USER_STACK_PAGES * PAGE_SIZE,
-			USER_STACK_PAGES, PT_PROT_WRITE);
+		err = process_map_stack(p);
 	}
 	if (err == SVSM_OK) {
 		err = build_stack(&p->us, &plan, argv, envp, &p->stack);

@@ -19,5 +19,7 @@ enum svsm_err process_new(struct process **out) SVSM_MUST_CHECK;
 /** Creates its task on `cpu`; `p->entry` and `p->stack` are set. */
 enum svsm_err process_start(struct process *p, uint32_t cpu,
 			    const char *name) SVSM_MUST_CHECK;
+/** Maps the process's stack: USER_STACK_PAGES below USER_STACK_TOP. */
+enum svsm_err process_map_stack(struct process *p) SVSM_MUST_CHECK;
 /** Frees a process whose task never started or has been joined. */
 void process_free(struct process *p);

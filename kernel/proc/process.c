@@ -95,6 +95,13 @@ enum svsm_err process_start(struct process *p, uint32_t cpu, const char *name)
 	return task_create_user(cpu, process_main, p, name, p, &p->task);
 }
 
+enum svsm_err process_map_stack(struct process *p)
+{
+	return uspace_map_new(
+		&p->us, USER_STACK_TOP - (uint64_t)USER_STACK_PAGES * PAGE_SIZE,
+		USER_STACK_PAGES, PT_PROT_WRITE);
+}
+
 enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
 				 const char *name, struct process **out)
 {
@@ -116,10 +123,7 @@ enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
 		err = uspace_write(&p->us, USER_TEXT_VA, code, len);
 	}
 	if (err == SVSM_OK) {
-		err = uspace_map_new(
-			&p->us,
-			USER_STACK_TOP - (uint64_t)USER_STACK_PAGES * PAGE_SIZE,
-			USER_STACK_PAGES, PT_PROT_WRITE);
+		err = process_map_stack(p);
 	}
 	p->entry = USER_TEXT_VA;
 	p->stack = USER_STACK_TOP;

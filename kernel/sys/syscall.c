@@ -26,7 +26,6 @@
 #define WRITE_CHUNK 256U
 #define WRITE_MAX 0x100000U	 /* a larger write is cut short (Linux too) */
 #define GETRANDOM_MAX 0x2000000U /* Linux's per-call limit, 32 MiB */
-#define RDRAND_TRIES 10U
 
 /** write(fd, buf, len): fds 1 and 2 go to the console log. */
 static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t len)
@@ -159,14 +158,11 @@ static int64_t sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags)
 	}
 	while (done < len) {
 		uint64_t v = 0;
-		uint32_t tries = 0;
 		size_t n = len - done < sizeof(v) ? (size_t)(len - done)
 						  : sizeof(v);
 
-		while (!rdrand64(&v)) {
-			if (++tries == RDRAND_TRIES) {
-				return done > 0 ? (int64_t)done : -SVSM_EAGAIN;
-			}
+		if (!rdrand64_retry(&v)) {
+			return done > 0 ? (int64_t)done : -SVSM_EAGAIN;
 		}
 		if (copy_out(ubuf + done, &v, n) != 0) {
 			return done > 0 ? (int64_t)done : -SVSM_EFAULT;

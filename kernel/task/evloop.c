@@ -25,6 +25,7 @@
 #include "arch/irq.h"
 
 #include "svsm/boot.h"
+#include "svsm/fmt.h"
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
 #include "svsm/spinlock.h"
@@ -81,7 +82,7 @@ enum svsm_err evloop_init_cpu(void)
 {
 	uint32_t cpu = task_cpu();
 	struct evloop *lp = &loops[cpu];
-	char name[TASK_NAME_SIZE] = "ev/";
+	char name[TASK_NAME_SIZE];
 	struct task *t;
 	enum svsm_err err;
 
@@ -91,17 +92,7 @@ enum svsm_err evloop_init_cpu(void)
 	spin_lock_init(&lp->lock);
 	list_init(&lp->ready);
 	waitq_init(&lp->wq);
-	/* "ev/" and the CPU number: at most 3 digits (SVSM_MAX_CPUS). */
-	if (cpu >= 100U) {
-		name[3] = (char)('0' + cpu / 100U);
-		name[4] = (char)('0' + cpu / 10U % 10U);
-		name[5] = (char)('0' + cpu % 10U);
-	} else if (cpu >= 10U) {
-		name[3] = (char)('0' + cpu / 10U);
-		name[4] = (char)('0' + cpu % 10U);
-	} else {
-		name[3] = (char)('0' + cpu);
-	}
+	(void)fmt_snprintf(name, sizeof(name), "ev/%u", cpu);
 	err = task_create_on(cpu, evloop_main, lp, TASK_PRIO_HIGH, name, &t);
 	if (err != SVSM_OK) {
 		return err;

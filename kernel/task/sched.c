@@ -52,6 +52,7 @@
 #include "svsm/percpu.h"
 #include "svsm/proc.h"
 #include "svsm/smp.h"
+#include "svsm/string.h"
 #include "svsm/task.h"
 #include "svsm/time.h"
 
@@ -392,6 +393,21 @@ static enum svsm_err rq_start(struct runqueue *rq)
 	return SVSM_OK;
 }
 
+/**
+ * Makes `t` (zeroed) the task of the context running now on this CPU: it
+ * owns no stack, is RUNNING and on the CPU.
+ */
+static void adopt_context(struct task *t, enum task_prio prio, const char *name)
+{
+	list_init(&t->link);
+	waitq_init(&t->exit_wq);
+	t->state = TASK_RUNNING;
+	t->prio = prio;
+	t->cpu = this_cpu()->cpu_index;
+	t->is_on_cpu = true;
+	memcpy(t->name, name, strnlen(name, TASK_NAME_SIZE - 1U));
+}
+
 /** Makes the boot context the first task and starts the tick. */
 enum svsm_err sched_init(void)
 {
@@ -402,16 +418,7 @@ enum svsm_err sched_init(void)
 	if (rq->is_started) {
 		return SVSM_ERR_EXISTS;
 	}
-	list_init(&boot_task.link);
-	waitq_init(&boot_task.exit_wq);
-	boot_task.state = TASK_RUNNING;
-	boot_task.prio = TASK_PRIO_NORMAL;
-	boot_task.cpu = this_cpu()->cpu_index;
-	boot_task.is_on_cpu = true;
-	boot_task.name[0] = 'b';
-	boot_task.name[1] = 'o';
-	boot_task.name[2] = 'o';
-	boot_task.name[3] = 't';
+	adopt_context(&boot_task, TASK_PRIO_NORMAL, "boot");
 	rq_init(rq, &boot_task);
 	err = task_stacks_init();
 	if (err == SVSM_OK) {
@@ -452,15 +459,7 @@ enum svsm_err sched_init_ap(void)
 	if (!idle) {
 		return SVSM_ERR_NOMEM;
 	}
-	list_init(&idle->link);
-	waitq_init(&idle->exit_wq);
-	idle->state = TASK_RUNNING;
-	idle->prio = TASK_PRIO_IDLE;
-	idle->is_on_cpu = true;
-	idle->name[0] = 'i';
-	idle->name[1] = 'd';
-	idle->name[2] = 'l';
-	idle->name[3] = 'e';
+	adopt_context(idle, TASK_PRIO_IDLE, "idle");
 	rq_init(rq, idle);
 	sched_set_idle(idle);
 	err = rq_start(rq);

@@ -186,6 +186,24 @@ static inline int rdrand64(uint64_t *out)
 	return ok;
 }
 
+/* Retries before RDRAND counts as failed (Intel's DRNG guide: 10). */
+#define RDRAND_RETRIES 10U
+
+/**
+ * RDRAND with up to RDRAND_RETRIES attempts; returns 1 with a value in
+ * `*out`, or 0 when the CPU delivered none (the caller refuses rather
+ * than use a weaker source).
+ */
+static inline int rdrand64_retry(uint64_t *out)
+{
+	for (uint32_t i = 0; i < RDRAND_RETRIES; i++) {
+		if (rdrand64(out)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo;

@@ -19,6 +19,7 @@
 #include "arch/trap.h"
 
 #include "svsm/err.h"
+#include "svsm/handle.h"
 #include "svsm/task.h"
 #include "svsm/uspace.h"
 
@@ -41,6 +42,7 @@ struct process {
 	void *fpu;	   /**< its extended state (arch/fpu.h), 64-aligned */
 	uint64_t fs_base;  /**< arch_prctl(ARCH_SET_FS): loaded on switch */
 	void *fpu_alloc;   /**< the allocation `fpu` lies in */
+	struct handle_table handles; /**< its handles and fds */
 };
 
 /**

@@ -56,6 +56,7 @@ static void process_main(void *arg)
 /** Frees what a process holds (its task never ran or was joined). */
 void process_free(struct process *p)
 {
+	handle_table_destroy(&p->handles);
 	uspace_destroy(&p->us);
 	kfree(p->fpu_alloc);
 	kfree(p);
@@ -79,8 +80,16 @@ enum svsm_err process_new(struct process **out)
 		 ((FPU_ALIGN - ((uintptr_t)p->fpu_alloc & (FPU_ALIGN - 1U))) &
 		  (FPU_ALIGN - 1U));
 	fpu_area_init(p->fpu);
+	handle_table_init(&p->handles);
+	err = handle_install_console(&p->handles);
+	if (err != SVSM_OK) {
+		kfree(p->fpu_alloc);
+		kfree(p);
+		return err;
+	}
 	err = uspace_create(&p->us);
 	if (err != SVSM_OK) {
+		handle_table_destroy(&p->handles);
 		kfree(p->fpu_alloc);
 		kfree(p);
 		return err;

@@ -23,41 +23,26 @@
 #include "svsm/task.h"
 #include "svsm/time.h"
 
-#define WRITE_CHUNK 256U
-#define WRITE_MAX 0x100000U	 /* a larger write is cut short (Linux too) */
 #define GETRANDOM_MAX 0x2000000U /* Linux's per-call limit, 32 MiB */
 
-/** write(fd, buf, len): fds 1 and 2 go to the console log. */
-static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t len)
+/** read(fd, buf, len) and write(fd, buf, len) through the fd's object. */
+static int64_t sys_rw(struct process *p, uint64_t fd, uint64_t buf,
+		      uint64_t len, bool is_write)
 {
-	char chunk[WRITE_CHUNK];
-	uint64_t done = 0;
+	uint32_t need = is_write ? SVSM_RIGHT_WRITE : SVSM_RIGHT_READ;
+	struct kobj *o;
+	int64_t ret;
 
-	if (fd != 1 && fd != 2) {
+	if (handle_get(&p->handles, (int64_t)fd, need, &o, NULL) != SVSM_OK) {
 		return -SVSM_EBADF;
 	}
-	if (len > WRITE_MAX) {
-		len = WRITE_MAX;
+	if (is_write) {
+		ret = o->ops->write ? o->ops->write(o, buf, len) : -SVSM_EBADF;
+	} else {
+		ret = o->ops->read ? o->ops->read(o, buf, len) : -SVSM_EBADF;
 	}
-	if (len > 0 && !uspace_range_ok(buf, len)) {
-		return -SVSM_EFAULT;
-	}
-	while (done < len) {
-		size_t n = len - done < WRITE_CHUNK ? (size_t)(len - done)
-						    : WRITE_CHUNK;
-		/* NOLINTNEXTLINE(performance-no-int-to-ptr): a user address */
-		const void *src = (const void *)(uintptr_t)(buf + done);
-		size_t left = arch_copy_user(chunk, src, n);
-
-		if (left != 0) {
-			log_write(chunk, n - left);
-			done += n - left;
-			return done > 0 ? (int64_t)done : -SVSM_EFAULT;
-		}
-		log_write(chunk, n);
-		done += n;
-	}
-	return (int64_t)done;
+	kobj_put(o);
+	return ret;
 }
 
 /** Copies `n` bytes to user address `uva`; -EFAULT if it cannot. */
@@ -199,8 +184,16 @@ void syscall_dispatch(struct trap_frame *f)
 
 	p->syscalls++;
 	switch (f->rax) {
+	case SVSM_SYS_READ:
 	case SVSM_SYS_WRITE:
-		ret = sys_write(f->rdi, f->rsi, f->rdx);
+		ret = sys_rw(p, f->rdi, f->rsi, f->rdx,
+			     f->rax == SVSM_SYS_WRITE);
+		break;
+	case SVSM_SYS_CLOSE:
+	case SVSM_SYS_HANDLE_CLOSE:
+		ret = handle_close(&p->handles, (int64_t)f->rdi) == SVSM_OK
+			      ? 0
+			      : -SVSM_EBADF;
 		break;
 	case SVSM_SYS_GETPID:
 		ret = (int64_t)p->id;

@@ -7,3 +7,5 @@ unit-y += kernel/mm/heap.o plat/host/heap_backend.o tests/unit/test_heap.o
 # kernel-y += kernel/mm/heap.o
 # The local APIC model behind arch/x86/apic_ops.c (tests/unit/test_apic.c).
 unit-y += plat/host/apic_env.o
+# panic() for core code under test: print and abort.
+unit-y += plat/host/panic.o

@@ -1,37 +1,216 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * System call numbers and error values: the Linux-compatible subset uses
- * Linux x86-64's numbers and errno values and its register convention
- * (number in RAX; arguments in RDI, RSI, RDX, R10, R8, R9; result in RAX,
- * -errno on failure; RCX and R11 clobbered). docs/ABI.md lists the
- * semantics; csvsm-native calls will get a range of their own.
+ * System call numbers, structures and error values.
+ *
+ * The Linux-compatible subset uses Linux x86-64's numbers and errno
+ * values and its register convention (number in RAX; arguments in RDI,
+ * RSI, RDX, R10, R8, R9; result in RAX, -errno on failure; RCX and R11
+ * clobbered).
+ *
+ * The csvsm-native calls use the same convention with numbers from
+ * SVSM_SYS_NATIVE_BASE, far above Linux's. Handles are small integers in
+ * the same table as file descriptors: close(2) and svsm_handle_close are
+ * the same call. Every structure here has a fixed layout (no padding the
+ * compiler chooses) and is copied in once before it is checked.
+ * docs/ABI.md lists the semantics.
  */
 #pragma once
 
+#include <stdint.h>
+
+/* Linux-compatible subset (Linux x86-64 numbers). */
 #define SVSM_SYS_READ 0
 #define SVSM_SYS_WRITE 1
+#define SVSM_SYS_CLOSE 3
+#define SVSM_SYS_FSTAT 5
+#define SVSM_SYS_LSEEK 8
+#define SVSM_SYS_MMAP 9
+#define SVSM_SYS_MPROTECT 10
+#define SVSM_SYS_MUNMAP 11
+#define SVSM_SYS_BRK 12
+#define SVSM_SYS_IOCTL 16
+#define SVSM_SYS_WRITEV 20
 #define SVSM_SYS_SCHED_YIELD 24
+#define SVSM_SYS_NANOSLEEP 35
 #define SVSM_SYS_GETPID 39
 #define SVSM_SYS_EXIT 60
-#define SVSM_SYS_EXIT_GROUP 231
-#define SVSM_SYS_NANOSLEEP 35
+#define SVSM_SYS_READLINK 89
 #define SVSM_SYS_ARCH_PRCTL 158
 #define SVSM_SYS_GETTID 186
+#define SVSM_SYS_TIME 201
+#define SVSM_SYS_FUTEX 202
 #define SVSM_SYS_SET_TID_ADDRESS 218
 #define SVSM_SYS_CLOCK_GETTIME 228
+#define SVSM_SYS_EXIT_GROUP 231
+#define SVSM_SYS_OPENAT 257
+#define SVSM_SYS_NEWFSTATAT 262
+#define SVSM_SYS_SET_ROBUST_LIST 273
+#define SVSM_SYS_PRLIMIT64 302
 #define SVSM_SYS_GETRANDOM 318
+#define SVSM_SYS_RSEQ 334
+#define SVSM_SYS_LINUX_MAX 512 /* Linux numbers are below this */
 
 /* arch_prctl codes, clock ids, getrandom flags (Linux values). */
 #define SVSM_ARCH_SET_FS 0x1002
 #define SVSM_ARCH_GET_FS 0x1003
+#define SVSM_CLOCK_REALTIME 0
 #define SVSM_CLOCK_MONOTONIC 1
 #define SVSM_CLOCK_BOOTTIME 7
 #define SVSM_GRND_NONBLOCK 0x1
 #define SVSM_GRND_RANDOM 0x2
 
+/*
+ * csvsm-native calls. Arguments as listed; results are >= 0 on success
+ * and -errno on failure.
+ */
+#define SVSM_SYS_NATIVE_BASE 0x1000
+/* (h): closes a handle (the same as close(2)). */
+#define SVSM_SYS_HANDLE_CLOSE 0x1000
+/* (h, rights): a new handle to the same object with `rights`, which must
+ * be a subset of h's (rights only shrink). */
+#define SVSM_SYS_HANDLE_DUP 0x1001
+/* (int32_t out[2], flags 0): a channel; out[0] and out[1] are its two
+ * ends, each able to send to the other. */
+#define SVSM_SYS_CHAN_CREATE 0x1002
+/* (h, buf, len, flags 0): queues one message of 0..SVSM_MSG_MAX bytes for
+ * the other end. -EAGAIN when SVSM_CHAN_DEPTH messages wait already,
+ * -EPIPE when the other end is closed, -EMSGSIZE when too long. */
+#define SVSM_SYS_CHAN_SEND 0x1003
+/* (h, buf, cap, flags): takes the oldest message and returns its length.
+ * -EAGAIN when none waits (SVSM_RECV_BLOCK: sleep until one does),
+ * -EPIPE when none waits and the other end is closed, -EMSGSIZE (message
+ * kept) when it is longer than cap. */
+#define SVSM_SYS_CHAN_RECV 0x1004
+/* (flags 0): an event, a counter that signal adds to and consume empties. */
+#define SVSM_SYS_EVENT_CREATE 0x1005
+/* (h): adds one to the event's count and wakes its waiters. */
+#define SVSM_SYS_EVENT_SIGNAL 0x1006
+/* (h): returns the count (0 when not signalled) and resets it. */
+#define SVSM_SYS_EVENT_CONSUME 0x1007
+/* (struct svsm_wait_item *items, n, timeout_ns): waits until at least one
+ * item is ready or the timeout passes; fills every item's revents and
+ * returns how many are ready (0 on timeout). timeout_ns 0 polls,
+ * SVSM_WAIT_FOREVER never times out. At most SVSM_WAIT_MAX items. */
+#define SVSM_SYS_WAIT 0x1008
+/* (struct svsm_batch_entry *e, n, flags): runs the entries' calls in
+ * order in one kernel entry, writes each result, returns the number run
+ * (SVSM_BATCH_STOP_ON_ERROR: stops after the first negative result). At
+ * most SVSM_BATCH_MAX entries. An entry that is a batch, exit or
+ * exit_group gets -EINVAL; a call that blocks blocks as it would alone;
+ * the policy applies to each entry. */
+#define SVSM_SYS_BATCH 0x1009
+/* (const struct svsm_spawn_args *): starts a process; returns a handle
+ * to it. */
+#define SVSM_SYS_SPAWN 0x100A
+/* (h, flags): waits for the process to end and returns its status
+ * (0..255, or SVSM_EXIT_KILLED | vector); SVSM_PROC_NOHANG: -EAGAIN if
+ * it is still running. */
+#define SVSM_SYS_PROC_WAIT 0x100B
+/* (h): ends the process (status SVSM_EXIT_KILLED | 0xFF at its next
+ * entry to the kernel or tick). */
+#define SVSM_SYS_PROC_KILL 0x100C
+/* (const struct svsm_policy *): the caller's policy becomes its
+ * intersection with this one (rights only shrink). */
+#define SVSM_SYS_POLICY_DROP 0x100D
+/* (struct svsm_policy *): the caller's policy and its refusal count. */
+#define SVSM_SYS_POLICY_GET 0x100E
+#define SVSM_SYS_NATIVE_END 0x100F /* one past the last native call */
+
+/* Limits. */
+#define SVSM_MSG_MAX 8192U    /* bytes in one channel message */
+#define SVSM_CHAN_DEPTH 16U   /* messages queued in one direction */
+#define SVSM_HANDLE_MAX 64U   /* handles (and fds) per process */
+#define SVSM_WAIT_MAX 64U     /* items in one wait */
+#define SVSM_BATCH_MAX 64U    /* entries in one batch */
+#define SVSM_SPAWN_HANDLES 8U /* handles passed to a new process */
+
+/* Handle rights (svsm_handle_dup, svsm_spawn_args.handles). */
+#define SVSM_RIGHT_READ 0x1U  /* read, recv, consume */
+#define SVSM_RIGHT_WRITE 0x2U /* write, send, signal */
+#define SVSM_RIGHT_WAIT 0x4U  /* svsm_wait, proc_wait */
+#define SVSM_RIGHT_DUP 0x8U   /* dup, pass to a spawned process */
+#define SVSM_RIGHT_KILL 0x10U /* proc_kill */
+#define SVSM_RIGHTS_ALL 0x1FU
+
+/* Wait conditions (svsm_wait_item.events and revents). */
+#define SVSM_WAIT_READABLE 0x1U	    /* a message waits, or the peer closed */
+#define SVSM_WAIT_WRITABLE 0x2U	    /* a message can be sent */
+#define SVSM_WAIT_SIGNALED 0x4U	    /* the event's count is not zero */
+#define SVSM_WAIT_EXITED 0x8U	    /* the process has ended */
+#define SVSM_WAIT_PEER_CLOSED 0x10U /* the channel's other end is closed */
+#define SVSM_WAIT_FOREVER UINT64_MAX
+
+#define SVSM_RECV_BLOCK 0x1U
+#define SVSM_PROC_NOHANG 0x1U
+#define SVSM_BATCH_STOP_ON_ERROR 0x1U
+#define SVSM_EXIT_KILLED 0x100U
+#define SVSM_SPAWN_ANY_CPU 0xFFFFFFFFU
+
+/** One item of svsm_wait. */
+struct svsm_wait_item {
+	int32_t handle;
+	uint32_t events;  /**< in: the conditions wanted */
+	uint32_t revents; /**< out: those that hold (a bad handle: 0) */
+	int32_t error;	  /**< out: 0, or -errno for a bad handle */
+};
+
+/** One entry of svsm_batch. */
+struct svsm_batch_entry {
+	uint64_t nr;
+	uint64_t args[6];
+	int64_t result; /**< out */
+};
+
+/**
+ * A process's policy: the system calls it may make (bit n of
+ * linux_calls[n / 64] for Linux number n; bit n of native_calls for
+ * SVSM_SYS_NATIVE_BASE + n) and the RAM FS paths openat may open (those
+ * starting with open_prefix; empty: none). Anything else is -EPERM and
+ * counted in `denied`. exit and exit_group are always allowed.
+ */
+struct svsm_policy {
+	uint64_t linux_calls[SVSM_SYS_LINUX_MAX / 64];
+	uint64_t native_calls;
+	uint64_t denied; /**< out (policy_get): refusals so far; ignored in */
+	char open_prefix[64];
+};
+
+/** svsm_spawn's arguments. */
+struct svsm_spawn_args {
+	uint64_t path;	  /**< const char *: a RAM FS path */
+	uint64_t argv;	  /**< const char *const *, NULL-terminated */
+	uint64_t envp;	  /**< const char *const *, NULL-terminated, or 0 */
+	uint64_t handles; /**< const int32_t *: become 3, 4, ... in the child */
+	uint64_t policy;  /**< const struct svsm_policy *: 0 = the caller's;
+			   *  else intersected with the caller's */
+	uint32_t nhandles; /**< at most SVSM_SPAWN_HANDLES, each with DUP */
+	uint32_t cpu;	   /**< a CPU, or SVSM_SPAWN_ANY_CPU */
+};
+
+/* errno values (Linux). */
 #define SVSM_EPERM 1
+#define SVSM_ENOENT 2
+#define SVSM_ESRCH 3
+#define SVSM_EINTR 4
+#define SVSM_E2BIG 7
 #define SVSM_EBADF 9
-#define SVSM_EFAULT 14
-#define SVSM_EINVAL 22
-#define SVSM_ENOSYS 38
+#define SVSM_ECHILD 10
 #define SVSM_EAGAIN 11
+#define SVSM_ENOMEM 12
+#define SVSM_EACCES 13
+#define SVSM_EFAULT 14
+#define SVSM_EEXIST 17
+#define SVSM_ENOTDIR 20
+#define SVSM_EISDIR 21
+#define SVSM_EINVAL 22
+#define SVSM_EMFILE 24
+#define SVSM_ENOTTY 25
+#define SVSM_ESPIPE 29
+#define SVSM_EROFS 30
+#define SVSM_EPIPE 32
+#define SVSM_ERANGE 34
+#define SVSM_ENAMETOOLONG 36
+#define SVSM_ENOSYS 38
+#define SVSM_EMSGSIZE 90
+#define SVSM_EOVERFLOW 75
+#define SVSM_ETIMEDOUT 110

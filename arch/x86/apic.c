@@ -149,28 +149,92 @@ enum svsm_err lapic_init(void)
  */
 static uint32_t timer_ticks_per_ms;
 
-/** Measures the timer across the PIT window once; see apic.h. */
-enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms)
+/*
+ * Against the clock, the timer is read between two clock reads at each
+ * end of a CAL_CLOCK_US wait; a pair further apart than CAL_SLACK_NS
+ * (the vCPU was stopped between them) is retried, up to CAL_ATTEMPTS
+ * times, keeping the tightest.
+ */
+#define CAL_CLOCK_US 2000U
+#define CAL_SLACK_NS 20000U
+#define CAL_ATTEMPTS 5U
+
+/** One bracketed read of the timer's current count. */
+static uint32_t bracketed_count(uint64_t *mid_ns, uint64_t *slack_ns)
+{
+	uint64_t lo = clock_monotonic_ns();
+	uint32_t count = lapic_reg_read(LAPIC_TIMER_CURRENT);
+	uint64_t hi = clock_monotonic_ns();
+
+	*mid_ns = lo + (hi - lo) / 2U;
+	*slack_ns += hi - lo;
+	return count;
+}
+
+/** Ticks per ms measured against the running clock; 0 if it failed. */
+static uint64_t calibrate_against_clock(void)
+{
+	uint64_t best = 0;
+	uint64_t best_slack = UINT64_MAX;
+
+	for (uint32_t i = 0; i < CAL_ATTEMPTS; i++) {
+		uint64_t t0 = 0;
+		uint64_t t1 = 0;
+		uint64_t slack = 0;
+
+		lapic_reg_write(LAPIC_TIMER_INITIAL, 0xFFFFFFFFU);
+		uint32_t c0 = bracketed_count(&t0, &slack);
+
+		if (clock_delay_us(CAL_CLOCK_US) != SVSM_OK) {
+			break;
+		}
+		uint32_t c1 = bracketed_count(&t1, &slack);
+
+		if (t1 <= t0 || c1 >= c0) {
+			continue;
+		}
+		if (slack < best_slack) {
+			best_slack = slack;
+			best = (uint64_t)(c0 - c1) * NSEC_PER_MSEC / (t1 - t0);
+		}
+		if (slack <= CAL_SLACK_NS) {
+			break;
+		}
+	}
+	return best;
+}
+
+/** Ticks per ms across the PIT window (before the clock runs). */
+static uint64_t calibrate_against_pit(void)
 {
 	struct pit_window w;
+
+	pit_window_start(&w);
+	lapic_reg_write(LAPIC_TIMER_INITIAL, 0xFFFFFFFFU);
+	bool done = pit_window_wait(&w);
+	uint32_t elapsed = 0xFFFFFFFFU - lapic_reg_read(LAPIC_TIMER_CURRENT);
+
+	return done ? elapsed / PIT_WINDOW_MS : 0;
+}
+
+/** Measures the timer once; see apic.h. */
+enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms)
+{
+	uint64_t per_ms;
 
 	if (timer_ticks_per_ms != 0) {
 		*ticks_per_ms = timer_ticks_per_ms;
 		return SVSM_OK;
 	}
-
-	pit_window_start(&w);
 	lapic_reg_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_16);
 	lapic_reg_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
-	lapic_reg_write(LAPIC_TIMER_INITIAL, 0xFFFFFFFFU);
-	bool done = pit_window_wait(&w);
-	uint32_t elapsed = 0xFFFFFFFFU - lapic_reg_read(LAPIC_TIMER_CURRENT);
-
+	per_ms = clock_is_ready() ? calibrate_against_clock()
+				  : calibrate_against_pit();
 	lapic_reg_write(LAPIC_TIMER_INITIAL, 0);
-	if (!done || elapsed < PIT_WINDOW_MS) {
+	if (per_ms == 0 || per_ms > UINT32_MAX) {
 		return SVSM_ERR_IO;
 	}
-	timer_ticks_per_ms = elapsed / PIT_WINDOW_MS;
+	timer_ticks_per_ms = (uint32_t)per_ms;
 	*ticks_per_ms = timer_ticks_per_ms;
 	return SVSM_OK;
 }

@@ -88,9 +88,10 @@ uint32_t lapic_id(void);
 /** Signals end of interrupt. */
 void lapic_eoi(void);
 /**
- * The timer's rate (divide by 16) in ticks per millisecond, measured
- * against the PIT over 10 ms on the first call and remembered after.
- * SVSM_ERR_IO if the PIT never finishes.
+ * The timer's rate (divide by 16) in ticks per millisecond, measured on
+ * the first call and remembered after: against the clock over 2 ms with
+ * bracketed reads once the clock runs, else against the PIT over 10 ms.
+ * SVSM_ERR_IO if no measurement succeeds.
  */
 enum svsm_err lapic_timer_calibrate(uint32_t *ticks_per_ms) SVSM_MUST_CHECK;
 /** Starts the timer: `vector` every `ticks` (periodic) or once. */

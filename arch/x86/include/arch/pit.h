@@ -17,9 +17,18 @@
 /* The window is PIT_WINDOW_COUNT / PIT_HZ s (9.99932 ms). */
 #define PIT_WINDOW_COUNT (PIT_HZ / (1000U / PIT_WINDOW_MS))
 
-/** A running window: the port 0x61 value to restore. */
+/*
+ * A running window: the port 0x61 value to restore, and TSC values that
+ * bracket its two edges. The start lies in [tsc_start_lo, tsc_start_hi],
+ * the end in [tsc_end_lo, tsc_end_hi]; a host that stops the vCPU at an
+ * edge widens its bracket, which is how a bad measurement is recognised.
+ */
 struct pit_window {
 	uint8_t saved_gate;
+	uint64_t tsc_start_lo;
+	uint64_t tsc_start_hi;
+	uint64_t tsc_end_lo;
+	uint64_t tsc_end_hi;
 };
 
 /** Programs channel 2 for PIT_WINDOW_COUNT periods and opens its gate. */

@@ -109,6 +109,16 @@ static void read_memmap(const struct svsm_launch_info *li)
 	}
 }
 
+/** Starts the platform's request path if the host attached one. */
+static void start_requests(void)
+{
+	enum svsm_err err = plat_start_requests();
+
+	if (err != SVSM_OK && err != SVSM_ERR_NOTFOUND) {
+		log_printf("requests: not served: %s\n", svsm_err_name(err));
+	}
+}
+
 static void print_banner(void)
 {
 	const struct memmap *m = &boot.memmap;
@@ -192,6 +202,7 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 		panic("scheduler set-up failed");
 	}
 	smp_start_aps();
+	start_requests();
 	print_banner();
 	kernel_payload();
 }

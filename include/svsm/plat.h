@@ -51,5 +51,11 @@ enum svsm_err plat_validate_pages(paddr_t pa, uint64_t pages,
  */
 enum svsm_err plat_start_ap(uint32_t apic_id,
 			    paddr_t trampoline_pa) SVSM_MUST_CHECK;
+/**
+ * Starts the platform's way of receiving guest requests (native: the
+ * request channel on COM2, when the host attached one; SNP: the VMPL
+ * switch loop, later). SVSM_ERR_NOTFOUND when there is none.
+ */
+enum svsm_err plat_start_requests(void) SVSM_MUST_CHECK;
 /** Waits for interrupts forever. */
 __attribute__((noreturn)) void plat_idle(void);

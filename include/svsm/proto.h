@@ -90,9 +90,9 @@ struct proto_desc {
 struct proto_env {
 	const struct proto_mem_ops *mem;
 	const struct proto_core_ops *core;
-	void *plat;			 /**< the operations' context */
-	uint32_t vcpu;			 /**< the calling vCPU */
-	const struct proto_desc *protos; /**< offered, the core first */
+	void *plat;				/**< the operations' context */
+	uint32_t vcpu;				/**< the calling vCPU */
+	const struct proto_desc *const *protos; /**< offered */
 	size_t proto_count;
 };
 
@@ -114,6 +114,21 @@ uint32_t proto_dispatch(const struct proto_env *env,
  */
 enum svsm_err proto_caa_take_pending(const struct proto_env *env, uint64_t caa,
 				     bool *was_pending) SVSM_MUST_CHECK;
+/** What CREATE_VCPU requires of a VMSA's contents. */
+struct proto_vmsa_rules {
+	uint8_t guest_vmpl;    /**< VMSA.VMPL must be the guest's */
+	uint64_t sev_features; /**< must equal the caller's */
+};
+
+/**
+ * Checks the VMSA at `vmsa` (copied in once) against `rules`: VMPL,
+ * EFER.SVME set, SEV_FEATURES. SVSM_ERR_INVAL on a mismatch. The
+ * platform calls it only after the page is out of the guest's reach
+ * (on SNP: after RMPADJUST made it a VMSA).
+ */
+enum svsm_err
+proto_vmsa_check(const struct proto_env *env, uint64_t vmsa,
+		 const struct proto_vmsa_rules *rules) SVSM_MUST_CHECK;
 /** The core protocol's mapping of internal errors to result codes. */
 uint32_t proto_core_result(enum svsm_err err);
 /**

@@ -16,6 +16,8 @@
 #include "svsm/le.h"
 #include "svsm/proto.h"
 
+#include "uapi/svsm/vmsa.h"
+
 #define PAGE_4K 0x1000ULL
 #define PAGE_2M 0x200000ULL
 #define PVAL_CHUNK 32U /* entries copied in at a time */
@@ -205,7 +207,7 @@ static uint32_t core_query(const struct proto_env *env,
 
 	regs->rcx = 0;
 	for (size_t i = 0; i < env->proto_count; i++) {
-		const struct proto_desc *d = &env->protos[i];
+		const struct proto_desc *d = env->protos[i];
 
 		if (d->id == proto && version >= d->min_version &&
 		    version <= d->max_version) {
@@ -214,6 +216,35 @@ static uint32_t core_query(const struct proto_env *env,
 		}
 	}
 	return SVSM_RC_SUCCESS;
+}
+
+enum svsm_err proto_vmsa_check(const struct proto_env *env, uint64_t vmsa,
+			       const struct proto_vmsa_rules *rules)
+{
+	uint8_t vmpl = 0;
+	uint8_t efer[8];
+	uint8_t features[8];
+	enum svsm_err err = env->mem->read(
+		env->plat, vmsa + offsetof(struct vmsa, vmpl), &vmpl, 1);
+
+	if (err == SVSM_OK) {
+		err = env->mem->read(env->plat,
+				     vmsa + offsetof(struct vmsa, efer), efer,
+				     sizeof(efer));
+	}
+	if (err == SVSM_OK) {
+		err = env->mem->read(env->plat,
+				     vmsa + offsetof(struct vmsa, sev_features),
+				     features, sizeof(features));
+	}
+	if (err != SVSM_OK) {
+		return err;
+	}
+	if (vmpl != rules->guest_vmpl || !(le64_get(efer) & VMSA_EFER_SVME) ||
+	    le64_get(features) != rules->sev_features) {
+		return SVSM_ERR_INVAL;
+	}
+	return SVSM_OK;
 }
 
 /** CONFIGURE_VTOM: no vTOM support; a query says so with RCX = 0. */

@@ -16,8 +16,8 @@ uint32_t proto_dispatch(const struct proto_env *env,
 	uint32_t rc = SVSM_RC_UNSUPPORTED_PROTOCOL;
 
 	for (size_t i = 0; i < env->proto_count; i++) {
-		if (env->protos[i].id == proto) {
-			rc = env->protos[i].handle(env, call, regs);
+		if (env->protos[i]->id == proto) {
+			rc = env->protos[i]->handle(env, call, regs);
 			break;
 		}
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * A polled driver for the 16550 UART (register layout: PC16550D data
- * sheet). Used for the console on native.
+ * sheet). Used for the console and the request channel on native.
  */
 #include "serial.h"
 
@@ -15,10 +15,12 @@
 #define UART_LCR 3U
 #define UART_MCR 4U
 #define UART_LSR 5U
+#define UART_SCR 7U
 
 #define LCR_8N1 0x03U
 #define LCR_DLAB 0x80U
 #define LSR_THRE 0x20U
+#define LSR_DR 0x01U
 #define DIVISOR_115200 1U
 
 /** Programs the UART at `base`. */
@@ -43,4 +45,23 @@ void serial_putc(uint16_t base, char c)
 		pause();
 	}
 	outb(base + UART_THR, (uint8_t)c);
+}
+
+bool serial_present(uint16_t base)
+{
+	outb(base + UART_SCR, 0x5A);
+	if (inb(base + UART_SCR) != 0x5A) {
+		return false;
+	}
+	outb(base + UART_SCR, 0xA5);
+	return inb(base + UART_SCR) == 0xA5;
+}
+
+bool serial_getc(uint16_t base, uint8_t *c)
+{
+	if (!(inb(base + UART_LSR) & LSR_DR)) {
+		return false;
+	}
+	*c = inb(base + UART_THR); /* the receive buffer, same offset */
+	return true;
 }

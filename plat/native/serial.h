@@ -2,6 +2,7 @@
 /* 16550 UART on an I/O port (the PC COM ports). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define SERIAL_COM1 0x3F8U
@@ -9,5 +10,9 @@
 
 /** Programs the UART: 115200 baud, 8N1, FIFOs on, interrupts off. */
 void serial_init(uint16_t base);
+/** Whether a UART answers at `base` (its scratch register holds). */
+bool serial_present(uint16_t base);
+/** Takes one received byte if there is one. */
+bool serial_getc(uint16_t base, uint8_t *c);
 /** Writes one byte, waiting (bounded) for the transmitter. */
 void serial_putc(uint16_t base, char c);

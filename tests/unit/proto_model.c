@@ -140,6 +140,8 @@ static const struct proto_core_ops model_core = {
 	model_delete_vcpu,
 };
 
+static const struct proto_desc *const core_only[] = { &proto_core_desc };
+
 void proto_model_init(struct proto_model *m, struct proto_env *env)
 {
 	memset(m, 0, sizeof(*m));
@@ -149,7 +151,7 @@ void proto_model_init(struct proto_model *m, struct proto_env *env)
 		.core = &model_core,
 		.plat = m,
 		.vcpu = 0,
-		.protos = &proto_core_desc,
+		.protos = core_only,
 		.proto_count = 1,
 	};
 }

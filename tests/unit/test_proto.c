@@ -98,10 +98,9 @@ TEST(proto, query_protocol_reports_offered_versions)
 	struct proto_env env;
 	struct proto_model *m = model_new(&env);
 	struct svsm_call_regs r;
-	const struct proto_desc two[2] = {
-		proto_core_desc,
-		{ SVSM_PROTO_VTPM, 1, 3, fake_handle },
-	};
+	static const struct proto_desc vtpm = { SVSM_PROTO_VTPM, 1, 3,
+						fake_handle };
+	const struct proto_desc *const two[2] = { &proto_core_desc, &vtpm };
 
 	ASSERT_TRUE(m != NULL);
 	EXPECT_EQ(call(&env, 0, SVSM_CORE_QUERY_PROTOCOL, CALL(0, 1), 0, 0, &r),

@@ -6,3 +6,5 @@
 int cmd_dump(int argc, char **argv);
 /** `csvsm run [options]`: load an IGVM image into QEMU and run it. */
 int cmd_run(int argc, char **argv);
+/** `csvsm call --socket PATH ...`: one SVSM call over the request channel. */
+int cmd_call(int argc, char **argv);

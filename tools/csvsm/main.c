@@ -10,12 +10,14 @@
 
 static void usage(FILE *f)
 {
-	(void)fprintf(f,
-		      "usage: csvsm COMMAND [ARGS]\n"
-		      "  dump [--check] FILE     print an IGVM file and check "
-		      "every rule\n"
-		      "  run [OPTIONS]           boot an IGVM image in QEMU "
-		      "(csvsm run --help)\n");
+	(void)fprintf(
+		f, "usage: csvsm COMMAND [ARGS]\n"
+		   "  dump [--check] FILE     print an IGVM file and check "
+		   "every rule\n"
+		   "  run [OPTIONS]           boot an IGVM image in QEMU "
+		   "(csvsm run --help)\n"
+		   "  call [OPTIONS]          send an SVSM call to a running "
+		   "csvsm (csvsm call --help)\n");
 }
 
 int main(int argc, char **argv)
@@ -29,6 +31,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0) {
 		return cmd_run(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "call") == 0) {
+		return cmd_call(argc - 1, argv + 1);
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(stdout);

@@ -1,5 +1,8 @@
 # The csvsm host tool: dump, run (and later call, measure).
 csvsm-y += tools/csvsm/main.o
+# `csvsm call`: one SVSM call over the native request channel.
+csvsm-y += tools/csvsm/call.o
+tests-t += tests/prove/call.t
 
 # `csvsm run`: the IGVM loader for QEMU 7.2 and its reset shim.
 csvsm-y += tools/csvsm/run.o tools/csvsm/loadplan.o tools/csvsm/shim_blob.o

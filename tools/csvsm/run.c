@@ -70,6 +70,7 @@ struct run_opts {
 	uint32_t threads;
 	bool has_cpus;	   /* --cpus given */
 	uint32_t vp_count; /* hostile-host testing: see --help; 0: --cpus */
+	const char *request_socket; /* the request channel's socket, or NULL */
 };
 
 /** A growing, NULL-terminated argument vector of malloc'd strings. */
@@ -112,6 +113,7 @@ static void usage(FILE *f)
 		"[--memory-map BASE:PAGES[:TYPE],...]\n"
 		"                 [--topology SOCKETS:CORES:THREADS] "
 		"[--vp-count N]\n"
+		"                 [--request-socket PATH]\n"
 		"Boots the IGVM image's native platform in QEMU (q35). "
 		"Defaults: --igvm\n"
 		"build/csvsm.igvm --cpus 1 --mem 256M --accel tcg, no timeout. "
@@ -132,7 +134,9 @@ static void usage(FILE *f)
 		"2 4 5 6), which the guest reads\nfrom the ACPI MADT.\n"
 		"--vp-count gives the guest N as its IGVM vCPU count instead "
 		"of the CPU\ncount, unchecked, to test how it treats a host "
-		"whose parameters disagree\nwith its ACPI tables.\n");
+		"whose parameters disagree\nwith its ACPI tables.\n"
+		"--request-socket attaches the native request channel (COM2) "
+		"to a Unix\nsocket at PATH for `csvsm call --socket PATH`.\n");
 }
 
 static int usage_error(void)
@@ -276,6 +280,12 @@ static bool apply_opt(struct run_opts *o, int c, const char *arg)
 	case 'M':
 		o->memory_map = arg;
 		return true;
+	case 'R':
+		/* QEMU's option syntax cannot carry a comma; a Unix socket
+		 * path has at most 107 bytes. */
+		o->request_socket = arg;
+		return arg[0] != '\0' && strchr(arg, ',') == NULL &&
+		       strlen(arg) < 108;
 	default:
 		return false;
 	}
@@ -298,6 +308,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "memory-map", required_argument, NULL, 'M' },
 		{ "topology", required_argument, NULL, 'T' },
 		{ "vp-count", required_argument, NULL, 'V' },
+		{ "request-socket", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -702,6 +713,14 @@ static bool build_args(const struct run_opts *o, struct run_state *st)
 	argvec_push(a, "stdio,id=con,signal=on");
 	argvec_push(a, "-serial");
 	argvec_push(a, "chardev:con");
+	if (o->request_socket != NULL) {
+		/* COM2: the native request channel (docs/REQCHAN.md). */
+		argvec_push(a, "-chardev");
+		argvec_push(a, "socket,id=req,path=%s,server=on,wait=off",
+			    o->request_socket);
+		argvec_push(a, "-serial");
+		argvec_push(a, "chardev:req");
+	}
 	argvec_push(a, "-device");
 	argvec_push(a, "isa-debug-exit,iobase=0xf4,iosize=0x04");
 	argvec_push(a, "-bios");

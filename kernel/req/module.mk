@@ -1,0 +1,2 @@
+# Serving guest requests: the entry point platforms hand calls to.
+kernel-y += kernel/req/serve.o

@@ -196,8 +196,9 @@ static enum svsm_err pvalidate_locked(uint64_t gpa, bool huge, bool validate,
 	enum svsm_err err = valid_prepare(&g.valid, pa_init(gpa), pages, from,
 					  want);
 
+	/* Every page already in `want` is what the reverse move accepts. */
 	if (err == SVSM_ERR_EXISTS &&
-	    valid_prepare(&g.valid, pa_init(gpa), pages, want, want) ==
+	    valid_prepare(&g.valid, pa_init(gpa), pages, want, from) ==
 		    SVSM_OK) {
 		out->no_change = true; /* every page is there already */
 		return SVSM_OK;

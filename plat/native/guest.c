@@ -193,8 +193,8 @@ static enum svsm_err pvalidate_locked(uint64_t gpa, bool huge, bool validate,
 		out->rc = 1; /* FAIL_INPUT: the RMP holds a VMSA there */
 		return SVSM_OK;
 	}
-	enum svsm_err err = valid_prepare(&g.valid, pa_init(gpa), pages, from,
-					  want);
+	enum svsm_err err =
+		valid_prepare(&g.valid, pa_init(gpa), pages, from, want);
 
 	/* Every page already in `want` is what the reverse move accepts. */
 	if (err == SVSM_ERR_EXISTS &&

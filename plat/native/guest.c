@@ -322,6 +322,24 @@ static enum svsm_err core_delete_vcpu(void *plat, uint32_t vcpu, uint64_t vmsa)
 	return err;
 }
 
+bool native_guest_is_consistent(void)
+{
+	bool ok = true;
+
+	mutex_lock(&g.lock);
+	for (uint32_t i = 0; i < NATIVE_VCPUS_MAX; i++) {
+		uint64_t v = g.vcpus[i].vmsa;
+
+		if (v != 0 &&
+		    (valid_get(&g.valid, pa_init(v)) != VALID_STATE_VALID ||
+		     is_caa(v))) {
+			ok = false;
+		}
+	}
+	mutex_unlock(&g.lock);
+	return ok;
+}
+
 static const struct proto_mem_ops native_mem = { mem_read, mem_write };
 static const struct proto_core_ops native_core = {
 	core_pvalidate,
@@ -335,6 +353,9 @@ enum svsm_err native_guest_init(void)
 	const struct memmap *m = &boot_info_get()->memmap;
 	uint64_t end = 0;
 
+	if (g.is_ready) {
+		return SVSM_OK;
+	}
 	for (uint32_t i = 0; i < m->count; i++) {
 		uint64_t e = m->ranges[i].base + m->ranges[i].size;
 

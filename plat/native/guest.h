@@ -34,5 +34,11 @@ enum svsm_err native_guest_host_read(uint64_t gpa, void *dst,
 				     size_t len) SVSM_MUST_CHECK;
 enum svsm_err native_guest_host_write(uint64_t gpa, const void *src,
 				      size_t len) SVSM_MUST_CHECK;
+/**
+ * Checks, under the lock, the rule every change keeps: each vCPU's VMSA
+ * page is valid and is nobody's calling area. False means the model's
+ * state was corrupted (what the concurrency test looks for).
+ */
+bool native_guest_is_consistent(void);
 /** The protocol environment of calls from vCPU `vcpu`. */
 void native_proto_env(uint32_t vcpu, struct proto_env *env);

@@ -154,7 +154,9 @@ fuzz: $(FUZZ_BINS)
 
 # ---- run and test ------------------------------------------------------
 run: deps $(BUILD)/csvsm.igvm $(CSVSM)
-	$(Q)$(CSVSM) run --igvm $(BUILD)/csvsm.igvm --cpus $(CPUS) --mem $(MEM)
+	$(Q)rm -f $(BUILD)/req.sock
+	$(Q)$(CSVSM) run --igvm $(BUILD)/csvsm.igvm --cpus $(CPUS) --mem $(MEM) \
+		--request-socket $(BUILD)/req.sock
 
 vmtest: $(BUILD)/csvsm-test.igvm $(CSVSM)
 	$(Q)perl scripts/runtests.pl tests/prove/vm.t tests/prove/crash.t

@@ -29,6 +29,7 @@ enum kobj_type {
 	KOBJ_CHANNEL,
 	KOBJ_EVENT,
 	KOBJ_PROCESS,
+	KOBJ_REQQ, /**< the guest request queue (svsm/request.h) */
 };
 
 struct kobj;

@@ -76,5 +76,7 @@ __attribute__((noreturn)) void process_exit(uint32_t status);
  * process. Never returns to the faulting code.
  */
 __attribute__((noreturn)) void process_fault(struct trap_frame *f);
+/** The request interface's calls (kernel/sys/reqcalls.c). */
+int64_t syscall_req(struct process *p, const struct trap_frame *f);
 /** The C side of SYSCALL (kernel/sys/syscall.c). */
 void syscall_dispatch(struct trap_frame *f);

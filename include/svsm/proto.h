@@ -129,6 +129,10 @@ struct proto_vmsa_rules {
 enum svsm_err
 proto_vmsa_check(const struct proto_env *env, uint64_t vmsa,
 		 const struct proto_vmsa_rules *rules) SVSM_MUST_CHECK;
+/** An internal error as the request interface's -errno (syscall.h). */
+int64_t proto_err_to_errno(enum svsm_err err);
+/** The request interface's -errno back to the internal error. */
+enum svsm_err proto_errno_to_err(int64_t neg_errno);
 /** The core protocol's mapping of internal errors to result codes. */
 uint32_t proto_core_result(enum svsm_err err);
 /**

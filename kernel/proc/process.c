@@ -163,6 +163,9 @@ void process_exit(uint32_t status)
 
 	CHECK(p != NULL);
 	p->status = status;
+	/* Its objects go now, not when the spawner frees it: whoever waits
+	 * on them (a channel's peer, the request queue) hears at once. */
+	handle_table_destroy(&p->handles);
 	task_exit();
 }
 

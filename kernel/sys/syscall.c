@@ -173,6 +173,9 @@ static int64_t dispatch_more(struct process *p, const struct trap_frame *f)
 	case SVSM_SYS_SET_TID_ADDRESS: /* one thread: nothing to clear */
 		return (int64_t)p->id;
 	default:
+		if (f->rax >= SVSM_SYS_REQ_BASE && f->rax < SVSM_SYS_REQ_END) {
+			return syscall_req(p, f);
+		}
 		return -SVSM_ENOSYS;
 	}
 }

@@ -1,8 +1,8 @@
 # The SVSM protocol layer, platform-neutral: in the kernel, the host
 # unit tests (against a model platform) and the fuzz targets; svsm-reqd
 # will link it in ring 3.
-kernel-y += lib/proto/proto.o lib/proto/core.o
-libhost-y += lib/proto/proto.o lib/proto/core.o
+kernel-y += lib/proto/proto.o lib/proto/core.o lib/proto/errno_map.o
+libhost-y += lib/proto/proto.o lib/proto/core.o lib/proto/errno_map.o
 unit-y += tests/unit/test_proto.o tests/unit/proto_model.o
 # The request decoder and every core call, the PVALIDATE walker above all.
 fuzz-targets += proto

@@ -415,3 +415,17 @@ TEST(proto, pvalidate_reports_a_next_it_could_not_write)
 		  SVSM_RC_INVALID_ADDRESS);
 	free(m);
 }
+
+TEST(proto, errno_mapping_round_trips)
+{
+	for (int e = SVSM_OK; e < SVSM_ERR_COUNT; e++) {
+		int64_t n = proto_err_to_errno((enum svsm_err)e);
+
+		EXPECT_TRUE(n <= 0);
+		if (e != SVSM_ERR_INTEGRITY) {
+			EXPECT_EQ(proto_errno_to_err(n), e);
+		}
+	}
+	EXPECT_EQ(proto_errno_to_err(-9999), SVSM_ERR_IO);
+	EXPECT_EQ(proto_errno_to_err(5), SVSM_ERR_IO);
+}

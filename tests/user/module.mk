@@ -4,14 +4,14 @@
 # -mgeneral-regs-only until processes get their own FPU/SSE state.
 # Fixed, not under $(BUILD): the RAM FS manifest names these files.
 USER_BUILD := build/user
-USER_CFLAGS := -O2 $(WARN) -ffreestanding -fno-stack-protector \
+USER_CFLAGS := -O2 $(WARN) -MMD -MP -ffreestanding -fno-stack-protector \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables
 USER_LDFLAGS := -nostdlib -Wl,-z,noexecstack -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096
 
 $(USER_BUILD)/%.o: tests/user/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(USER_CFLAGS) -fpie -c -o $@ $<
+	$(Q)$(HOSTCC) $(USER_CFLAGS) -Iinclude -fpie -c -o $@ $<
 
 $(USER_BUILD)/crt/start.o: user/crt/start.S
 	@mkdir -p $(dir $@)
@@ -26,4 +26,8 @@ $(USER_BUILD)/exec_check_pie: $(USER_BUILD)/crt/start.o \
 
 $(USER_BUILD)/calls_check: $(USER_BUILD)/crt/start.o \
 		$(USER_BUILD)/calls_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+$(USER_BUILD)/reqd_check: $(USER_BUILD)/crt/start.o \
+		$(USER_BUILD)/reqd_check.o
 	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^

@@ -116,6 +116,60 @@
 #define SVSM_SYS_POLICY_GET 0x100E
 #define SVSM_SYS_NATIVE_END 0x100F /* one past the last native call */
 
+/*
+ * The request interface (svsm-reqd), inside the native range (so the
+ * policy's native bits cover it): the process that serves guest SVSM
+ * calls in ring 3 receives them as requests and performs what needs the
+ * kernel through these calls, each naming the request it serves (the
+ * kernel acts only inside a request it handed out, for that request's
+ * vCPU, and checks every address again). Results are 0 or -errno:
+ * -EFAULT for a bad user pointer, -ERANGE for guest memory that is not
+ * the guest's (INVALID_ADDRESS), -EINVAL, -EEXIST, -ENOENT (INVALID_
+ * PARAMETER), -EBUSY (BUSY), -EIO (INVALID_REQUEST).
+ */
+#define SVSM_SYS_REQ_BASE 0x1020
+/* (flags 0): become the request server; returns a handle to the request
+ * queue. -EBUSY while another process serves. Closing it (or exiting)
+ * hands requests back to the kernel; those in flight get BUSY. */
+#define SVSM_SYS_REQ_SERVE 0x1020
+/* (h, struct svsm_req *out, flags): takes the oldest request;
+ * SVSM_RECV_BLOCK sleeps until there is one, else -EAGAIN. */
+#define SVSM_SYS_REQ_RECEIVE 0x1021
+/* (h, const struct svsm_req *in): completes request in->id with in's
+ * registers. -ENOENT for an id not in flight. */
+#define SVSM_SYS_REQ_REPLY 0x1022
+/* (h, id, gpa, buf, len): copies guest memory to buf (len <= 4096). */
+#define SVSM_SYS_GUEST_READ 0x1023
+/* (h, id, gpa, buf, len): copies buf to guest memory (len <= 4096). */
+#define SVSM_SYS_GUEST_WRITE 0x1024
+/* (h, id, gpa, flags SVSM_VMM_PVAL_*): PVALIDATE one page; returns the
+ * instruction's code (0, 1, 6) | SVSM_VMM_PVAL_NO_CHANGE, or -errno. */
+#define SVSM_SYS_VMM_PVALIDATE 0x1025
+/* (h, id, gpa): moves the request's vCPU's calling area. */
+#define SVSM_SYS_VMM_REMAP_CA 0x1026
+/* (h, id, vmsa, caa, apic_id): creates a vCPU. */
+#define SVSM_SYS_VMM_CREATE_VCPU 0x1027
+/* (h, id, vmsa): deletes a vCPU. */
+#define SVSM_SYS_VMM_DELETE_VCPU 0x1028
+#define SVSM_SYS_REQ_END 0x1029 /* one past the last */
+
+#define SVSM_VMM_PVAL_HUGE 0x1U
+#define SVSM_VMM_PVAL_VALIDATE 0x2U
+#define SVSM_VMM_PVAL_NO_CHANGE 0x100 /* in the result: CF was set */
+#define SVSM_REQ_DATA_MAX 4096U
+
+/** One guest request as svsm-reqd sees it. */
+struct svsm_req {
+	uint64_t id;   /**< names it in the calls above and the reply */
+	uint32_t vcpu; /**< the calling vCPU */
+	uint32_t flags;
+	uint64_t rax; /**< protocol << 32 | call; the result on reply */
+	uint64_t rcx;
+	uint64_t rdx;
+	uint64_t r8;
+	uint64_t r9;
+};
+
 /* Limits. */
 #define SVSM_MSG_MAX 8192U    /* bytes in one channel message */
 #define SVSM_CHAN_DEPTH 16U   /* messages queued in one direction */
@@ -192,6 +246,7 @@ struct svsm_spawn_args {
 #define SVSM_ENOENT 2
 #define SVSM_ESRCH 3
 #define SVSM_EINTR 4
+#define SVSM_EIO 5
 #define SVSM_E2BIG 7
 #define SVSM_EBADF 9
 #define SVSM_ECHILD 10
@@ -199,6 +254,7 @@ struct svsm_spawn_args {
 #define SVSM_ENOMEM 12
 #define SVSM_EACCES 13
 #define SVSM_EFAULT 14
+#define SVSM_EBUSY 16
 #define SVSM_EEXIST 17
 #define SVSM_ENOTDIR 20
 #define SVSM_EISDIR 21

@@ -97,7 +97,7 @@ struct proto_env {
 };
 
 /** The core protocol (0), version 1. */
-extern const struct proto_desc proto_core_desc;
+extern const struct proto_desc PROTO_CORE_DESC;
 
 /**
  * Serves one call: decodes RAX, finds the protocol and runs the call.

@@ -36,15 +36,15 @@ bool reqq_is_attached(void);
  * Takes the oldest request into `*out` (it is then in flight);
  * SVSM_ERR_BUSY (EAGAIN) when none waits and `block` is false.
  */
-enum svsm_err reqq_receive(struct kobj *q, struct svsm_req *out,
+enum svsm_err reqq_receive(struct kobj *o, struct svsm_req *out,
 			   bool block) SVSM_MUST_CHECK;
 /** Puts a request back at the head (its copy to the server failed). */
-void reqq_unreceive(struct kobj *q, uint64_t id);
+void reqq_unreceive(struct kobj *o, uint64_t id);
 /** Completes request `in->id` with its registers. NOTFOUND if not in flight. */
-enum svsm_err reqq_reply(struct kobj *q,
+enum svsm_err reqq_reply(struct kobj *o,
 			 const struct svsm_req *in) SVSM_MUST_CHECK;
 /** The vCPU of in-flight request `id`. NOTFOUND if not in flight. */
-enum svsm_err reqq_vcpu_of(struct kobj *q, uint64_t id,
+enum svsm_err reqq_vcpu_of(struct kobj *o, uint64_t id,
 			   uint32_t *vcpu) SVSM_MUST_CHECK;
 /** Requests served by the server and by the kernel so far. */
 void reqq_counts(uint64_t *by_server, uint64_t *by_kernel);

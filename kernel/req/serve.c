@@ -97,7 +97,7 @@ static uint32_t reqq_poll(struct kobj *o)
 	return has ? SVSM_WAIT_READABLE : 0;
 }
 
-static const struct kobj_ops reqq_ops = {
+static const struct kobj_ops REQQ_OPS = {
 	.poll = reqq_poll,
 	.release = reqq_release,
 };
@@ -147,7 +147,7 @@ enum svsm_err reqq_attach(struct kobj **out)
 		return SVSM_ERR_BUSY;
 	}
 	q.is_attached = true;
-	kobj_init(&q.obj, KOBJ_REQQ, &reqq_ops);
+	kobj_init(&q.obj, KOBJ_REQQ, &REQQ_OPS);
 	spin_unlock_irqrestore(&q.lock, flags);
 	*out = &q.obj;
 	return SVSM_OK;

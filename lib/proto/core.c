@@ -280,7 +280,7 @@ static uint32_t core_handle(const struct proto_env *env, uint32_t call,
 	}
 }
 
-const struct proto_desc proto_core_desc = {
+const struct proto_desc PROTO_CORE_DESC = {
 	.id = SVSM_PROTO_CORE,
 	.min_version = 1,
 	.max_version = 1,

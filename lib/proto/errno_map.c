@@ -12,7 +12,7 @@
 static const struct {
 	enum svsm_err err;
 	int64_t neg_errno;
-} map[] = {
+} ERRNO_MAP[] = {
 	{ SVSM_OK, 0 },
 	{ SVSM_ERR_NOMEM, -SVSM_ENOMEM },
 	{ SVSM_ERR_INVAL, -SVSM_EINVAL },
@@ -29,9 +29,9 @@ static const struct {
 
 int64_t proto_err_to_errno(enum svsm_err err)
 {
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (map[i].err == err) {
-			return map[i].neg_errno;
+	for (size_t i = 0; i < sizeof(ERRNO_MAP) / sizeof(ERRNO_MAP[0]); i++) {
+		if (ERRNO_MAP[i].err == err) {
+			return ERRNO_MAP[i].neg_errno;
 		}
 	}
 	return -SVSM_EIO;
@@ -39,9 +39,9 @@ int64_t proto_err_to_errno(enum svsm_err err)
 
 enum svsm_err proto_errno_to_err(int64_t neg_errno)
 {
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (map[i].neg_errno == neg_errno) {
-			return map[i].err;
+	for (size_t i = 0; i < sizeof(ERRNO_MAP) / sizeof(ERRNO_MAP[0]); i++) {
+		if (ERRNO_MAP[i].neg_errno == neg_errno) {
+			return ERRNO_MAP[i].err;
 		}
 	}
 	return SVSM_ERR_IO;

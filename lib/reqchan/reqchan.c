@@ -21,7 +21,7 @@ enum {
 	PAYLOAD
 };
 
-static const uint8_t magic[4] = { REQCHAN_MAGIC0, REQCHAN_MAGIC1,
+static const uint8_t MAGIC[4] = { REQCHAN_MAGIC0, REQCHAN_MAGIC1,
 				  REQCHAN_MAGIC2, REQCHAN_MAGIC3 };
 
 void reqchan_parser_init(struct reqchan_parser *p)
@@ -59,17 +59,17 @@ static enum reqchan_event bad(struct reqchan_parser *p, uint32_t code)
 /** HUNT: matches the magic one byte at a time. */
 static void hunt(struct reqchan_parser *p, uint8_t b)
 {
-	if (b == magic[p->have]) {
+	if (b == MAGIC[p->have]) {
 		p->hdr[p->have++] = b;
-		if (p->have == sizeof(magic)) {
+		if (p->have == sizeof(MAGIC)) {
 			p->state = HEADER;
 		}
 		return;
 	}
-	/* "CCSRQ": a mismatch may still start a magic (only 'C' can). */
+	/* "CCSRQ": a mismatch may still start a MAGIC (only 'C' can). */
 	p->skipped += p->have;
 	p->have = 0;
-	if (b == magic[0]) {
+	if (b == MAGIC[0]) {
 		p->hdr[p->have++] = b;
 	} else {
 		p->skipped++;
@@ -130,7 +130,7 @@ size_t reqchan_encode(uint8_t *out, size_t room, uint8_t type, uint32_t seq,
 	if (len > REQCHAN_PAYLOAD_MAX || room < REQCHAN_HDR_SIZE + len) {
 		return 0;
 	}
-	memcpy(out, magic, sizeof(magic));
+	memcpy(out, MAGIC, sizeof(MAGIC));
 	out[4] = REQCHAN_VERSION;
 	out[5] = type;
 	put_le16(out + 6, (uint16_t)len);

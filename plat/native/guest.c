@@ -93,47 +93,62 @@ static bool touches_vmsa(uint64_t gpa, uint64_t len)
 	return false;
 }
 
-/** Copies between guest memory and `buf`, page by page. */
-static enum svsm_err copy(uint64_t gpa, void *buf, size_t len, bool to_guest)
+/**
+ * Walks [gpa, gpa + len) of guest memory a page at a time, mapping each
+ * page in the window: `fn(page + offset, done, n, ctx)` copies one piece.
+ */
+static enum svsm_err
+walk(uint64_t gpa, size_t len,
+     void (*fn)(uint8_t *at, size_t done, size_t n, void *ctx), void *ctx)
 {
-	uint8_t *b = buf;
+	size_t done = 0;
 
 	if (!is_guest(gpa, len)) {
 		return SVSM_ERR_RANGE;
 	}
-	while (len > 0) {
-		uint64_t off = gpa & (PAGE - 1U);
-		size_t n = len < PAGE - off ? len : (size_t)(PAGE - off);
-		uint8_t *page = tmpmap_map(pa_init(gpa - off));
+	while (done < len) {
+		uint64_t off = (gpa + done) & (PAGE - 1U);
+		size_t n = len - done < PAGE - off ? len - done
+						   : (size_t)(PAGE - off);
+		uint8_t *page = tmpmap_map(pa_init(gpa + done - off));
 
 		if (!page) {
 			return SVSM_ERR_BUSY;
 		}
-		if (to_guest) {
-			memcpy(page + off, b, n);
-		} else {
-			memcpy(b, page + off, n);
-		}
+		fn(page + off, done, n, ctx);
 		tmpmap_unmap(page);
-		gpa += n;
-		b += n;
-		len -= n;
+		done += n;
 	}
 	return SVSM_OK;
+}
+
+static void piece_out(uint8_t *at, size_t done, size_t n, void *ctx)
+{
+	memcpy((uint8_t *)ctx + done, at, n);
+}
+
+static void piece_in(uint8_t *at, size_t done, size_t n, void *ctx)
+{
+	memcpy(at, (const uint8_t *)ctx + done, n);
 }
 
 static enum svsm_err mem_read(void *plat, uint64_t gpa, void *dst, size_t len)
 {
 	(void)plat;
-	return copy(gpa, dst, len, false);
+	return walk(gpa, len, piece_out, dst);
 }
 
 static enum svsm_err mem_write(void *plat, uint64_t gpa, const void *src,
 			       size_t len)
 {
+	/* The walker's context is not const; piece_in only reads it. */
+	union {
+		const void *c;
+		void *v;
+	} u = { .c = src };
+
 	(void)plat;
-	/* NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): read only */
-	return copy(gpa, (void *)(uintptr_t)src, len, true);
+	return walk(gpa, len, piece_in, u.v);
 }
 
 enum svsm_err native_guest_host_read(uint64_t gpa, void *dst, size_t len)
@@ -142,7 +157,7 @@ enum svsm_err native_guest_host_read(uint64_t gpa, void *dst, size_t len)
 
 	mutex_lock(&g.lock);
 	if (!touches_vmsa(gpa, len)) {
-		err = copy(gpa, dst, len, false);
+		err = mem_read(NULL, gpa, dst, len);
 	}
 	mutex_unlock(&g.lock);
 	return err;
@@ -340,8 +355,8 @@ bool native_guest_is_consistent(void)
 	return ok;
 }
 
-static const struct proto_mem_ops native_mem = { mem_read, mem_write };
-static const struct proto_core_ops native_core = {
+static const struct proto_mem_ops NATIVE_MEM = { mem_read, mem_write };
+static const struct proto_core_ops NATIVE_CORE = {
 	core_pvalidate,
 	core_remap_ca,
 	core_create_vcpu,
@@ -395,11 +410,11 @@ void native_guest_span(uint64_t *base, uint64_t *size)
 
 void native_proto_env(uint32_t vcpu, struct proto_env *env)
 {
-	static const struct proto_desc *const protos[] = { &proto_core_desc };
+	static const struct proto_desc *const protos[] = { &PROTO_CORE_DESC };
 
 	*env = (struct proto_env){
-		.mem = &native_mem,
-		.core = &native_core,
+		.mem = &NATIVE_MEM,
+		.core = &NATIVE_CORE,
 		.plat = NULL,
 		.vcpu = vcpu,
 		.protos = protos,

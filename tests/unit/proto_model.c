@@ -132,26 +132,26 @@ static enum svsm_err model_delete_vcpu(void *plat, uint32_t vcpu, uint64_t vmsa)
 	return SVSM_ERR_NOTFOUND;
 }
 
-static const struct proto_mem_ops model_mem = { model_read, model_write };
-static const struct proto_core_ops model_core = {
+static const struct proto_mem_ops MODEL_MEM = { model_read, model_write };
+static const struct proto_core_ops MODEL_CORE = {
 	model_pvalidate,
 	model_remap_ca,
 	model_create_vcpu,
 	model_delete_vcpu,
 };
 
-static const struct proto_desc *const core_only[] = { &proto_core_desc };
+static const struct proto_desc *const CORE_ONLY[] = { &PROTO_CORE_DESC };
 
 void proto_model_init(struct proto_model *m, struct proto_env *env)
 {
 	memset(m, 0, sizeof(*m));
 	m->flip_after_reads = UINT32_MAX;
 	*env = (struct proto_env){
-		.mem = &model_mem,
-		.core = &model_core,
+		.mem = &MODEL_MEM,
+		.core = &MODEL_CORE,
 		.plat = m,
 		.vcpu = 0,
-		.protos = core_only,
+		.protos = CORE_ONLY,
 		.proto_count = 1,
 	};
 }

@@ -18,21 +18,19 @@
 #define PVAL_4K(gpa, flags) ((uint64_t)(gpa) | (flags))
 #define PV SVSM_PVAL_VALIDATE
 
+/** The model: one at a time, static (it is 100 KiB). */
 static struct proto_model *model_new(struct proto_env *env)
 {
-	struct proto_model *m = malloc(sizeof(*m));
+	static struct proto_model model;
 
-	if (m) {
-		proto_model_init(m, env);
-	}
-	return m;
+	proto_model_init(&model, env);
+	return &model;
 }
 
-static uint32_t call(const struct proto_env *env, uint32_t proto, uint32_t nr,
-		     uint64_t rcx, uint64_t rdx, uint64_t r8,
-		     struct svsm_call_regs *out)
+static uint32_t call(const struct proto_env *env, uint64_t rax, uint64_t rcx,
+		     uint64_t rdx, uint64_t r8, struct svsm_call_regs *out)
 {
-	struct svsm_call_regs r = { CALL(proto, nr), rcx, rdx, r8, 0x99 };
+	struct svsm_call_regs r = { rax, rcx, rdx, r8, 0x99 };
 	uint32_t rc = proto_dispatch(env, &r);
 
 	if (out) {
@@ -52,7 +50,7 @@ static void put_request(struct proto_model *m, uint64_t gpa, uint16_t entries,
 	memset(m->mem + gpa + 4, 0, 4);
 	for (uint16_t i = 0; i < count; i++) {
 		for (int b = 0; b < 8; b++) {
-			m->mem[gpa + 8 + i * 8U + b] =
+			m->mem[gpa + 8 + (size_t)i * 8U + b] =
 				(uint8_t)(e[i] >> (8 * b));
 		}
 	}
@@ -66,23 +64,25 @@ static uint16_t next_of(const struct proto_model *m, uint64_t gpa)
 TEST(proto, unknown_protocols_and_calls_are_refused)
 {
 	struct proto_env env;
-	struct proto_model *m = model_new(&env);
+	(void)model_new(&env);
 	struct svsm_call_regs r;
 
-	ASSERT_TRUE(m != NULL);
-	EXPECT_EQ(call(&env, 9, 0, 0, 0, 0, &r), SVSM_RC_UNSUPPORTED_PROTOCOL);
-	EXPECT_EQ(r.rax, SVSM_RC_UNSUPPORTED_PROTOCOL);
-	EXPECT_EQ(call(&env, 0xFFFFFFFFU, 6, 0, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(9, 0), 0, 0, 0, &r),
 		  SVSM_RC_UNSUPPORTED_PROTOCOL);
-	EXPECT_EQ(call(&env, 0, 8, 0, 0, 0, NULL), SVSM_RC_UNSUPPORTED_CALL);
-	EXPECT_EQ(call(&env, 0, 0xFFFFFFFFU, 0, 0, 0, NULL),
+	EXPECT_EQ(r.rax, SVSM_RC_UNSUPPORTED_PROTOCOL);
+	EXPECT_EQ(call(&env, CALL(0xFFFFFFFFU, 6), 0, 0, 0, NULL),
+		  SVSM_RC_UNSUPPORTED_PROTOCOL);
+	EXPECT_EQ(call(&env, CALL(0, 8), 0, 0, 0, NULL),
 		  SVSM_RC_UNSUPPORTED_CALL);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_DEPOSIT_MEM, 0x1000, 1, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, 0xFFFFFFFFU), 0, 0, 0, NULL),
 		  SVSM_RC_UNSUPPORTED_CALL);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_WITHDRAW_MEM, 0x1000, 1, 0, NULL),
-		  SVSM_RC_UNSUPPORTED_CALL);
+	EXPECT_EQ(
+		call(&env, CALL(0, SVSM_CORE_DEPOSIT_MEM), 0x1000, 1, 0, NULL),
+		SVSM_RC_UNSUPPORTED_CALL);
+	EXPECT_EQ(
+		call(&env, CALL(0, SVSM_CORE_WITHDRAW_MEM), 0x1000, 1, 0, NULL),
+		SVSM_RC_UNSUPPORTED_CALL);
 	EXPECT_EQ(r.r9, 0x99); /* untouched */
-	free(m);
 }
 
 static uint32_t fake_handle(const struct proto_env *env, uint32_t nr,
@@ -96,48 +96,47 @@ static uint32_t fake_handle(const struct proto_env *env, uint32_t nr,
 TEST(proto, query_protocol_reports_offered_versions)
 {
 	struct proto_env env;
-	struct proto_model *m = model_new(&env);
+	(void)model_new(&env);
 	struct svsm_call_regs r;
 	static const struct proto_desc vtpm = { SVSM_PROTO_VTPM, 1, 3,
 						fake_handle };
-	const struct proto_desc *const two[2] = { &proto_core_desc, &vtpm };
+	const struct proto_desc *const two[2] = { &PROTO_CORE_DESC, &vtpm };
 
-	ASSERT_TRUE(m != NULL);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_QUERY_PROTOCOL, CALL(0, 1), 0, 0, &r),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_QUERY_PROTOCOL), CALL(0, 1), 0,
+		       0, &r),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(r.rcx, CALL(1, 1));
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_QUERY_PROTOCOL, CALL(0, 2), 0, 0, &r),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_QUERY_PROTOCOL), CALL(0, 2), 0,
+		       0, &r),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(r.rcx, 0);
-	call(&env, 0, SVSM_CORE_QUERY_PROTOCOL, CALL(0, 0), 0, 0, &r);
+	call(&env, CALL(0, SVSM_CORE_QUERY_PROTOCOL), CALL(0, 0), 0, 0, &r);
 	EXPECT_EQ(r.rcx, 0);
-	call(&env, 0, SVSM_CORE_QUERY_PROTOCOL, CALL(2, 1), 0, 0, &r);
+	call(&env, CALL(0, SVSM_CORE_QUERY_PROTOCOL), CALL(2, 1), 0, 0, &r);
 	EXPECT_EQ(r.rcx, 0);
 	env.protos = two;
 	env.proto_count = 2;
-	call(&env, 0, SVSM_CORE_QUERY_PROTOCOL, CALL(2, 2), 0, 0, &r);
+	call(&env, CALL(0, SVSM_CORE_QUERY_PROTOCOL), CALL(2, 2), 0, 0, &r);
 	EXPECT_EQ(r.rcx, CALL(3, 1));
-	call(&env, 0, SVSM_CORE_QUERY_PROTOCOL, CALL(2, 4), 0, 0, &r);
+	call(&env, CALL(0, SVSM_CORE_QUERY_PROTOCOL), CALL(2, 4), 0, 0, &r);
 	EXPECT_EQ(r.rcx, 0);
-	EXPECT_EQ(call(&env, SVSM_PROTO_VTPM, 7, 0, 0, 0, &r), SVSM_RC_SUCCESS);
+	EXPECT_EQ(call(&env, CALL(SVSM_PROTO_VTPM, 7), 0, 0, 0, &r),
+		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(r.rdx, 7); /* dispatched by the protocol number */
-	free(m);
 }
 
 TEST(proto, configure_vtom_says_unsupported)
 {
 	struct proto_env env;
-	struct proto_model *m = model_new(&env);
+	(void)model_new(&env);
 	struct svsm_call_regs r;
 
-	ASSERT_TRUE(m != NULL);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_CONFIGURE_VTOM, 1, 0, 0, &r),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_CONFIGURE_VTOM), 1, 0, 0, &r),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(r.rcx, 0);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_CONFIGURE_VTOM, 0x80000000ULL, 0, 0,
-		       NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_CONFIGURE_VTOM), 0x80000000ULL,
+		       0, 0, NULL),
 		  SVSM_RC_INVALID_REQUEST);
-	free(m);
 }
 
 TEST(proto, calling_area_handshake_clears_pending)
@@ -146,7 +145,6 @@ TEST(proto, calling_area_handshake_clears_pending)
 	struct proto_model *m = model_new(&env);
 	bool pending = false;
 
-	ASSERT_TRUE(m != NULL);
 	m->mem[0x3000] = 1;
 	m->mem[0x3001] = 0x55;
 	EXPECT_OK(proto_caa_take_pending(&env, 0x3000, &pending));
@@ -159,7 +157,6 @@ TEST(proto, calling_area_handshake_clears_pending)
 		   SVSM_ERR_INVAL);
 	EXPECT_ERR(proto_caa_take_pending(&env, PM_SVSM_PAGE, &pending),
 		   SVSM_ERR_RANGE);
-	free(m);
 }
 
 TEST(proto, remap_ca_checks_and_zeroes_the_header)
@@ -167,24 +164,24 @@ TEST(proto, remap_ca_checks_and_zeroes_the_header)
 	struct proto_env env;
 	struct proto_model *m = model_new(&env);
 
-	ASSERT_TRUE(m != NULL);
 	memset(m->mem + 0x2000, 0xAA, 16);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_REMAP_CA, 0x2008, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_REMAP_CA), 0x2008, 0, 0, NULL),
 		  SVSM_RC_INVALID_PARAMETER);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_REMAP_CA, PM_SVSM_PAGE, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_REMAP_CA), PM_SVSM_PAGE, 0, 0,
+		       NULL),
 		  SVSM_RC_INVALID_ADDRESS);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_REMAP_CA, 0x7FFFF000ULL, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_REMAP_CA), 0x7FFFF000ULL, 0, 0,
+		       NULL),
 		  SVSM_RC_INVALID_ADDRESS);
 	EXPECT_EQ(m->caa[0], 0);
 	EXPECT_EQ(m->mem[0x2000], 0xAA);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_REMAP_CA, 0x2000, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_REMAP_CA), 0x2000, 0, 0, NULL),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(m->caa[0], 0x2000);
 	for (int i = 0; i < 8; i++) {
 		EXPECT_EQ(m->mem[0x2000 + i], 0);
 	}
 	EXPECT_EQ(m->mem[0x2008], 0xAA); /* the buffer is the guest's */
-	free(m);
 }
 
 TEST(proto, create_and_delete_vcpu_check_their_arguments)
@@ -192,32 +189,37 @@ TEST(proto, create_and_delete_vcpu_check_their_arguments)
 	struct proto_env env;
 	struct proto_model *m = model_new(&env);
 
-	ASSERT_TRUE(m != NULL);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_CREATE_VCPU, 0x4001, 0x5000, 1, NULL),
-		  SVSM_RC_INVALID_PARAMETER);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_CREATE_VCPU, 0x4000, 0x5800, 1, NULL),
-		  SVSM_RC_INVALID_PARAMETER);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_CREATE_VCPU, 0x4000, 0x4000, 1, NULL),
-		  SVSM_RC_INVALID_PARAMETER);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_CREATE_VCPU, PM_SVSM_PAGE, 0x5000, 1,
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_CREATE_VCPU), 0x4001, 0x5000, 1,
 		       NULL),
+		  SVSM_RC_INVALID_PARAMETER);
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_CREATE_VCPU), 0x4000, 0x5800, 1,
+		       NULL),
+		  SVSM_RC_INVALID_PARAMETER);
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_CREATE_VCPU), 0x4000, 0x4000, 1,
+		       NULL),
+		  SVSM_RC_INVALID_PARAMETER);
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_CREATE_VCPU), PM_SVSM_PAGE,
+		       0x5000, 1, NULL),
 		  SVSM_RC_INVALID_ADDRESS);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_CREATE_VCPU, 0x4000, 0x5000,
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_CREATE_VCPU), 0x4000, 0x5000,
 		       0xFFFFFFFF00000003ULL, NULL),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(m->vmsa[1], 0x4000);
 	EXPECT_EQ(m->caa[1], 0x5000);
 	EXPECT_EQ(m->apic_id[1], 3); /* R8[31:0] */
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_CREATE_VCPU, 0x4000, 0x6000, 4, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_CREATE_VCPU), 0x4000, 0x6000, 4,
+		       NULL),
 		  SVSM_RC_INVALID_PARAMETER); /* that VMSA is in use */
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_DELETE_VCPU, 0x4010, 0, 0, NULL),
-		  SVSM_RC_INVALID_PARAMETER);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_DELETE_VCPU, 0x7000, 0, 0, NULL),
-		  SVSM_RC_INVALID_PARAMETER);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_DELETE_VCPU, 0x4000, 0, 0, NULL),
-		  SVSM_RC_SUCCESS);
+	EXPECT_EQ(
+		call(&env, CALL(0, SVSM_CORE_DELETE_VCPU), 0x4010, 0, 0, NULL),
+		SVSM_RC_INVALID_PARAMETER);
+	EXPECT_EQ(
+		call(&env, CALL(0, SVSM_CORE_DELETE_VCPU), 0x7000, 0, 0, NULL),
+		SVSM_RC_INVALID_PARAMETER);
+	EXPECT_EQ(
+		call(&env, CALL(0, SVSM_CORE_DELETE_VCPU), 0x4000, 0, 0, NULL),
+		SVSM_RC_SUCCESS);
 	EXPECT_EQ(m->vmsa[1], 0);
-	free(m);
 }
 
 TEST(proto, pvalidate_runs_the_list_and_advances_next)
@@ -227,9 +229,8 @@ TEST(proto, pvalidate_runs_the_list_and_advances_next)
 	const uint64_t e[3] = { PVAL_4K(0x100000, PV), PVAL_4K(0x101000, PV),
 				PVAL_4K(0x400000, PV) };
 
-	ASSERT_TRUE(m != NULL);
 	put_request(m, 0x1000, 3, 0, e, 3);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_PVALIDATE, 0x1000, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_PVALIDATE), 0x1000, 0, 0, NULL),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(next_of(m, 0x1000), 3);
 	EXPECT_TRUE(m->valid[0x100]);
@@ -241,13 +242,12 @@ TEST(proto, pvalidate_runs_the_list_and_advances_next)
 				PVAL_4K(0x400000, 0) };
 
 	put_request(m, 0x1000, 3, 1, r, 3);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_PVALIDATE, 0x1000, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_PVALIDATE), 0x1000, 0, 0, NULL),
 		  SVSM_RC_SUCCESS);
 	EXPECT_TRUE(m->valid[0x100]);
 	EXPECT_FALSE(m->valid[0x101]);
 	EXPECT_FALSE(m->valid[0x400]);
 	EXPECT_EQ(m->pvalidates, 5);
-	free(m);
 }
 
 TEST(proto, pvalidate_refuses_bad_headers_without_touching_them)
@@ -271,7 +271,6 @@ TEST(proto, pvalidate_refuses_bad_headers_without_touching_them)
 		{ PM_MEM_BYTES, 1, 0, SVSM_RC_INVALID_ADDRESS },
 	};
 
-	ASSERT_TRUE(m != NULL);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint64_t gpa = cases[i].gpa;
 
@@ -280,7 +279,8 @@ TEST(proto, pvalidate_refuses_bad_headers_without_touching_them)
 			put_request(m, gpa, cases[i].entries, cases[i].next, e,
 				    gpa == 0x1FF0 ? 1 : 2);
 		}
-		EXPECT_EQ(call(&env, 0, SVSM_CORE_PVALIDATE, gpa, 0, 0, NULL),
+		EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_PVALIDATE), gpa, 0, 0,
+			       NULL),
 			  cases[i].rc);
 		if (gpa == 0x1000) {
 			EXPECT_EQ(next_of(m, gpa), cases[i].next);
@@ -290,10 +290,9 @@ TEST(proto, pvalidate_refuses_bad_headers_without_touching_them)
 	EXPECT_EQ(m->writes_done, 0);
 	/* The last slot of a page is usable: one entry at 0x1FF0. */
 	put_request(m, 0x1FF0, 1, 0, e, 1);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_PVALIDATE, 0x1FF0, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_PVALIDATE), 0x1FF0, 0, 0, NULL),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(next_of(m, 0x1FF0), 1);
-	free(m);
 }
 
 /** Runs a 3-entry request whose entry 1 is `bad`; checks the stop. */
@@ -304,13 +303,12 @@ static void expect_stop_at_1(struct test_ctx *t, uint64_t bad, uint32_t want)
 	const uint64_t e[3] = { PVAL_4K(0x100000, PV), bad,
 				PVAL_4K(0x102000, PV) };
 
-	ASSERT_TRUE(m != NULL);
 	put_request(m, 0x1000, 3, 0, e, 3);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_PVALIDATE, 0x1000, 0, 0, NULL), want);
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_PVALIDATE), 0x1000, 0, 0, NULL),
+		  want);
 	EXPECT_EQ(next_of(m, 0x1000), 1);
 	EXPECT_TRUE(m->valid[0x100]);
 	EXPECT_FALSE(m->valid[0x102]);
-	free(m);
 }
 
 TEST(proto, pvalidate_reports_a_bad_entry_at_its_index)
@@ -345,28 +343,25 @@ TEST(proto, pvalidate_ignore_cf_and_2m_pages)
 		PVAL_4K(PM_HUGE_BASE, PV | SVSM_PVAL_SIZE_2M),
 	};
 
-	ASSERT_TRUE(m != NULL);
 	put_request(m, 0x1000, 3, 0, e, 3);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_PVALIDATE, 0x1000, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_PVALIDATE), 0x1000, 0, 0, NULL),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(next_of(m, 0x1000), 3);
 	EXPECT_TRUE(m->huge_valid);
-	free(m);
 }
 
 TEST(proto, pvalidate_walks_a_full_page_reading_each_byte_once)
 {
 	struct proto_env env;
 	struct proto_model *m = model_new(&env);
-	uint64_t *e = calloc(SVSM_PVAL_MAX_ENTRIES, sizeof(*e));
+	static uint64_t e[SVSM_PVAL_MAX_ENTRIES];
 
-	ASSERT_TRUE(m != NULL && e != NULL);
 	for (uint32_t i = 0; i < SVSM_PVAL_MAX_ENTRIES; i++) {
 		e[i] = PVAL_4K(0x400000 + i * 0x1000ULL, PV);
 	}
 	put_request(m, 0x1000, SVSM_PVAL_MAX_ENTRIES, 0, e,
 		    SVSM_PVAL_MAX_ENTRIES);
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_PVALIDATE, 0x1000, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_PVALIDATE), 0x1000, 0, 0, NULL),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(next_of(m, 0x1000), SVSM_PVAL_MAX_ENTRIES);
 	EXPECT_EQ(m->pvalidates, SVSM_PVAL_MAX_ENTRIES);
@@ -374,8 +369,6 @@ TEST(proto, pvalidate_walks_a_full_page_reading_each_byte_once)
 	for (uint32_t i = 0; i < SVSM_PVAL_MAX_ENTRIES; i++) {
 		EXPECT_TRUE(m->valid[0x400 + i]);
 	}
-	free(e);
-	free(m);
 }
 
 TEST(proto, pvalidate_uses_its_copy_when_the_guest_rewrites_the_list)
@@ -384,10 +377,9 @@ TEST(proto, pvalidate_uses_its_copy_when_the_guest_rewrites_the_list)
 	struct proto_model *m = model_new(&env);
 	const uint64_t e[2] = { PVAL_4K(0x100000, PV), PVAL_4K(0x101000, PV) };
 
-	ASSERT_TRUE(m != NULL);
 	put_request(m, 0x1000, 2, 0, e, 2);
 	m->flip_after_reads = 2; /* the entries change once copied */
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_PVALIDATE, 0x1000, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_PVALIDATE), 0x1000, 0, 0, NULL),
 		  SVSM_RC_SUCCESS);
 	EXPECT_TRUE(m->valid[0x100]);
 	EXPECT_TRUE(m->valid[0x101]);
@@ -396,10 +388,9 @@ TEST(proto, pvalidate_uses_its_copy_when_the_guest_rewrites_the_list)
 	proto_model_init(m, &env);
 	put_request(m, 0x1000, 2, 0, e, 2);
 	m->flip_after_reads = 1;
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_PVALIDATE, 0x1000, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_PVALIDATE), 0x1000, 0, 0, NULL),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(m->pvalidates, 2);
-	free(m);
 }
 
 TEST(proto, pvalidate_reports_a_next_it_could_not_write)
@@ -408,12 +399,10 @@ TEST(proto, pvalidate_reports_a_next_it_could_not_write)
 	struct proto_model *m = model_new(&env);
 	const uint64_t e[1] = { PVAL_4K(0x100000, PV) };
 
-	ASSERT_TRUE(m != NULL);
 	put_request(m, 0x1000, 1, 0, e, 1);
 	m->fail_write_at = 1;
-	EXPECT_EQ(call(&env, 0, SVSM_CORE_PVALIDATE, 0x1000, 0, 0, NULL),
+	EXPECT_EQ(call(&env, CALL(0, SVSM_CORE_PVALIDATE), 0x1000, 0, 0, NULL),
 		  SVSM_RC_INVALID_ADDRESS);
-	free(m);
 }
 
 TEST(proto, errno_mapping_round_trips)

@@ -5,7 +5,6 @@
  * magic, and refuses a bad version, an oversized length and a bad CRC,
  * each with its error code, then finds the next good frame.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "svsm/reqchan.h"
@@ -27,12 +26,13 @@ static void feed(struct reqchan_parser *p, const uint8_t *b, size_t len,
 
 TEST(reqchan, frames_round_trip)
 {
-	struct reqchan_parser *p = malloc(sizeof(*p));
-	uint8_t *buf = malloc(BUF);
-	uint8_t *data = malloc(REQCHAN_PAYLOAD_MAX);
-	int frames = 0, bads = 0;
+	static struct reqchan_parser parser;
+	static uint8_t buf[BUF];
+	static uint8_t data[REQCHAN_PAYLOAD_MAX];
+	struct reqchan_parser *p = &parser;
+	int frames = 0;
+	int bads = 0;
 
-	ASSERT_TRUE(p && buf && data);
 	reqchan_parser_init(p);
 	for (size_t i = 0; i < REQCHAN_PAYLOAD_MAX; i++) {
 		data[i] = (uint8_t)(i * 7U);
@@ -57,9 +57,6 @@ TEST(reqchan, frames_round_trip)
 		reqchan_encode(buf, BUF, 1, 0, data, REQCHAN_PAYLOAD_MAX + 1U),
 		0);
 	EXPECT_EQ(reqchan_encode(buf, 20, 1, 0, data, 5), 0);
-	free(data);
-	free(buf);
-	free(p);
 }
 
 TEST(reqchan, the_parser_skips_garbage_and_partial_magics)
@@ -67,7 +64,8 @@ TEST(reqchan, the_parser_skips_garbage_and_partial_magics)
 	static struct reqchan_parser p;
 	uint8_t buf[64];
 	static const uint8_t junk[] = "xxCSRxCCSRCSQ";
-	int frames = 0, bads = 0;
+	int frames = 0;
+	int bads = 0;
 
 	reqchan_parser_init(&p);
 	feed(&p, junk, sizeof(junk) - 1, &frames, &bads);
@@ -91,7 +89,8 @@ static void expect_refused(struct test_ctx *t, size_t off, uint8_t val,
 	static struct reqchan_parser p;
 	uint8_t bad_frame[64];
 	uint8_t good[64];
-	int frames = 0, bads = 0;
+	int frames = 0;
+	int bads = 0;
 	const uint8_t payload[4] = { 1, 2, 3, 4 };
 	size_t n = reqchan_encode(bad_frame, sizeof(bad_frame), REQCHAN_CALL,
 				  77, payload, sizeof(payload));

@@ -55,7 +55,7 @@ static void reply(long h, struct svsm_req *r, uint64_t rax, uint64_t rcx,
 
 int csvsm_main(const uint64_t *sp)
 {
-	struct svsm_req r;
+	struct svsm_req r = { 0 };
 	long h = sys5(SVSM_SYS_REQ_SERVE, 0, 0, 0, 0, 0);
 
 	(void)sp;

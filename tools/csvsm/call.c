@@ -197,6 +197,38 @@ static void free_ops(struct call_opts *o)
 	}
 }
 
+/** PROTOCOL CALL [RCX [RDX [R8 [R9]]]] after the options. */
+static int parse_positional(int argc, char **argv, struct call_opts *o)
+{
+	int left = argc - optind;
+
+	if (o->is_info) {
+		return left == 0 ? -1 : usage_error();
+	}
+	if (left < 2 || left > 6) {
+		return usage_error();
+	}
+	uint64_t proto;
+	uint64_t nr;
+
+	if (!parse_protocol(argv[optind], &proto) ||
+	    !parse_u64(argv[optind + 1], &nr) || nr > UINT32_MAX) {
+		(void)fprintf(stderr, "csvsm: call: bad PROTOCOL or CALL\n");
+		return usage_error();
+	}
+	o->regs[0] = proto << 32 | nr;
+	for (int i = 2; i < left; i++) {
+		if (!parse_u64(argv[optind + i], &o->regs[i - 1])) {
+			(void)fprintf(stderr,
+				      "csvsm: call: bad register value "
+				      "'%s'\n",
+				      argv[optind + i]);
+			return usage_error();
+		}
+	}
+	return -1;
+}
+
 /** Parses the command line; returns -1 to go on, else the exit status. */
 static int parse_opts(int argc, char **argv, struct call_opts *o)
 {
@@ -254,33 +286,7 @@ static int parse_opts(int argc, char **argv, struct call_opts *o)
 		(void)fprintf(stderr, "csvsm: call: --socket is required\n");
 		return usage_error();
 	}
-	int left = argc - optind;
-
-	if (o->is_info) {
-		return left == 0 ? -1 : usage_error();
-	}
-	if (left < 2 || left > 6) {
-		return usage_error();
-	}
-	uint64_t proto;
-	uint64_t nr;
-
-	if (!parse_protocol(argv[optind], &proto) ||
-	    !parse_u64(argv[optind + 1], &nr) || nr > UINT32_MAX) {
-		(void)fprintf(stderr, "csvsm: call: bad PROTOCOL or CALL\n");
-		return usage_error();
-	}
-	o->regs[0] = proto << 32 | nr;
-	for (int i = 2; i < left; i++) {
-		if (!parse_u64(argv[optind + i], &o->regs[i - 1])) {
-			(void)fprintf(stderr,
-				      "csvsm: call: bad register value "
-				      "'%s'\n",
-				      argv[optind + i]);
-			return usage_error();
-		}
-	}
-	return -1;
+	return parse_positional(argc, argv, o);
 }
 
 /** Connects, retrying until the deadline (QEMU may still be starting). */
@@ -482,18 +488,18 @@ static int run_call(struct chan *ch, struct call_opts *o)
 			return 1;
 		}
 	}
-	for (int r = 0; r < 5; r++) {
+	for (size_t r = 0; r < 5; r++) {
 		put_le64(p + 8 * r, o->regs[r]);
 	}
 	if (!exchange(ch, o, REQCHAN_CALL, p, sizeof(p))) {
 		return 1;
 	}
-	for (int r = 0; r < 5; r++) {
+	for (size_t r = 0; r < 5; r++) {
 		o->regs[r] = le64_get(ch->parser.frame.payload + 8 * r);
 	}
 	printf("%-3s 0x%016" PRIx64 " %s\n", names[0], o->regs[0],
 	       result_name(o->regs[0]));
-	for (int r = 1; r < 5; r++) {
+	for (size_t r = 1; r < 5; r++) {
 		printf("%-3s 0x%016" PRIx64 "\n", names[r], o->regs[r]);
 	}
 	for (uint32_t i = 0; i < o->op_count; i++) {

@@ -113,14 +113,14 @@ static enum svsm_err vmm_delete_vcpu(void *plat, uint32_t vcpu, uint64_t vmsa)
 				       (long)s->id, (long)vmsa, 0, 0));
 }
 
-static const struct proto_mem_ops mem_ops = { guest_read, guest_write };
-static const struct proto_core_ops core_ops = {
+static const struct proto_mem_ops MEM_OPS = { guest_read, guest_write };
+static const struct proto_core_ops CORE_OPS = {
 	vmm_pvalidate,
 	vmm_remap_ca,
 	vmm_create_vcpu,
 	vmm_delete_vcpu,
 };
-static const struct proto_desc *const protos[] = { &proto_core_desc };
+static const struct proto_desc *const PROTOS[] = { &PROTO_CORE_DESC };
 
 int csvsm_main(const uint64_t *sp)
 {
@@ -135,7 +135,7 @@ int csvsm_main(const uint64_t *sp)
 	s.h = h;
 	say("svsm-reqd: serving SVSM requests\n");
 	for (;;) {
-		struct svsm_req r;
+		struct svsm_req r = { 0 };
 
 		if (sys5(SVSM_SYS_REQ_RECEIVE, h, (long)&r, SVSM_RECV_BLOCK, 0,
 			 0) != 0) {
@@ -144,12 +144,12 @@ int csvsm_main(const uint64_t *sp)
 		}
 		s.id = r.id;
 		struct proto_env env = {
-			.mem = &mem_ops,
-			.core = &core_ops,
+			.mem = &MEM_OPS,
+			.core = &CORE_OPS,
 			.plat = &s,
 			.vcpu = r.vcpu,
-			.protos = protos,
-			.proto_count = sizeof(protos) / sizeof(protos[0]),
+			.protos = PROTOS,
+			.proto_count = sizeof(PROTOS) / sizeof(PROTOS[0]),
 		};
 		struct svsm_call_regs regs = { r.rax, r.rcx, r.rdx, r.r8,
 					       r.r9 };

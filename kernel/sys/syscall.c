@@ -10,6 +10,10 @@
  * The result goes in RAX; the returned RFLAGS are the user's arithmetic
  * flags with IF forced on (nothing the user sets can reach IOPL, AC, NT
  * or TF through a system call).
+ *
+ * Before any call the process's policy is checked (svsm/policy.h): a
+ * call it does not allow is -EPERM, counted. The csvsm-native range goes
+ * to kernel/sys/native.c. A killed process ends on entry and on return.
  */
 #include "uapi/svsm/syscall.h"
 
@@ -19,6 +23,8 @@
 #include "arch/user.h"
 
 #include "svsm/log.h"
+#include "svsm/native.h"
+#include "svsm/policy.h"
 #include "svsm/proc.h"
 #include "svsm/task.h"
 #include "svsm/time.h"
@@ -177,12 +183,19 @@ static int64_t dispatch_more(struct process *p, const struct trap_frame *f)
 	}
 }
 
-void syscall_dispatch(struct trap_frame *f)
+int64_t syscall_call(struct process *p, struct trap_frame *f)
 {
-	struct process *p = process_current();
 	int64_t ret;
+	bool is_native =
+		f->rax >= SVSM_SYS_NATIVE_BASE && f->rax < SVSM_SYS_NATIVE_END;
 
-	p->syscalls++;
+	if ((f->rax < SVSM_SYS_LINUX_MAX || is_native) &&
+	    !policy_allows(&p->policy, f->rax)) {
+		return policy_refuse(p, f->rax);
+	}
+	if (is_native) {
+		return syscall_native(p, f);
+	}
 	switch (f->rax) {
 	case SVSM_SYS_READ:
 	case SVSM_SYS_WRITE:
@@ -190,7 +203,6 @@ void syscall_dispatch(struct trap_frame *f)
 			     f->rax == SVSM_SYS_WRITE);
 		break;
 	case SVSM_SYS_CLOSE:
-	case SVSM_SYS_HANDLE_CLOSE:
 		ret = handle_close(&p->handles, (int64_t)f->rdi) == SVSM_OK
 			      ? 0
 			      : -SVSM_EBADF;
@@ -209,6 +221,16 @@ void syscall_dispatch(struct trap_frame *f)
 		ret = dispatch_more(p, f);
 		break;
 	}
-	f->rax = (uint64_t)ret;
+	return ret;
+}
+
+void syscall_dispatch(struct trap_frame *f)
+{
+	struct process *p = process_current();
+
+	p->syscalls++;
+	process_check_killed();
+	f->rax = (uint64_t)syscall_call(p, f);
+	process_check_killed();
 	f->rflags = (f->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_FIXED;
 }

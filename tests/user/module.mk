@@ -27,3 +27,16 @@ $(USER_BUILD)/exec_check_pie: $(USER_BUILD)/crt/start.o \
 $(USER_BUILD)/calls_check: $(USER_BUILD)/crt/start.o \
 		$(USER_BUILD)/calls_check.o
 	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+# The native calls' checks and benchmark (tests/vm/test_native.c); they
+# take the ABI from include/uapi.
+$(USER_BUILD)/native_check.o $(USER_BUILD)/native_bench.o: \
+	USER_CFLAGS += -Iinclude
+
+$(USER_BUILD)/native_check: $(USER_BUILD)/crt/start.o \
+		$(USER_BUILD)/native_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+$(USER_BUILD)/native_bench: $(USER_BUILD)/crt/start.o \
+		$(USER_BUILD)/native_bench.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^

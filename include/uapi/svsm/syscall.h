@@ -193,6 +193,7 @@ struct svsm_spawn_args {
 #define SVSM_ESRCH 3
 #define SVSM_EINTR 4
 #define SVSM_E2BIG 7
+#define SVSM_ENOEXEC 8
 #define SVSM_EBADF 9
 #define SVSM_ECHILD 10
 #define SVSM_EAGAIN 11

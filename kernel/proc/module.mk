@@ -3,4 +3,4 @@ kernel-y += kernel/proc/handle.o kernel/proc/console.o kernel/proc/process.o ker
 unit-y += kernel/proc/handle.o tests/unit/test_handle.o
 # The csvsm-native calls and the per-process policy.
 kernel-y += kernel/proc/policy.o kernel/proc/chanq.o kernel/sys/native.o
-unit-y += kernel/proc/policy.o kernel/proc/chanq.o
+unit-y += kernel/proc/policy.o kernel/proc/chanq.o tests/unit/test_policy.o tests/unit/test_chanq.o

@@ -644,14 +644,17 @@ static int64_t sys_batch(struct process *p, uint64_t uents, uint64_t n,
 		    e.nr == SVSM_SYS_EXIT_GROUP) {
 			e.result = -SVSM_EINVAL;
 		} else {
-			memset(&tf, 0, sizeof(tf));
-			tf.rax = e.nr;
-			tf.rdi = e.args[0];
-			tf.rsi = e.args[1];
-			tf.rdx = e.args[2];
-			tf.r10 = e.args[3];
-			tf.r8 = e.args[4];
-			tf.r9 = e.args[5];
+			/* Only the registers a call reads (a memset of the
+			 * whole frame would cost more than the call). */
+			tf = (struct trap_frame){
+				.rax = e.nr,
+				.rdi = e.args[0],
+				.rsi = e.args[1],
+				.rdx = e.args[2],
+				.r10 = e.args[3],
+				.r8 = e.args[4],
+				.r9 = e.args[5],
+			};
 			e.result = syscall_call(p, &tf);
 		}
 		ran++;

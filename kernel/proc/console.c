@@ -58,7 +58,7 @@ static uint32_t console_poll(struct kobj *o)
 	return SVSM_WAIT_READABLE | SVSM_WAIT_WRITABLE;
 }
 
-static const struct kobj_ops console_ops = {
+static const struct kobj_ops CONSOLE_OPS = {
 	.read = console_read,
 	.write = console_write,
 	.poll = console_poll,
@@ -67,7 +67,7 @@ static const struct kobj_ops console_ops = {
 
 /* Nothing watches the console for long: it is always ready. */
 static struct kobj console = {
-	.ops = &console_ops,
+	.ops = &CONSOLE_OPS,
 	.type = KOBJ_CONSOLE,
 	.refs = 1,
 	.watchers = { &console.watchers, &console.watchers },

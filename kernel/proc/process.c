@@ -141,7 +141,7 @@ static uint32_t process_poll(struct kobj *o)
 	return process_status(p, &status) ? SVSM_WAIT_EXITED : 0U;
 }
 
-static const struct kobj_ops process_ops = {
+static const struct kobj_ops PROCESS_OPS = {
 	.poll = process_poll,
 	.release = process_release,
 };
@@ -179,7 +179,7 @@ enum svsm_err process_new(struct process **out)
 	}
 	wt->p = p;
 	p->wake_timer = &wt->timer;
-	kobj_init(&p->obj, KOBJ_PROCESS, &process_ops);
+	kobj_init(&p->obj, KOBJ_PROCESS, &PROCESS_OPS);
 	spin_lock_init(&p->lock);
 	waitq_init(&p->exit_wq);
 	waitq_init(&p->wake_wq);

@@ -242,7 +242,7 @@ static void chan_release(struct kobj *o)
 	}
 }
 
-static const struct kobj_ops chan_ops = {
+static const struct kobj_ops CHAN_OPS = {
 	.poll = chan_poll,
 	.release = chan_release,
 };
@@ -267,7 +267,7 @@ static int64_t sys_chan_create(struct process *p, uint64_t uout, uint64_t flags)
 	spin_lock_init(&ch->lock);
 	ch->live_ends = 2;
 	for (uint32_t i = 0; i < 2; i++) {
-		kobj_init(&ch->ends[i].obj, KOBJ_CHANNEL, &chan_ops);
+		kobj_init(&ch->ends[i].obj, KOBJ_CHANNEL, &CHAN_OPS);
 		ch->ends[i].ch = ch;
 		ch->ends[i].side = i;
 		chanq_init(&ch->q[i]);
@@ -447,7 +447,7 @@ static void event_release(struct kobj *o)
 	kfree(to_event(o));
 }
 
-static const struct kobj_ops event_ops = {
+static const struct kobj_ops EVENT_OPS = {
 	.poll = event_poll,
 	.release = event_release,
 };
@@ -466,7 +466,7 @@ static int64_t sys_event_create(struct process *p, uint64_t flags)
 	if (!ev) {
 		return -SVSM_ENOMEM;
 	}
-	kobj_init(&ev->obj, KOBJ_EVENT, &event_ops);
+	kobj_init(&ev->obj, KOBJ_EVENT, &EVENT_OPS);
 	spin_lock_init(&ev->lock);
 	err = handle_install(&p->handles, &ev->obj, EVENT_RIGHTS, &h);
 	kobj_put(&ev->obj);

@@ -51,7 +51,7 @@ static int bench_ipc(uint32_t cpu)
 {
 	const char *argv[] = { "native_bench", "echo", 0 };
 	struct svsm_spawn_args a;
-	int32_t h[2];
+	int32_t h[2] = { -1, -1 };
 	uint64_t t0 = 0;
 	uint64_t v = 0;
 	long child;
@@ -95,7 +95,7 @@ int csvsm_main(const uint64_t *sp)
 	uint64_t t0;
 	uint64_t cpus = sp[0] >= 3 ? 2U : 1U;
 
-	if (sp[0] >= 2 && str_eq((const char *)sp[2], "echo")) {
+	if (str_eq(entry_arg(sp, 1), "echo")) {
 		return echo();
 	}
 	t0 = tsc();

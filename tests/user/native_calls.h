@@ -12,44 +12,43 @@
 
 #include "uapi/svsm/syscall.h"
 
-static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
+static inline long sys4(long nr, long a, long b, long c, long d)
 {
 	long ret;
 	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
 
 	__asm__ volatile("syscall"
 			 : "=a"(ret)
-			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8),
-			   "r"(r9)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
 
 static inline long sys0(long nr)
 {
-	return sys6(nr, 0, 0, 0, 0, 0, 0);
+	return sys4(nr, 0, 0, 0, 0);
 }
 
 static inline long sys1(long nr, long a)
 {
-	return sys6(nr, a, 0, 0, 0, 0, 0);
+	return sys4(nr, a, 0, 0, 0);
 }
 
 static inline long sys2(long nr, long a, long b)
 {
-	return sys6(nr, a, b, 0, 0, 0, 0);
+	return sys4(nr, a, b, 0, 0);
 }
 
 static inline long sys3(long nr, long a, long b, long c)
 {
-	return sys6(nr, a, b, c, 0, 0, 0);
+	return sys4(nr, a, b, c, 0);
 }
 
-static inline long sys4(long nr, long a, long b, long c, long d)
+/** argv[i] of the entry stack at `sp` (argc first), or "". */
+static inline const char *entry_arg(const uint64_t *sp, uint64_t i)
 {
-	return sys6(nr, a, b, c, d, 0, 0);
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): a user address */
+	return sp[0] > i ? (const char *)sp[1U + i] : "";
 }
 
 static inline size_t str_len(const char *s)

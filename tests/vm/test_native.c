@@ -71,7 +71,7 @@ TEST(native, channel_budget_refuses_and_is_given_back)
 	EXPECT_EQ(run_area("budget", 0, &is_started), 0);
 	EXPECT_TRUE(__atomic_load_n(&b->refused, __ATOMIC_RELAXED) > refused);
 	EXPECT_TRUE(__atomic_load_n(&b->peak, __ATOMIC_RELAXED) >
-		    b->limit - SVSM_MSG_MAX * 2U);
+		    b->limit - 2ULL * SVSM_MSG_MAX);
 	EXPECT_TRUE(__atomic_load_n(&b->peak, __ATOMIC_RELAXED) <= b->limit);
 	EXPECT_EQ(__atomic_load_n(&b->used, __ATOMIC_RELAXED), used);
 }

@@ -126,10 +126,16 @@ static int64_t sys_nanosleep(uint64_t ureq)
 	    (uint64_t)ts.sec > UINT32_MAX) {
 		return -SVSM_EINVAL;
 	}
-	uint64_t ms = (uint64_t)ts.sec * 1000U +
-		      ((uint64_t)ts.nsec + NSEC_PER_MSEC - 1U) / NSEC_PER_MSEC;
+	uint64_t ns = (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
+	uint64_t deadline = clock_monotonic_ns() + ns;
+	uint64_t now;
 
-	task_sleep_ms(ms);
+	/* Ticks can come in a burst when the host is slow to deliver
+	 * them: sleep again until the clock has passed the deadline. */
+	while ((now = clock_monotonic_ns()) < deadline) {
+		task_sleep_ms((deadline - now + NSEC_PER_MSEC - 1U) /
+			      NSEC_PER_MSEC);
+	}
 	return 0;
 }
 

@@ -48,6 +48,8 @@
 #define PROC_EXIT_KILLED 0x100U /* killed by a fault: low byte = vector */
 #define PROC_KILL_STATUS (PROC_EXIT_KILLED | 0xFFU) /* by process_kill */
 
+struct proc_wake_timer;
+
 /** A process. */
 struct process {
 	struct task *task;
@@ -63,15 +65,15 @@ struct process {
 	struct handle_table handles; /**< its handles and fds */
 	struct kobj obj;	     /**< KOBJ_PROCESS: see the file comment */
 	struct spinlock lock;
-	struct waitq exit_wq;	    /**< process_wait callers */
-	bool has_exited;	    /**< status is final */
-	bool is_orphan;		    /**< no holder left; reaped when it ends */
-	bool is_killed;		    /**< atomic: process_kill ran */
-	bool wake_pending;	    /**< process_wake since process_block_arm */
-	struct waitq wake_wq;	    /**< the process's own task, blocked */
-	struct timer *wake_timer;   /**< process_block's timeout */
-	struct list_node reap_link; /**< on the orphan reaper's list */
-	struct svsm_policy policy;  /**< svsm/policy.h */
+	struct waitq exit_wq; /**< process_wait callers */
+	bool has_exited;      /**< status is final */
+	bool is_orphan;	      /**< no holder left; reaped when it ends */
+	bool is_killed;	      /**< atomic: process_kill ran */
+	bool wake_pending;    /**< process_wake since process_block_arm */
+	struct waitq wake_wq; /**< the process's own task, blocked */
+	struct proc_wake_timer *wake_timer; /**< process_block's timeout */
+	struct list_node reap_link;	    /**< on the orphan reaper's list */
+	struct svsm_policy policy;	    /**< svsm/policy.h */
 };
 
 /**

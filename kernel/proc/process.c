@@ -70,7 +70,7 @@ static void process_main(void *arg)
 }
 
 /** Its own timer, so the process can be found from it. */
-struct wake_timer {
+struct proc_wake_timer {
 	struct timer timer;
 	struct process *p;
 };
@@ -83,25 +83,28 @@ void process_free(struct process *p)
 	}
 	handle_table_destroy(&p->handles);
 	uspace_destroy(&p->us);
-	kfree(LIST_ENTRY(p->wake_timer, struct wake_timer, timer));
+	kfree(p->wake_timer);
 	kfree(p->fpu_alloc);
 	kfree(p);
 }
 
-/** The reaper (CPU 0's event loop): frees the orphans that ended. */
+/**
+ * The reaper (CPU 0's event loop): frees one orphan that ended and, if
+ * more wait, signals itself again (a loop task round per orphan).
+ */
 static void reap_orphans(struct event *ev, uint64_t count)
 {
-	(void)ev;
-	(void)count;
-	for (;;) {
-		uint64_t flags = spin_lock_irqsave(&reap_lock);
-		struct list_node *n = list_pop(&reap_list);
+	uint64_t flags = spin_lock_irqsave(&reap_lock);
+	struct list_node *n = list_pop(&reap_list);
+	bool has_more = !list_is_empty(&reap_list);
 
-		spin_unlock_irqrestore(&reap_lock, flags);
-		if (!n) {
-			return;
-		}
+	(void)count;
+	spin_unlock_irqrestore(&reap_lock, flags);
+	if (n) {
 		process_free(LIST_ENTRY(n, struct process, reap_link));
+	}
+	if (has_more) {
+		event_signal(ev);
 	}
 }
 
@@ -149,7 +152,7 @@ static const struct kobj_ops PROCESS_OPS = {
 /** The timeout of process_block. */
 static void wake_timer_fn(struct timer *t)
 {
-	process_wake(LIST_ENTRY(t, struct wake_timer, timer)->p);
+	process_wake(LIST_ENTRY(t, struct proc_wake_timer, timer)->p);
 }
 
 enum svsm_err process_new(struct process **out)
@@ -170,7 +173,7 @@ enum svsm_err process_new(struct process **out)
 		 ((FPU_ALIGN - ((uintptr_t)p->fpu_alloc & (FPU_ALIGN - 1U))) &
 		  (FPU_ALIGN - 1U));
 	fpu_area_init(p->fpu);
-	struct wake_timer *wt = kzalloc(sizeof(*wt));
+	struct proc_wake_timer *wt = kzalloc(sizeof(*wt));
 
 	if (!wt) {
 		kfree(p->fpu_alloc);
@@ -178,7 +181,7 @@ enum svsm_err process_new(struct process **out)
 		return SVSM_ERR_NOMEM;
 	}
 	wt->p = p;
-	p->wake_timer = &wt->timer;
+	p->wake_timer = wt;
 	kobj_init(&p->obj, KOBJ_PROCESS, &PROCESS_OPS);
 	spin_lock_init(&p->lock);
 	waitq_init(&p->exit_wq);
@@ -355,8 +358,9 @@ void process_block(struct process *p, uint64_t deadline_ns)
 		return;
 	}
 	if (deadline_ns != UINT64_MAX) {
-		has_timer = timer_start(p->wake_timer, deadline_ns - now, false,
-					wake_timer_fn) == SVSM_OK;
+		has_timer =
+			timer_start(&p->wake_timer->timer, deadline_ns - now,
+				    false, wake_timer_fn) == SVSM_OK;
 	}
 	flags = spin_lock_irqsave(&p->lock);
 	while (!p->wake_pending && !process_is_killed(p)) {
@@ -364,7 +368,7 @@ void process_block(struct process *p, uint64_t deadline_ns)
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (has_timer) {
-		(void)timer_cancel(p->wake_timer);
+		(void)timer_cancel(&p->wake_timer->timer);
 	}
 }
 

@@ -13,7 +13,7 @@ static void deny(struct svsm_policy *pol, uint64_t nr)
 {
 	if (nr >= SVSM_SYS_NATIVE_BASE) {
 		pol->native_calls &= ~(1ULL << (nr - SVSM_SYS_NATIVE_BASE));
-	} else {
+	} else if (nr < SVSM_SYS_LINUX_MAX) {
 		pol->linux_calls[nr / 64U] &= ~(1ULL << (nr % 64U));
 	}
 }

@@ -408,7 +408,7 @@ static void policy_deny(struct svsm_policy *pol, long nr)
 {
 	if (nr >= SVSM_SYS_NATIVE_BASE) {
 		pol->native_calls &= ~(1ULL << (nr - SVSM_SYS_NATIVE_BASE));
-	} else {
+	} else if (nr < SVSM_SYS_LINUX_MAX) {
 		pol->linux_calls[nr / 64] &= ~(1ULL << (nr % 64));
 	}
 }

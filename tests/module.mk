@@ -36,3 +36,4 @@ unit-y += tests/unit/test_ramfs.o
 kernel-test-y += tests/vm/test_ramfs.o
 tests-t += tests/prove/ramfs.t
 kernel-test-y += tests/vm/test_exec.o
+kernel-test-y += tests/vm/test_native.o

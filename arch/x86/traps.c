@@ -129,6 +129,10 @@ void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector >= VEC_IRQ_FIRST) {
 		irq_dispatch(f);
+		/* Back to ring 3: a killed process ends here instead. */
+		if ((f->cs & 3U) == 3U) {
+			process_check_killed();
+		}
 		return;
 	}
 	/* From ring 3 (NMI and #MC stay fatal: the machine is suspect). */

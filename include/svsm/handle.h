@@ -13,12 +13,20 @@
  * lowest free slot is taken, and 0, 1 and 2 are the console. A lookup
  * takes a reference, so an object stays alive across a blocking
  * operation even if another path closes the handle meanwhile.
+ *
+ * Watchers: a task that waits for an object's state to change (svsm_wait,
+ * a blocking recv or proc_wait) adds a struct kobj_watch to the object;
+ * whoever changes the state calls kobj_notify(), which calls every
+ * watcher's function under the object's `watch_lock` (interrupts off:
+ * the function may only wake, never block). The watcher re-checks the
+ * object's poll() after it is woken.
  */
 #pragma once
 
 #include <stdint.h>
 
 #include "svsm/err.h"
+#include "svsm/list.h"
 #include "svsm/spinlock.h"
 
 #include "uapi/svsm/syscall.h"
@@ -54,6 +62,19 @@ struct kobj {
 	enum kobj_type type;
 	uint32_t refs; /**< atomic; a static object starts with 1 and never
 			*  reaches 0 */
+	struct spinlock watch_lock; /**< covers `watchers` */
+	struct list_node watchers;  /**< struct kobj_watch.link */
+};
+
+struct kobj_watch;
+/** Called by kobj_notify, interrupts off: may wake, never block. */
+typedef void (*kobj_watch_fn)(struct kobj_watch *w);
+
+/** One waiter's interest in an object's state (see the file comment). */
+struct kobj_watch {
+	struct list_node link;
+	kobj_watch_fn fn;
+	void *arg; /**< the watcher's */
 };
 
 /** A handle table slot: the object and the holder's rights on it. */
@@ -74,6 +95,12 @@ void kobj_init(struct kobj *o, enum kobj_type type, const struct kobj_ops *ops);
 void kobj_get(struct kobj *o);
 /** Drops a reference; the last one releases the object. */
 void kobj_put(struct kobj *o);
+/** Adds `w` (fn and arg set) to `o`'s watchers; the caller holds `o`. */
+void kobj_watch_add(struct kobj *o, struct kobj_watch *w);
+/** Removes `w` from `o`'s watchers; after it, `w->fn` is not running. */
+void kobj_watch_del(struct kobj *o, struct kobj_watch *w);
+/** Calls every watcher of `o`: its state may have changed. */
+void kobj_notify(struct kobj *o);
 
 /** An empty table. */
 void handle_table_init(struct handle_table *ht);

@@ -34,10 +34,11 @@ enum svsm_err reqq_attach(struct kobj **out) SVSM_MUST_CHECK;
 bool reqq_is_attached(void);
 /**
  * Takes the oldest request into `*out` (it is then in flight);
- * SVSM_ERR_BUSY (EAGAIN) when none waits and `block` is false.
+ * SVSM_ERR_BUSY (EAGAIN) when none waits. The queue object's watchers
+ * hear of each new request.
  */
-enum svsm_err reqq_receive(struct kobj *o, struct svsm_req *out,
-			   bool block) SVSM_MUST_CHECK;
+enum svsm_err reqq_receive(struct kobj *o,
+			   struct svsm_req *out) SVSM_MUST_CHECK;
 /** Puts a request back at the head (its copy to the server failed). */
 void reqq_unreceive(struct kobj *o, uint64_t id);
 /** Completes request `in->id` with its registers. NOTFOUND if not in flight. */

@@ -65,7 +65,13 @@ static const struct kobj_ops CONSOLE_OPS = {
 	.release = NULL, /* static: never released */
 };
 
-static struct kobj console = { &CONSOLE_OPS, KOBJ_CONSOLE, 1 };
+/* Nothing watches the console for long: it is always ready. */
+static struct kobj console = {
+	.ops = &CONSOLE_OPS,
+	.type = KOBJ_CONSOLE,
+	.refs = 1,
+	.watchers = { &console.watchers, &console.watchers },
+};
 
 enum svsm_err handle_install_console(struct handle_table *ht)
 {

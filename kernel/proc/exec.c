@@ -216,9 +216,9 @@ static enum svsm_err load_program(struct process *p, const char *path,
 	return err;
 }
 
-enum svsm_err process_spawn(const char *path, const char *const *argv,
-			    const char *const *envp, uint32_t cpu,
-			    struct process **out)
+enum svsm_err process_spawn_prepare(const char *path, const char *const *argv,
+				    const char *const *envp,
+				    struct process **out)
 {
 	char why[128] = "";
 	struct process *p;
@@ -228,13 +228,35 @@ enum svsm_err process_spawn(const char *path, const char *const *argv,
 		return err;
 	}
 	err = load_program(p, path, argv, envp, why, sizeof(why));
-	if (err == SVSM_OK) {
-		err = process_start(p, cpu, argv && argv[0] ? argv[0] : path);
-	}
 	if (err != SVSM_OK) {
 		if (why[0]) {
 			log_printf("exec %s refused: %s\n", path, why);
 		}
+		process_free(p);
+		return err;
+	}
+	*out = p;
+	return SVSM_OK;
+}
+
+enum svsm_err process_spawn_start(struct process *p, uint32_t cpu,
+				  const char *name)
+{
+	return process_start(p, cpu, name);
+}
+
+enum svsm_err process_spawn(const char *path, const char *const *argv,
+			    const char *const *envp, uint32_t cpu,
+			    struct process **out)
+{
+	struct process *p;
+	enum svsm_err err = process_spawn_prepare(path, argv, envp, &p);
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	err = process_start(p, cpu, argv && argv[0] ? argv[0] : path);
+	if (err != SVSM_OK) {
 		process_free(p);
 		return err;
 	}

@@ -17,6 +17,37 @@ void kobj_init(struct kobj *o, enum kobj_type type, const struct kobj_ops *ops)
 	o->ops = ops;
 	o->type = type;
 	o->refs = 1;
+	spin_lock_init(&o->watch_lock);
+	list_init(&o->watchers);
+}
+
+void kobj_watch_add(struct kobj *o, struct kobj_watch *w)
+{
+	uint64_t flags = spin_lock_irqsave(&o->watch_lock);
+
+	list_add_tail(&o->watchers, &w->link);
+	spin_unlock_irqrestore(&o->watch_lock, flags);
+}
+
+void kobj_watch_del(struct kobj *o, struct kobj_watch *w)
+{
+	uint64_t flags = spin_lock_irqsave(&o->watch_lock);
+
+	list_del(&w->link);
+	spin_unlock_irqrestore(&o->watch_lock, flags);
+}
+
+void kobj_notify(struct kobj *o)
+{
+	uint64_t flags = spin_lock_irqsave(&o->watch_lock);
+
+	for (struct list_node *n = o->watchers.next; n != &o->watchers;
+	     n = n->next) {
+		struct kobj_watch *w = LIST_ENTRY(n, struct kobj_watch, link);
+
+		w->fn(w);
+	}
+	spin_unlock_irqrestore(&o->watch_lock, flags);
 }
 
 void kobj_get(struct kobj *o)

@@ -10,18 +10,27 @@
  * A fault in ring 3 is reported (vector, error code, RIP, RSP, CR2 for a
  * page fault; no backtrace: the user stack is not the kernel's to walk)
  * and ends the process with PROC_EXIT_KILLED | vector. The process's
- * memory is freed by process_wait(), once the task is off every CPU.
+ * memory is freed when its last reference goes (svsm/proc.h), once the
+ * task is off every CPU: by the holder that drops it, or, for an orphan,
+ * by the reaper that joins its task in CPU 0's event loop.
+ *
+ * Lock order: p->lock, then a wait queue's; kobj watch locks before
+ * p->lock (kobj_notify calls process_wake).
  */
 #include "arch/cpu.h"
 #include "arch/fpu.h"
 #include "arch/insn.h"
 #include "arch/user.h"
 
+#include "svsm/evloop.h"
 #include "svsm/heap.h"
 #include "svsm/log.h"
 #include "svsm/panic.h"
+#include "svsm/policy.h"
 #include "svsm/proc.h"
 #include "svsm/string.h"
+#include "svsm/time.h"
+#include "svsm/timer.h"
 
 #include "proc_internal.h"
 
@@ -29,6 +38,13 @@
 #define FPU_ALIGN 64U
 
 static uint64_t next_pid = 1;
+
+/* The orphan reaper: exited orphans wait on `reap_list` for CPU 0's
+ * event loop to join their tasks and free them. */
+static struct spinlock reap_lock;
+static struct list_node reap_list = { &reap_list, &reap_list };
+static struct event reap_event;
+static bool is_reaper_ready; /* under reap_lock */
 
 struct process *process_current(void)
 {
@@ -53,13 +69,90 @@ static void process_main(void *arg)
 	arch_user_return(f);
 }
 
+/** Its own timer, so the process can be found from it. */
+struct proc_wake_timer {
+	struct timer timer;
+	struct process *p;
+};
+
 /** Frees what a process holds (its task never ran or was joined). */
 void process_free(struct process *p)
 {
+	if (p->task) {
+		task_join(p->task);
+	}
 	handle_table_destroy(&p->handles);
 	uspace_destroy(&p->us);
+	kfree(p->wake_timer);
 	kfree(p->fpu_alloc);
 	kfree(p);
+}
+
+/**
+ * The reaper (CPU 0's event loop): frees one orphan that ended and, if
+ * more wait, signals itself again (a loop task round per orphan).
+ */
+static void reap_orphans(struct event *ev, uint64_t count)
+{
+	uint64_t flags = spin_lock_irqsave(&reap_lock);
+	struct list_node *n = list_pop(&reap_list);
+	bool has_more = !list_is_empty(&reap_list);
+
+	(void)count;
+	spin_unlock_irqrestore(&reap_lock, flags);
+	if (n) {
+		process_free(LIST_ENTRY(n, struct process, reap_link));
+	}
+	if (has_more) {
+		event_signal(ev);
+	}
+}
+
+/** Sets up the reaper once (the event loop of CPU 0 exists by now). */
+static enum svsm_err reaper_init(void)
+{
+	uint64_t flags = spin_lock_irqsave(&reap_lock);
+	enum svsm_err err = SVSM_OK;
+
+	if (!is_reaper_ready) {
+		err = event_init(&reap_event, 0, reap_orphans, NULL);
+		is_reaper_ready = err == SVSM_OK;
+	}
+	spin_unlock_irqrestore(&reap_lock, flags);
+	return err;
+}
+
+/** The last reference is gone: free now, or when the task ends. */
+static void process_release(struct kobj *o)
+{
+	struct process *p = LIST_ENTRY(o, struct process, obj);
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+	bool is_running = p->task && !p->has_exited;
+
+	p->is_orphan = is_running;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (!is_running) {
+		process_free(p);
+	}
+}
+
+static uint32_t process_poll(struct kobj *o)
+{
+	struct process *p = LIST_ENTRY(o, struct process, obj);
+	uint32_t status;
+
+	return process_status(p, &status) ? SVSM_WAIT_EXITED : 0U;
+}
+
+static const struct kobj_ops PROCESS_OPS = {
+	.poll = process_poll,
+	.release = process_release,
+};
+
+/** The timeout of process_block. */
+static void wake_timer_fn(struct timer *t)
+{
+	process_wake(LIST_ENTRY(t, struct proc_wake_timer, timer)->p);
 }
 
 enum svsm_err process_new(struct process **out)
@@ -80,9 +173,29 @@ enum svsm_err process_new(struct process **out)
 		 ((FPU_ALIGN - ((uintptr_t)p->fpu_alloc & (FPU_ALIGN - 1U))) &
 		  (FPU_ALIGN - 1U));
 	fpu_area_init(p->fpu);
+	struct proc_wake_timer *wt = kzalloc(sizeof(*wt));
+
+	if (!wt) {
+		kfree(p->fpu_alloc);
+		kfree(p);
+		return SVSM_ERR_NOMEM;
+	}
+	wt->p = p;
+	p->wake_timer = wt;
+	kobj_init(&p->obj, KOBJ_PROCESS, &PROCESS_OPS);
+	spin_lock_init(&p->lock);
+	waitq_init(&p->exit_wq);
+	waitq_init(&p->wake_wq);
+	list_init(&p->reap_link);
+	policy_full(&p->policy);
 	handle_table_init(&p->handles);
-	err = handle_install_console(&p->handles);
+	err = reaper_init();
+	if (err == SVSM_OK) {
+		err = handle_install_console(&p->handles);
+	}
 	if (err != SVSM_OK) {
+		handle_table_destroy(&p->handles);
+		kfree(wt);
 		kfree(p->fpu_alloc);
 		kfree(p);
 		return err;
@@ -90,6 +203,7 @@ enum svsm_err process_new(struct process **out)
 	err = uspace_create(&p->us);
 	if (err != SVSM_OK) {
 		handle_table_destroy(&p->handles);
+		kfree(wt);
 		kfree(p->fpu_alloc);
 		kfree(p);
 		return err;
@@ -149,24 +263,122 @@ enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
 
 uint32_t process_wait(struct process *p)
 {
+	uint64_t flags = spin_lock_irqsave(&p->lock);
 	uint32_t status;
 
-	task_join(p->task);
+	while (!p->has_exited) {
+		waitq_wait(&p->exit_wq, &p->lock);
+	}
 	status = p->status;
-	process_free(p);
+	spin_unlock_irqrestore(&p->lock, flags);
+	process_put(p);
 	return status;
+}
+
+void process_put(struct process *p)
+{
+	kobj_put(&p->obj);
+}
+
+bool process_status(struct process *p, uint32_t *status)
+{
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+	bool has_exited = p->has_exited;
+
+	*status = p->status;
+	spin_unlock_irqrestore(&p->lock, flags);
+	return has_exited;
 }
 
 void process_exit(uint32_t status)
 {
 	struct process *p = process_current();
+	uint64_t flags;
+	bool is_orphan;
 
 	CHECK(p != NULL);
-	p->status = status;
-	/* Its objects go now, not when the spawner frees it: whoever waits
-	 * on them (a channel's peer, the request queue) hears at once. */
+	/* Its handles close now, not when the last holder lets go: a peer
+	 * sees EPIPE as soon as the process has ended. */
 	handle_table_destroy(&p->handles);
+	flags = spin_lock_irqsave(&p->lock);
+	p->status = status;
+	p->has_exited = true;
+	is_orphan = p->is_orphan;
+	spin_unlock_irqrestore(&p->lock, flags);
+	(void)waitq_wake_all(&p->exit_wq);
+	kobj_notify(&p->obj);
+	if (is_orphan) {
+		/* No holder left to free it: the reaper joins the task. */
+		flags = spin_lock_irqsave(&reap_lock);
+		list_add_tail(&reap_list, &p->reap_link);
+		spin_unlock_irqrestore(&reap_lock, flags);
+		event_signal(&reap_event);
+	}
 	task_exit();
+}
+
+void process_kill(struct process *p)
+{
+	__atomic_store_n(&p->is_killed, true, __ATOMIC_RELEASE);
+	process_wake(p);
+}
+
+bool process_is_killed(const struct process *p)
+{
+	return __atomic_load_n(&p->is_killed, __ATOMIC_ACQUIRE);
+}
+
+void process_check_killed(void)
+{
+	struct process *p = process_current();
+
+	if (p && process_is_killed(p)) {
+		sti();
+		log_printf("process %llu (%s) killed\n",
+			   (unsigned long long)p->id, task_current()->name);
+		process_exit(PROC_KILL_STATUS);
+	}
+}
+
+void process_block_arm(struct process *p)
+{
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+
+	p->wake_pending = false;
+	spin_unlock_irqrestore(&p->lock, flags);
+}
+
+void process_block(struct process *p, uint64_t deadline_ns)
+{
+	uint64_t now = clock_monotonic_ns();
+	bool has_timer = false;
+	uint64_t flags;
+
+	if (deadline_ns <= now) {
+		return;
+	}
+	if (deadline_ns != UINT64_MAX) {
+		has_timer =
+			timer_start(&p->wake_timer->timer, deadline_ns - now,
+				    false, wake_timer_fn) == SVSM_OK;
+	}
+	flags = spin_lock_irqsave(&p->lock);
+	while (!p->wake_pending && !process_is_killed(p)) {
+		waitq_wait(&p->wake_wq, &p->lock);
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (has_timer) {
+		(void)timer_cancel(&p->wake_timer->timer);
+	}
+}
+
+void process_wake(struct process *p)
+{
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+
+	p->wake_pending = true;
+	spin_unlock_irqrestore(&p->lock, flags);
+	(void)waitq_wake_all(&p->wake_wq);
 }
 
 /** Names the exceptions a user program can cause. */

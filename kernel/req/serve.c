@@ -9,7 +9,9 @@
  * not taken), FLIGHT (the server has it), DONE (registers final), KERNEL
  * (the server went away before taking it: the caller serves it itself).
  * One spinlock guards the queue and every request's state; callers sleep
- * on one wait queue and re-check their own request when woken.
+ * on one wait queue and re-check their own request when woken. The
+ * server waits through the queue object's watchers (kobj_notify when a
+ * request is queued), like any other object it could wait on.
  *
  * The queue object is a singleton kernel object: attaching initialises it
  * with one reference, the server's handle holds another, and the last
@@ -42,8 +44,7 @@ static struct {
 	bool is_attached;
 	struct list_node pending;
 	struct list_node flight;
-	struct waitq server_wq; /* the server waiting for a request */
-	struct waitq done_wq;	/* callers waiting for theirs */
+	struct waitq done_wq; /* callers waiting for theirs */
 	uint64_t next_id;
 	uint64_t by_server;
 	uint64_t by_kernel;
@@ -56,7 +57,6 @@ static void queue_init_once(void)
 	if (!q.is_init) {
 		list_init(&q.pending);
 		list_init(&q.flight);
-		waitq_init(&q.server_wq);
 		waitq_init(&q.done_wq);
 		q.next_id = 1;
 		q.is_init = true;
@@ -125,7 +125,10 @@ void request_serve(uint32_t vcpu, struct svsm_call_regs *regs)
 	r.id = q.next_id++;
 	r.state = REQ_PENDING;
 	list_add_tail(&q.pending, &r.link);
-	(void)waitq_wake_one(&q.server_wq);
+	/* The server's watcher, outside the queue lock (lock order). */
+	spin_unlock_irqrestore(&q.lock, flags);
+	kobj_notify(&q.obj);
+	flags = spin_lock_irqsave(&q.lock);
 	while (r.state == REQ_PENDING || r.state == REQ_FLIGHT) {
 		waitq_wait(&q.done_wq, &q.lock);
 	}
@@ -158,7 +161,7 @@ bool reqq_is_attached(void)
 	return __atomic_load_n(&q.is_attached, __ATOMIC_ACQUIRE);
 }
 
-enum svsm_err reqq_receive(struct kobj *o, struct svsm_req *out, bool block)
+enum svsm_err reqq_receive(struct kobj *o, struct svsm_req *out)
 {
 	uint64_t flags;
 	struct request *r;
@@ -167,12 +170,9 @@ enum svsm_err reqq_receive(struct kobj *o, struct svsm_req *out, bool block)
 		return SVSM_ERR_INVAL;
 	}
 	flags = spin_lock_irqsave(&q.lock);
-	while (list_is_empty(&q.pending)) {
-		if (!block) {
-			spin_unlock_irqrestore(&q.lock, flags);
-			return SVSM_ERR_BUSY;
-		}
-		waitq_wait(&q.server_wq, &q.lock);
+	if (list_is_empty(&q.pending)) {
+		spin_unlock_irqrestore(&q.lock, flags);
+		return SVSM_ERR_BUSY;
 	}
 	r = LIST_ENTRY(list_pop(&q.pending), struct request, link);
 	r->state = REQ_FLIGHT;

@@ -74,9 +74,18 @@ static int64_t req_serve(struct process *p, uint64_t flags)
 	return err == SVSM_OK ? h : handle_errno(err);
 }
 
-static int64_t req_receive(struct kobj *o, uint64_t uout, uint64_t flags)
+static void req_watch_wake(struct kobj_watch *w)
+{
+	process_wake(w->arg);
+}
+
+/** Takes a request, sleeping for one with SVSM_RECV_BLOCK (killable). */
+static int64_t req_receive(struct process *p, struct kobj *o, uint64_t uout,
+			   uint64_t flags)
 {
 	struct svsm_req r;
+	struct kobj_watch w = { .fn = req_watch_wake, .arg = p };
+	bool block = flags & SVSM_RECV_BLOCK;
 	enum svsm_err err;
 
 	if (flags & ~(uint64_t)SVSM_RECV_BLOCK) {
@@ -85,9 +94,25 @@ static int64_t req_receive(struct kobj *o, uint64_t uout, uint64_t flags)
 	if (!uspace_range_ok(uout, sizeof(r))) {
 		return -SVSM_EFAULT;
 	}
-	err = reqq_receive(o, &r, flags & SVSM_RECV_BLOCK);
+	if (block) {
+		list_init(&w.link);
+		kobj_watch_add(o, &w);
+	}
+	for (;;) {
+		process_block_arm(p);
+		err = reqq_receive(o, &r);
+		if (err != SVSM_ERR_BUSY || !block || process_is_killed(p)) {
+			break;
+		}
+		process_block(p, UINT64_MAX);
+	}
+	if (block) {
+		kobj_watch_del(o, &w);
+	}
 	if (err != SVSM_OK) {
-		return err == SVSM_ERR_BUSY ? -SVSM_EAGAIN : -SVSM_EINVAL;
+		return err == SVSM_ERR_BUSY
+			       ? (block ? -SVSM_EINTR : -SVSM_EAGAIN)
+			       : -SVSM_EINVAL;
 	}
 	if (user_copy_out(uout, &r, sizeof(r)) != 0) {
 		reqq_unreceive(o, r.id);
@@ -212,7 +237,7 @@ int64_t syscall_req(struct process *p, const struct trap_frame *f)
 	}
 	switch (f->rax) {
 	case SVSM_SYS_REQ_RECEIVE:
-		ret = req_receive(o, f->rsi, f->rdx);
+		ret = req_receive(p, o, f->rsi, f->rdx);
 		break;
 	case SVSM_SYS_REQ_REPLY:
 		ret = req_reply(o, f->rsi);

@@ -10,6 +10,10 @@
  * The result goes in RAX; the returned RFLAGS are the user's arithmetic
  * flags with IF forced on (nothing the user sets can reach IOPL, AC, NT
  * or TF through a system call).
+ *
+ * Before any call the process's policy is checked (svsm/policy.h): a
+ * call it does not allow is -EPERM, counted. The csvsm-native range goes
+ * to kernel/sys/native.c. A killed process ends on entry and on return.
  */
 #include "uapi/svsm/syscall.h"
 
@@ -19,6 +23,8 @@
 #include "arch/user.h"
 
 #include "svsm/log.h"
+#include "svsm/native.h"
+#include "svsm/policy.h"
 #include "svsm/proc.h"
 #include "svsm/task.h"
 #include "svsm/time.h"
@@ -120,10 +126,16 @@ static int64_t sys_nanosleep(uint64_t ureq)
 	    (uint64_t)ts.sec > UINT32_MAX) {
 		return -SVSM_EINVAL;
 	}
-	uint64_t ms = (uint64_t)ts.sec * 1000U +
-		      ((uint64_t)ts.nsec + NSEC_PER_MSEC - 1U) / NSEC_PER_MSEC;
+	uint64_t ns = (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
+	uint64_t deadline = clock_monotonic_ns() + ns;
+	uint64_t now;
 
-	task_sleep_ms(ms);
+	/* Ticks can come in a burst when the host is slow to deliver
+	 * them: sleep again until the clock has passed the deadline. */
+	while ((now = clock_monotonic_ns()) < deadline) {
+		task_sleep_ms((deadline - now + NSEC_PER_MSEC - 1U) /
+			      NSEC_PER_MSEC);
+	}
 	return 0;
 }
 
@@ -173,19 +185,27 @@ static int64_t dispatch_more(struct process *p, const struct trap_frame *f)
 	case SVSM_SYS_SET_TID_ADDRESS: /* one thread: nothing to clear */
 		return (int64_t)p->id;
 	default:
-		if (f->rax >= SVSM_SYS_REQ_BASE && f->rax < SVSM_SYS_REQ_END) {
-			return syscall_req(p, f);
-		}
 		return -SVSM_ENOSYS;
 	}
 }
 
-void syscall_dispatch(struct trap_frame *f)
+int64_t syscall_call(struct process *p, struct trap_frame *f)
 {
-	struct process *p = process_current();
 	int64_t ret;
+	bool is_native =
+		f->rax >= SVSM_SYS_NATIVE_BASE && f->rax < SVSM_SYS_NATIVE_END;
+	bool is_req = f->rax >= SVSM_SYS_REQ_BASE && f->rax < SVSM_SYS_REQ_END;
 
-	p->syscalls++;
+	if ((f->rax < SVSM_SYS_LINUX_MAX || is_native || is_req) &&
+	    !policy_allows(&p->policy, f->rax)) {
+		return policy_refuse(p, f->rax);
+	}
+	if (is_native) {
+		return syscall_native(p, f);
+	}
+	if (is_req) {
+		return syscall_req(p, f);
+	}
 	switch (f->rax) {
 	case SVSM_SYS_READ:
 	case SVSM_SYS_WRITE:
@@ -193,7 +213,6 @@ void syscall_dispatch(struct trap_frame *f)
 			     f->rax == SVSM_SYS_WRITE);
 		break;
 	case SVSM_SYS_CLOSE:
-	case SVSM_SYS_HANDLE_CLOSE:
 		ret = handle_close(&p->handles, (int64_t)f->rdi) == SVSM_OK
 			      ? 0
 			      : -SVSM_EBADF;
@@ -212,6 +231,16 @@ void syscall_dispatch(struct trap_frame *f)
 		ret = dispatch_more(p, f);
 		break;
 	}
-	f->rax = (uint64_t)ret;
+	return ret;
+}
+
+void syscall_dispatch(struct trap_frame *f)
+{
+	struct process *p = process_current();
+
+	p->syscalls++;
+	process_check_killed();
+	f->rax = (uint64_t)syscall_call(p, f);
+	process_check_killed();
 	f->rflags = (f->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_FIXED;
 }

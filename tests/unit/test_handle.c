@@ -3,7 +3,7 @@
  * Host tests of kernel objects and handle tables (kernel/proc/handle.c):
  * lowest-free allocation, the table's own references, rights checks,
  * drop-only dup, a full table, bad handle numbers, and release on the
- * last reference wherever it is dropped.
+ * last reference wherever it is dropped; watchers called by kobj_notify.
  */
 #include "svsm/handle.h"
 #include "svsm/test.h"
@@ -141,4 +141,36 @@ TEST(handle, the_last_reference_releases_even_after_close)
 	EXPECT_EQ(c.released, 0);
 	kobj_put(o);
 	EXPECT_EQ(c.released, 1);
+}
+
+/** A watcher that counts its calls in the int `arg` points to. */
+static void count_notify(struct kobj_watch *w)
+{
+	(*(int *)w->arg)++;
+}
+
+TEST(handle, notify_calls_each_watcher_until_removed)
+{
+	struct counted c = { 0 };
+	struct kobj_watch w[3];
+	int calls[3] = { 0, 0, 0 };
+
+	kobj_init(&c.obj, KOBJ_EVENT, &COUNTED_OPS);
+	kobj_notify(&c.obj); /* nobody watches: nothing happens */
+	for (int i = 0; i < 3; i++) {
+		w[i].fn = count_notify;
+		w[i].arg = &calls[i];
+		kobj_watch_add(&c.obj, &w[i]);
+	}
+	kobj_notify(&c.obj);
+	kobj_watch_del(&c.obj, &w[1]);
+	kobj_notify(&c.obj);
+	EXPECT_EQ(calls[0], 2);
+	EXPECT_EQ(calls[1], 1);
+	EXPECT_EQ(calls[2], 2);
+	kobj_watch_del(&c.obj, &w[0]);
+	kobj_watch_del(&c.obj, &w[2]);
+	kobj_notify(&c.obj);
+	EXPECT_EQ(calls[0] + calls[2], 4);
+	EXPECT_TRUE(list_is_empty(&c.obj.watchers));
 }

@@ -31,3 +31,12 @@ $(USER_BUILD)/calls_check: $(USER_BUILD)/crt/start.o \
 $(USER_BUILD)/reqd_check: $(USER_BUILD)/crt/start.o \
 		$(USER_BUILD)/reqd_check.o
 	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+# The native calls' checks and benchmark (tests/vm/test_native.c).
+$(USER_BUILD)/native_check: $(USER_BUILD)/crt/start.o \
+		$(USER_BUILD)/native_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+$(USER_BUILD)/native_bench: $(USER_BUILD)/crt/start.o \
+		$(USER_BUILD)/native_bench.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^

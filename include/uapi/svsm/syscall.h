@@ -218,7 +218,7 @@ struct svsm_batch_entry {
 /**
  * A process's policy: the system calls it may make (bit n of
  * linux_calls[n / 64] for Linux number n; bit n of native_calls for
- * SVSM_SYS_NATIVE_BASE + n) and the RAM FS paths openat may open (those
+ * SVSM_SYS_NATIVE_BASE + n, the request interface included) and the RAM FS paths openat may open (those
  * starting with open_prefix; empty: none). Anything else is -EPERM and
  * counted in `denied`. exit and exit_group are always allowed.
  */
@@ -248,6 +248,7 @@ struct svsm_spawn_args {
 #define SVSM_EINTR 4
 #define SVSM_EIO 5
 #define SVSM_E2BIG 7
+#define SVSM_ENOEXEC 8
 #define SVSM_EBADF 9
 #define SVSM_ECHILD 10
 #define SVSM_EAGAIN 11

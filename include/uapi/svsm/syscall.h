@@ -218,8 +218,9 @@ struct svsm_batch_entry {
 /**
  * A process's policy: the system calls it may make (bit n of
  * linux_calls[n / 64] for Linux number n; bit n of native_calls for
- * SVSM_SYS_NATIVE_BASE + n, the request interface included) and the RAM FS paths openat may open (those
- * starting with open_prefix; empty: none). Anything else is -EPERM and
+ * SVSM_SYS_NATIVE_BASE + n, the request interface included) and the RAM
+ * FS paths openat may open (those starting with open_prefix; empty:
+ * none). Anything else is -EPERM and
  * counted in `denied`. exit and exit_group are always allowed.
  */
 struct svsm_policy {

@@ -38,12 +38,12 @@ TEST(ramfs, test_files_found_with_their_modes)
 {
 	const struct ramfs *fs = ramfs_root();
 	const char *want[] = {
-		"/etc/init.conf",	  "/sbin/svsm-reqd",
-		"/test/bin/calls_check",  "/test/bin/exec_check",
+		"/etc/init.conf",	    "/sbin/svsm-reqd",
+		"/test/bin/calls_check",    "/test/bin/exec_check",
 		"/test/bin/exec_check_pie", "/test/bin/native_bench",
-		"/test/bin/native_check", "/test/bin/reqd_check",
-		"/test/ramfs/empty",	  "/test/ramfs/exec.sh",
-		"/test/ramfs/hello.txt",  "/test/ramfs/lines.txt"
+		"/test/bin/native_check",   "/test/bin/reqd_check",
+		"/test/ramfs/empty",	    "/test/ramfs/exec.sh",
+		"/test/ramfs/hello.txt",    "/test/ramfs/lines.txt"
 	};
 	struct ramfs_stat st;
 

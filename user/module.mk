@@ -60,3 +60,6 @@ unit-y += tests/unit/test_libsvsm_heap.o tests/unit/test_libsvsm_string.o \
 fuzz-targets += init_conf
 fuzz-init_conf-y := tests/fuzz/fuzz_init_conf.o user/init/conf.o \
 	user/lib/string.o lib/util/fmt.o
+
+# init and libsvsm in the VM (test image).
+kernel-test-y += tests/vm/test_init.o

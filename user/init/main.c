@@ -9,9 +9,11 @@
  *
  * init does not give up: a configuration it cannot read is read again
  * with back-off, a service it cannot start is started again with
- * back-off. Only with -x (for tests) does it exit: 0 once no service runs
- * or waits for a restart, 38 (ENOSYS) as soon as the kernel lacks a call
- * it needs, 1 for a configuration it refuses.
+ * back-off. A configuration it refuses (the error names the line) leaves
+ * it idle: the RAM FS is read-only, so it cannot change. Only with -x (for
+ * tests) does it exit: 0 once no service runs or waits for a restart, 38
+ * (ENOSYS) as soon as the kernel lacks a call it needs, 1 for a configuration
+ * it refuses.
  *
  * Each service gets INIT_SERVICE=name and INIT_RESTARTS=n (its restarts
  * so far) in its environment.
@@ -88,6 +90,18 @@ static int load_conf(const char *path)
 			if (exit_when_idle) {
 				return 1;
 			}
+			/* The RAM FS is read-only: reading it again cannot
+			 * help. */
+			svsm_logf(
+				"configuration refused: no services will run");
+			for (;;) {
+				(void)svsm_sleep_ms(3600U * 1000U);
+			}
+		} else if (exit_when_idle && len == -SVSM_ENOSYS) {
+			svsm_logf("cannot read %s (error %ld: the kernel has "
+				  "no openat/read yet)",
+				  path, -len);
+			return EXIT_NOSYS;
 		} else {
 			svsm_logf("cannot read %s (error %ld%s), retrying in "
 				  "%u ms",
@@ -96,9 +110,6 @@ static int load_conf(const char *path)
 							"openat/read yet"
 						      : "",
 				  delay);
-			if (exit_when_idle && len == -SVSM_ENOSYS) {
-				return EXIT_NOSYS;
-			}
 		}
 		(void)svsm_sleep_ms(delay);
 		delay = delay * 2U > CONF_RETRY_CAP_MS ? CONF_RETRY_CAP_MS

@@ -176,7 +176,7 @@ TEST(libsvsm_heap, every_size_aligned_and_usable)
 	struct fake_core c;
 
 	heap_setup(&h, &c);
-	for (size_t n = 0; n <= 5000; n += (n < 2100 ? 1 : 97)) {
+	for (size_t n = 0; n <= 40000; n += (n < 2100 ? 1 : 97)) {
 		uint8_t *p = svsm_heap_alloc(&h, n);
 
 		ASSERT_TRUE(p != NULL);
@@ -213,6 +213,60 @@ TEST(libsvsm_heap, freed_blocks_are_reused)
 	}
 	EXPECT_EQ(c.maps, 1);
 	svsm_heap_destroy(&h);
+}
+
+TEST(libsvsm_heap, span_rest_and_large_mappings_reused)
+{
+	struct svsm_heap h;
+	struct fake_core c;
+
+	heap_setup(&h, &c);
+	/* Three 16 KiB blocks fill most of a span; the fourth needs a new
+	 * one, and the old span's rest (16320 bytes) becomes free blocks. */
+	void *b[4];
+
+	for (int i = 0; i < 4; i++) {
+		b[i] = svsm_heap_alloc(&h, SVSM_HEAP_SMALL_MAX);
+		ASSERT_TRUE(b[i] != NULL);
+	}
+	EXPECT_EQ(c.maps, 2);
+	void *rest = svsm_heap_alloc(&h, 12000);
+
+	ASSERT_TRUE(rest != NULL);
+	EXPECT_EQ(c.maps, 2);
+	EXPECT_TRUE((uint8_t *)rest > (uint8_t *)b[2] &&
+		    (uint8_t *)rest < (uint8_t *)b[2] + SVSM_HEAP_SPAN_SIZE);
+
+	/* A freed large mapping serves the next block of similar size. */
+	void *big = svsm_heap_alloc(&h, 100000);
+
+	ASSERT_TRUE(big != NULL);
+	EXPECT_EQ(c.maps, 3);
+	svsm_heap_free(&h, big);
+	EXPECT_EQ(c.unmaps, 0);
+	void *again = svsm_heap_alloc(&h, 90000);
+
+	EXPECT_TRUE(again == big);
+	EXPECT_EQ(c.maps, 3);
+	/* Less than half of it: a mapping of its own. */
+	void *small_big = svsm_heap_alloc(&h, 40000);
+
+	ASSERT_TRUE(small_big != NULL);
+	EXPECT_EQ(c.maps, 4);
+	EXPECT_EQ(svsm_heap_usable(&h, small_big), 40960U - 32U);
+	svsm_heap_free(&h, again);
+	svsm_heap_free(&h, small_big);
+	/* A mapping over the cache's limit goes back at once. */
+	void *huge = svsm_heap_alloc(&h, 2U << 20);
+
+	ASSERT_TRUE(huge != NULL);
+	uint64_t unmaps = c.unmaps;
+
+	svsm_heap_free(&h, huge);
+	EXPECT_EQ(c.unmaps, unmaps + 1U);
+	svsm_heap_destroy(&h);
+	EXPECT_EQ(c.bytes, 0);
+	EXPECT_EQ(c.maps, c.unmaps);
 }
 
 TEST(libsvsm_heap, double_and_foreign_frees_refused)

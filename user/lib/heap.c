@@ -9,10 +9,16 @@
  *   whole mapping of a large block).
  * Small blocks are carved from SVSM_HEAP_SPAN_SIZE spans by a bump
  * pointer and recycled through one LIFO free list per class; the link of
- * a free block is its first payload word. Spans are chained through
+ * a free block is its first payload word. When a span cannot hold the
+ * next block, its rest is cut into the largest blocks that fit, onto
+ * their free lists. Spans are chained through
  * their first 16 bytes so svsm_heap_destroy() can give them back. A large
  * block is its own mapping: two list words (for destroy), the header,
- * then the payload, so it is 16-aligned like the rest.
+ * then the payload, so it is 16-aligned like the rest. Up to
+ * SVSM_HEAP_LARGE_CACHE freed mappings of at most
+ * SVSM_HEAP_LARGE_CACHE_MAX bytes are kept and reused for a block that
+ * needs at least half of one, which saves a map/unmap pair per block in
+ * the usual alloc/free churn.
  *
  * Checks on free: the pointer is 16-aligned and either the payload of a
  * large block on this heap's list (a walk over the live large blocks:
@@ -58,9 +64,10 @@ struct span_link {
 };
 
 static const uint32_t class_size[SVSM_HEAP_CLASS_COUNT] = {
-	16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048,
+	16,  32,   48,	 64,   96,   128,  192,	 256,  384,   512,
+	768, 1024, 1536, 2048, 3072, 4096, 6144, 8192, 12288, 16384,
 };
-_Static_assert(SVSM_HEAP_SMALL_MAX == 2048U, "last class");
+_Static_assert(SVSM_HEAP_SMALL_MAX == 16384U, "last class");
 
 /** The magic of a block of `h` in `state` (MAGIC_LIVE or MAGIC_FREE). */
 static uint32_t heap_magic(const struct svsm_heap *h, uint32_t state)
@@ -122,9 +129,50 @@ void svsm_heap_destroy(struct svsm_heap *h)
 		h->ops.unmap(h->ops.ctx, l, hdr->size);
 		l = next;
 	}
+	for (unsigned int i = 0; i < SVSM_HEAP_LARGE_CACHE; i++) {
+		if (h->large_cache[i] != NULL) {
+			const struct blk_hdr *hdr =
+				(const struct blk_hdr
+					 *)((struct large_link *)
+						    h->large_cache[i] +
+					    1);
+
+			h->ops.unmap(h->ops.ctx, h->large_cache[i], hdr->size);
+		}
+	}
 	struct svsm_heap_ops ops = h->ops;
 
 	svsm_heap_init(h, &ops);
+}
+
+/** Puts a free block of class `c` at `b` on its free list. */
+static void push_free(struct svsm_heap *h, struct blk_hdr *b, unsigned int c)
+{
+	b->magic = heap_magic(h, MAGIC_FREE);
+	b->cls = (uint16_t)c;
+	b->reserved = 0;
+	b->size = class_size[c];
+	*(void **)(b + 1) = h->free_list[c];
+	h->free_list[c] = b + 1;
+}
+
+/**
+ * Before moving to a new span: cuts what is left of the current one into
+ * the largest blocks that fit, onto their free lists, so that nothing
+ * but less than 32 bytes is lost.
+ */
+static void recycle_rest(struct svsm_heap *h)
+{
+	while (h->bump_left >= HDR_SIZE + class_size[0]) {
+		unsigned int c = SVSM_HEAP_CLASS_COUNT - 1U;
+
+		while (HDR_SIZE + class_size[c] > h->bump_left) {
+			c--;
+		}
+		push_free(h, (struct blk_hdr *)h->bump, c);
+		h->bump += HDR_SIZE + class_size[c];
+		h->bump_left -= HDR_SIZE + class_size[c];
+	}
 }
 
 /** A new block of class `c` from the current span or a new one. */
@@ -138,6 +186,7 @@ static struct blk_hdr *carve(struct svsm_heap *h, unsigned int c)
 		if (s == NULL) {
 			return NULL;
 		}
+		recycle_rest(h);
 		s->next = h->spans;
 		h->spans = s;
 		h->stats.span_bytes += SVSM_HEAP_SPAN_SIZE;
@@ -175,6 +224,44 @@ static void *alloc_small(struct svsm_heap *h, size_t n)
 	return b + 1;
 }
 
+/**
+ * A cached mapping of at least `*size` bytes and at most twice that, or
+ * NULL; on success `*size` becomes the mapping's size.
+ */
+static struct large_link *cache_take(struct svsm_heap *h, size_t *size)
+{
+	for (unsigned int i = 0; i < SVSM_HEAP_LARGE_CACHE; i++) {
+		struct large_link *l = h->large_cache[i];
+
+		if (l == NULL) {
+			continue;
+		}
+		size_t have = ((const struct blk_hdr *)(l + 1))->size;
+
+		if (have >= *size && have / 2U <= *size) {
+			h->large_cache[i] = NULL;
+			*size = have;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+/** Keeps the freed mapping `l` of `size` bytes for reuse if it can. */
+static bool cache_put(struct svsm_heap *h, struct large_link *l, size_t size)
+{
+	if (size > SVSM_HEAP_LARGE_CACHE_MAX) {
+		return false;
+	}
+	for (unsigned int i = 0; i < SVSM_HEAP_LARGE_CACHE; i++) {
+		if (h->large_cache[i] == NULL) {
+			h->large_cache[i] = l;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void *alloc_large(struct svsm_heap *h, size_t n)
 {
 	if (n > SIZE_MAX - LARGE_PREFIX - (PAGE_SIZE - 1)) {
@@ -182,8 +269,11 @@ static void *alloc_large(struct svsm_heap *h, size_t n)
 	}
 	size_t size =
 		(n + LARGE_PREFIX + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
-	struct large_link *l = heap_map(h, size);
+	struct large_link *l = cache_take(h, &size);
 
+	if (l == NULL) {
+		l = heap_map(h, size);
+	}
 	if (l == NULL) {
 		return NULL;
 	}
@@ -253,13 +343,17 @@ static bool is_live(const struct svsm_heap *h, const void *p)
 	    (uintptr_t)p < LARGE_PREFIX) {
 		return false;
 	}
-	if (is_large(h, p)) {
-		return true;
-	}
-	/* Where a freed large block's payload was: only read the header if
-	 * a span holds it (a small block can sit there too, rarely). */
-	if ((uintptr_t)p % PAGE_SIZE == LARGE_PREFIX && !in_span(h, p)) {
-		return false;
+	/* A large block's payload is always at page offset 32; so is, now
+	 * and then, a small one's. Only there is the large list walked, and
+	 * a header read only when a span holds it (a freed large block is
+	 * unmapped or in the cache). */
+	if ((uintptr_t)p % PAGE_SIZE == LARGE_PREFIX) {
+		if (is_large(h, p)) {
+			return true;
+		}
+		if (!in_span(h, p)) {
+			return false;
+		}
 	}
 	const struct blk_hdr *b = hdr_of(p);
 
@@ -296,7 +390,9 @@ void svsm_heap_free(struct svsm_heap *h, void *p)
 		l->next->prev = l->prev;
 	}
 	h->stats.large_live--;
-	h->ops.unmap(h->ops.ctx, l, b->size);
+	if (!cache_put(h, l, b->size)) {
+		h->ops.unmap(h->ops.ctx, l, b->size);
+	}
 }
 
 void *svsm_heap_calloc(struct svsm_heap *h, size_t count, size_t size)

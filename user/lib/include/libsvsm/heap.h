@@ -3,9 +3,10 @@
  * libsvsm heap: malloc/free for csvsm's own programs.
  *
  * Blocks up to SVSM_HEAP_SMALL_MAX bytes come from size classes (16 to
- * 2048 bytes, powers of two and their midpoints), carved from 64 KiB
+ * 16384 bytes, powers of two and their midpoints), carved from 64 KiB
  * spans that the heap gets from its `morecore` and never gives back.
- * Larger blocks are mapped one by one and unmapped on free. Every block
+ * Larger blocks are mapped one by one and unmapped on free (a few freed
+ * mappings are kept for reuse). Every block
  * starts with a 16-byte header (magic, state, class or mapping size), so
  * free() needs no size, pointers are 16-byte aligned, and a double free
  * or a pointer the heap never returned is detected (and counted in
@@ -20,9 +21,11 @@
 #include <stdint.h>
 
 #define SVSM_HEAP_ALIGN 16U
-#define SVSM_HEAP_SMALL_MAX 2048U
+#define SVSM_HEAP_SMALL_MAX 16384U
 #define SVSM_HEAP_SPAN_SIZE (64U * 1024U)
-#define SVSM_HEAP_CLASS_COUNT 14U
+#define SVSM_HEAP_CLASS_COUNT 20U
+#define SVSM_HEAP_LARGE_CACHE 8U /* freed large mappings kept */
+#define SVSM_HEAP_LARGE_CACHE_MAX (1024U * 1024U) /* bytes, each */
 
 /**
  * Where a heap's memory comes from: `map` returns `size` (a multiple of
@@ -50,8 +53,9 @@ struct svsm_heap_stats {
 struct svsm_heap {
 	struct svsm_heap_ops ops;
 	void *free_list[SVSM_HEAP_CLASS_COUNT];
-	void *spans;	  /**< the spans, chained (heap.c) */
-	void *large;	  /**< the large blocks, doubly linked (heap.c) */
+	void *spans; /**< the spans, chained (heap.c) */
+	void *large; /**< the large blocks, doubly linked (heap.c) */
+	void *large_cache[SVSM_HEAP_LARGE_CACHE]; /**< freed mappings */
 	uint8_t *bump;	  /**< the unused rest of the newest span */
 	size_t bump_left; /**< bytes left there */
 	struct svsm_heap_stats stats;

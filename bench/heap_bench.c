@@ -140,7 +140,8 @@ static int cmp_u64(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: heap_bench libsvsm|glibc STEPS [REPS]\n");
+		fprintf(stderr,
+			"usage: heap_bench libsvsm|glibc STEPS [REPS]\n");
 		return 2;
 	}
 	bool is_svsm = strcmp(argv[1], "libsvsm") == 0;
@@ -156,7 +157,8 @@ int main(int argc, char **argv)
 	make_workload(steps);
 	for (unsigned r = 0; r < reps; r++) {
 		uint64_t t0 = now_ns();
-		uint64_t failed = is_svsm ? run_libsvsm(steps) : run_glibc(steps);
+		uint64_t failed =
+			is_svsm ? run_libsvsm(steps) : run_glibc(steps);
 
 		t[r] = now_ns() - t0;
 		if (failed != 0) {

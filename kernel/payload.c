@@ -24,7 +24,8 @@ static void run_init(void)
 {
 	static const char *const argv[] = { INIT_PATH, NULL };
 	struct process *p;
-	enum svsm_err err = process_spawn(INIT_PATH, argv, NULL, task_cpu(), &p);
+	enum svsm_err err =
+		process_spawn(INIT_PATH, argv, NULL, task_cpu(), &p);
 
 	if (err != SVSM_OK) {
 		pr_err("csvsm: cannot start %s: %s; no services will run\n",

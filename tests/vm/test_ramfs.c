@@ -37,12 +37,18 @@ static const void *archive(uint64_t *size)
 TEST(ramfs, test_files_found_with_their_modes)
 {
 	const struct ramfs *fs = ramfs_root();
-	const char *want[] = {
-		"/etc/init.conf",	 "/test/bin/calls_check",
-		"/test/bin/exec_check",	 "/test/bin/exec_check_pie",
-		"/test/ramfs/empty",	 "/test/ramfs/exec.sh",
-		"/test/ramfs/hello.txt", "/test/ramfs/lines.txt"
-	};
+	const char *want[] = { "/bin/crashy",
+			       "/bin/hello",
+			       "/etc/init.conf",
+			       "/sbin/init",
+			       "/test/bin/calls_check",
+			       "/test/bin/exec_check",
+			       "/test/bin/exec_check_pie",
+			       "/test/ramfs/empty",
+			       "/test/ramfs/exec.sh",
+			       "/test/etc/init-restart.conf",
+			       "/test/ramfs/hello.txt",
+			       "/test/ramfs/lines.txt" };
 	struct ramfs_stat st;
 
 	ASSERT_TRUE(fs != NULL);

@@ -10,7 +10,7 @@ USER_BUILD := build/user
 USER_OBJ := $(USER_BUILD)/o
 USER_PROG_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding \
 	-fno-stack-protector -fno-asynchronous-unwind-tables \
-	-fno-tree-loop-distribute-patterns -fpie -fcf-protection=none \
+	-fpie -fcf-protection=none \
 	-Iinclude -Ilib -Iuser/lib/include -Iuser/init -MMD -MP
 USER_PROG_LDFLAGS := -static -nostdlib -Wl,-z,noexecstack \
 	-Wl,--build-id=none -Wl,-z,max-page-size=4096

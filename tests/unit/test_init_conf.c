@@ -138,11 +138,13 @@ TEST(init_conf, limits)
 	char line[512];
 
 	/* A line of INIT_LINE_MAX bytes is fine, one more is not. */
-	memset(line, 0, sizeof(line));
-	memcpy(line, "service a\nexec /a ", 18);
-	memset(line + 18, 'x', INIT_LINE_MAX - 8U);
+	memset(line, 'x', sizeof(line));
+	(void)snprintf(line, sizeof(line), "service a\nexec /a ");
+	line[18] = 'x'; /* snprintf's NUL */
+	line[18 + INIT_LINE_MAX - 8U] = '\0';
 	EXPECT_TRUE(parse(line));
 	line[18 + INIT_LINE_MAX - 8U] = 'x';
+	line[18 + INIT_LINE_MAX - 7U] = '\0';
 	refused(t, line, 2, "longer than");
 
 	/* 16 services, not 17. */

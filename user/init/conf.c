@@ -23,7 +23,7 @@ struct call_name {
 	uint32_t nr;
 };
 
-static const struct call_name calls[] = {
+static const struct call_name CALLS[] = {
 	{ "read", SVSM_SYS_READ },
 	{ "write", SVSM_SYS_WRITE },
 	{ "close", SVSM_SYS_CLOSE },
@@ -76,7 +76,7 @@ struct call_group {
 	const char *members;
 };
 
-static const struct call_group groups[] = {
+static const struct call_group GROUPS[] = {
 	{ "basic", "write exit exit_group clock_gettime nanosleep sched_yield "
 		   "getpid gettid getrandom" },
 	{ "memory", "brk mmap munmap mprotect" },
@@ -112,10 +112,10 @@ bool init_policy_allows(const struct svsm_policy *p, uint32_t nr)
 /** Adds the one call `name` (`len` bytes) to `p`; false if unknown. */
 static bool allow_call(struct svsm_policy *p, const char *name, size_t len)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
-		if (svsm_strlen(calls[i].name) == len &&
-		    svsm_strncmp(calls[i].name, name, len) == 0) {
-			policy_set(p, calls[i].nr);
+	for (size_t i = 0; i < ARRAY_SIZE(CALLS); i++) {
+		if (svsm_strlen(CALLS[i].name) == len &&
+		    svsm_strncmp(CALLS[i].name, name, len) == 0) {
+			policy_set(p, CALLS[i].nr);
 			return true;
 		}
 	}
@@ -124,11 +124,11 @@ static bool allow_call(struct svsm_policy *p, const char *name, size_t len)
 
 bool init_policy_allow(struct svsm_policy *p, const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
-		if (svsm_strcmp(groups[i].name, name) != 0) {
+	for (size_t i = 0; i < ARRAY_SIZE(GROUPS); i++) {
+		if (svsm_strcmp(GROUPS[i].name, name) != 0) {
 			continue;
 		}
-		const char *m = groups[i].members;
+		const char *m = GROUPS[i].members;
 
 		while (*m != '\0') {
 			const char *sp = svsm_strchr(m, ' ');
@@ -385,7 +385,7 @@ struct keyword {
 	bool (*fn)(struct parser *ps, char **tok, uint32_t n);
 };
 
-static const struct keyword keywords[] = {
+static const struct keyword KEYWORDS[] = {
 	{ "exec", do_exec },	   { "restart", do_restart },
 	{ "backoff", do_backoff }, { "allow", do_allow },
 	{ "open", do_open },	   { "cpu", do_cpu },
@@ -397,14 +397,14 @@ static bool do_line(struct parser *ps, char **tok, uint32_t n)
 	if (svsm_strcmp(tok[0], "service") == 0) {
 		return do_service(ps, tok, n);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(keywords); i++) {
-		if (svsm_strcmp(tok[0], keywords[i].name) != 0) {
+	for (size_t i = 0; i < ARRAY_SIZE(KEYWORDS); i++) {
+		if (svsm_strcmp(tok[0], KEYWORDS[i].name) != 0) {
 			continue;
 		}
 		if (ps->cur == NULL) {
 			return refuse(ps, "%s outside a service", tok[0]);
 		}
-		return keywords[i].fn(ps, tok, n);
+		return KEYWORDS[i].fn(ps, tok, n);
 	}
 	return refuse(ps, "unknown keyword '%s'", tok[0]);
 }

@@ -95,7 +95,7 @@ static int load_conf(const char *path)
 			svsm_logf(
 				"configuration refused: no services will run");
 			for (;;) {
-				(void)svsm_sleep_ms(3600U * 1000U);
+				(void)svsm_sleep_ms(3600000U);
 			}
 		} else if (exit_when_idle && len == -SVSM_ENOSYS) {
 			svsm_logf("cannot read %s (error %ld: the kernel has "

@@ -63,7 +63,7 @@ struct span_link {
 	uint64_t reserved;
 };
 
-static const uint32_t class_size[SVSM_HEAP_CLASS_COUNT] = {
+static const uint32_t CLASS_SIZE[SVSM_HEAP_CLASS_COUNT] = {
 	16,  32,   48,	 64,   96,   128,  192,	 256,  384,   512,
 	768, 1024, 1536, 2048, 3072, 4096, 6144, 8192, 12288, 16384,
 };
@@ -82,7 +82,7 @@ static unsigned int class_of(size_t n)
 {
 	unsigned int c = 0;
 
-	while (class_size[c] < n) {
+	while (CLASS_SIZE[c] < n) {
 		c++;
 	}
 	return c;
@@ -90,7 +90,7 @@ static unsigned int class_of(size_t n)
 
 static struct blk_hdr *hdr_of(const void *p)
 {
-	return (struct blk_hdr *)((uintptr_t)p - HDR_SIZE);
+	return (struct blk_hdr *)((const uint8_t *)p - HDR_SIZE);
 }
 
 static void *heap_map(struct svsm_heap *h, size_t size)
@@ -151,7 +151,7 @@ static void push_free(struct svsm_heap *h, struct blk_hdr *b, unsigned int c)
 	b->magic = heap_magic(h, MAGIC_FREE);
 	b->cls = (uint16_t)c;
 	b->reserved = 0;
-	b->size = class_size[c];
+	b->size = CLASS_SIZE[c];
 	*(void **)(b + 1) = h->free_list[c];
 	h->free_list[c] = b + 1;
 }
@@ -163,22 +163,22 @@ static void push_free(struct svsm_heap *h, struct blk_hdr *b, unsigned int c)
  */
 static void recycle_rest(struct svsm_heap *h)
 {
-	while (h->bump_left >= HDR_SIZE + class_size[0]) {
+	while (h->bump_left >= HDR_SIZE + CLASS_SIZE[0]) {
 		unsigned int c = SVSM_HEAP_CLASS_COUNT - 1U;
 
-		while (HDR_SIZE + class_size[c] > h->bump_left) {
+		while (HDR_SIZE + CLASS_SIZE[c] > h->bump_left) {
 			c--;
 		}
 		push_free(h, (struct blk_hdr *)h->bump, c);
-		h->bump += HDR_SIZE + class_size[c];
-		h->bump_left -= HDR_SIZE + class_size[c];
+		h->bump += HDR_SIZE + CLASS_SIZE[c];
+		h->bump_left -= HDR_SIZE + CLASS_SIZE[c];
 	}
 }
 
 /** A new block of class `c` from the current span or a new one. */
 static struct blk_hdr *carve(struct svsm_heap *h, unsigned int c)
 {
-	size_t need = HDR_SIZE + class_size[c];
+	size_t need = HDR_SIZE + CLASS_SIZE[c];
 
 	if (h->bump_left < need) {
 		struct span_link *s = heap_map(h, SVSM_HEAP_SPAN_SIZE);
@@ -219,7 +219,7 @@ static void *alloc_small(struct svsm_heap *h, size_t n)
 	b->magic = heap_magic(h, MAGIC_LIVE);
 	b->cls = (uint16_t)c;
 	b->reserved = 0;
-	b->size = class_size[c];
+	b->size = CLASS_SIZE[c];
 	h->stats.allocs++;
 	return b + 1;
 }
@@ -358,7 +358,7 @@ static bool is_live(const struct svsm_heap *h, const void *p)
 	const struct blk_hdr *b = hdr_of(p);
 
 	return b->magic == heap_magic(h, MAGIC_LIVE) &&
-	       b->cls < SVSM_HEAP_CLASS_COUNT && b->size == class_size[b->cls];
+	       b->cls < SVSM_HEAP_CLASS_COUNT && b->size == CLASS_SIZE[b->cls];
 }
 
 void svsm_heap_free(struct svsm_heap *h, void *p)
@@ -452,6 +452,7 @@ static void *sys_map(void *ctx, size_t size)
 	long r = svsm_mmap(NULL, size, SVSM_PROT_READ | SVSM_PROT_WRITE,
 			   SVSM_MAP_PRIVATE | SVSM_MAP_ANONYMOUS, -1, 0);
 
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): mmap's address */
 	return svsm_is_err(r) ? NULL : (void *)r;
 }
 

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * libsvsm string functions (libsvsm/string.h). Byte loops: the programs
- * that use them are small and their strings short. Built with
- * -fno-tree-loop-distribute-patterns so that gcc does not turn these
- * loops back into calls of memcpy/memset, which in the freestanding
- * build are these very functions (user/lib/libc_names.c).
+ * that use them are small and their strings short. gcc must not turn
+ * these loops back into calls of memcpy/memset, which in the
+ * freestanding build are these very functions (user/lib/libc_names.c):
+ * hence the pragma (clang does not make that transformation here).
  */
 #include <libsvsm/string.h>
 #include <stdint.h>
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-tree-loop-distribute-patterns")
+#endif
 
 void *svsm_memcpy(void *dst, const void *src, size_t n)
 {

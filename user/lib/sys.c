@@ -245,7 +245,7 @@ long svsm_policy_get(struct svsm_policy *p)
 
 uint64_t svsm_now_ns(void)
 {
-	struct svsm_timespec ts;
+	struct svsm_timespec ts = { 0, 0 };
 
 	if (svsm_clock_gettime(SVSM_CLOCK_MONOTONIC, &ts) != 0 || ts.sec < 0) {
 		return 0;

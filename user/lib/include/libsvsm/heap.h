@@ -20,12 +20,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svsm/err.h"
+
 #define SVSM_HEAP_ALIGN 16U
 #define SVSM_HEAP_SMALL_MAX 16384U
-#define SVSM_HEAP_SPAN_SIZE (64U * 1024U)
+#define SVSM_HEAP_SPAN_SIZE ((size_t)64 * 1024)
 #define SVSM_HEAP_CLASS_COUNT 20U
 #define SVSM_HEAP_LARGE_CACHE 8U /* freed large mappings kept */
-#define SVSM_HEAP_LARGE_CACHE_MAX (1024U * 1024U) /* bytes, each */
+#define SVSM_HEAP_LARGE_CACHE_MAX ((size_t)1024 * 1024) /* bytes, each */
 
 /**
  * Where a heap's memory comes from: `map` returns `size` (a multiple of
@@ -85,10 +87,8 @@ size_t svsm_heap_usable(const struct svsm_heap *h, const void *p);
 
 /* The process heap: memory from svsm_mmap (anonymous, private). */
 void svsm_free(void *p);
-void *svsm_malloc(size_t n)
-	__attribute__((malloc, malloc(svsm_free, 1), warn_unused_result));
-void *svsm_calloc(size_t count, size_t size)
-	__attribute__((malloc, malloc(svsm_free, 1), warn_unused_result));
+void *svsm_malloc(size_t n) SVSM_ALLOCATOR(svsm_free);
+void *svsm_calloc(size_t count, size_t size) SVSM_ALLOCATOR(svsm_free);
 void *svsm_realloc(void *p, size_t n) __attribute__((warn_unused_result));
 /** The process heap itself (for its statistics). */
 struct svsm_heap *svsm_heap_default(void);

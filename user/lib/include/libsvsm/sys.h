@@ -30,6 +30,7 @@ struct svsm_timespec {
 #define SVSM_O_RDONLY 0
 
 /** Issues system call `nr` with six arguments; returns RAX. */
+/* NOLINTNEXTLINE(readability-function-size): the number and six args */
 static inline long svsm_syscall6(long nr, long a1, long a2, long a3, long a4,
 				 long a5, long a6)
 {

@@ -106,6 +106,57 @@ static bool check_fill(const struct shadow *s)
 	return true;
 }
 
+/** Resizes `s`'s block; false if the common prefix was not kept. */
+static bool step_realloc(struct svsm_heap *h, struct shadow *s, size_t n)
+{
+	uint8_t *q = svsm_heap_realloc(h, s->p, n);
+	bool ok = true;
+
+	if (q == NULL) {
+		return false;
+	}
+	for (size_t i = 0; i < (n < s->size ? n : s->size); i++) {
+		ok = ok && q[i] == s->fill;
+	}
+	memset(q, s->fill, n);
+	s->p = q;
+	s->size = n;
+	return ok;
+}
+
+/**
+ * One step on slot `s`: check its contents, then resize, free or
+ * allocate it; false when the heap broke a promise.
+ */
+static bool step(struct svsm_heap *h, struct shadow *s, uint64_t *seed,
+		 uint32_t n)
+{
+	uint64_t op = rng_next(seed) % 4U;
+
+	if (s->p != NULL && !check_fill(s)) {
+		return false;
+	}
+	if (s->p != NULL && op == 0) {
+		if (!step_realloc(h, s, rand_size(seed))) {
+			return false;
+		}
+	} else if (s->p != NULL) {
+		svsm_heap_free(h, s->p);
+		s->p = NULL;
+		return true;
+	} else {
+		s->size = rand_size(seed);
+		s->p = svsm_heap_alloc(h, s->size);
+		if (s->p == NULL) {
+			return false;
+		}
+		s->fill = (uint8_t)(n | 1U);
+		memset(s->p, s->fill, s->size);
+	}
+	return ((uintptr_t)s->p % SVSM_HEAP_ALIGN) == 0 &&
+	       svsm_heap_usable(h, s->p) >= s->size;
+}
+
 TEST(libsvsm_heap, random_sequence_matches_shadow_model)
 {
 	static struct shadow sh[SLOTS];
@@ -116,43 +167,9 @@ TEST(libsvsm_heap, random_sequence_matches_shadow_model)
 
 	heap_setup(&h, &c);
 	memset(sh, 0, sizeof(sh));
-	for (uint32_t step = 0; step < STEPS && bad == 0; step++) {
-		struct shadow *s = &sh[rng_next(&seed) % SLOTS];
-		uint64_t op = rng_next(&seed) % 4U;
-
-		if (s->p != NULL && !check_fill(s)) {
-			bad = step + 1U;
-			break;
-		}
-		if (s->p != NULL && op == 0) {
-			size_t n = rand_size(&seed);
-			uint8_t *q = svsm_heap_realloc(&h, s->p, n);
-
-			ASSERT_TRUE(q != NULL);
-			/* The common prefix survives; the rest gets the fill.
-			 */
-			for (size_t i = 0; i < (n < s->size ? n : s->size);
-			     i++) {
-				if (q[i] != s->fill) {
-					bad = step + 1U;
-				}
-			}
-			memset(q, s->fill, n);
-			s->p = q;
-			s->size = n;
-		} else if (s->p != NULL) {
-			svsm_heap_free(&h, s->p);
-			s->p = NULL;
-		} else {
-			s->size = rand_size(&seed);
-			s->p = svsm_heap_alloc(&h, s->size);
-			ASSERT_TRUE(s->p != NULL);
-			s->fill = (uint8_t)(step | 1U);
-			memset(s->p, s->fill, s->size);
-		}
-		if (s->p != NULL && (((uintptr_t)s->p % SVSM_HEAP_ALIGN) != 0 ||
-				     svsm_heap_usable(&h, s->p) < s->size)) {
-			bad = step + 1U;
+	for (uint32_t n = 0; n < STEPS && bad == 0; n++) {
+		if (!step(&h, &sh[rng_next(&seed) % SLOTS], &seed, n)) {
+			bad = n + 1U;
 		}
 	}
 	EXPECT_EQ(bad, 0);
@@ -393,13 +410,24 @@ TEST(libsvsm_heap, process_heap_uses_mmap)
 	uint8_t *p = svsm_malloc(3000);
 	uint8_t *q = svsm_calloc(100, 100);
 
-	ASSERT_TRUE(p != NULL && q != NULL);
+	if (p == NULL || q == NULL) {
+		EXPECT_TRUE(false);
+		svsm_free(p);
+		svsm_free(q);
+		return;
+	}
 	memset(p, 1, 3000);
 	EXPECT_EQ(q[9999], 0);
-	p = svsm_realloc(p, 50000);
-	ASSERT_TRUE(p != NULL);
-	EXPECT_EQ(p[2999], 1);
-	svsm_free(p);
+	uint8_t *r = svsm_realloc(p, 50000);
+
+	if (r == NULL) {
+		EXPECT_TRUE(false);
+		svsm_free(p);
+		svsm_free(q);
+		return;
+	}
+	EXPECT_EQ(r[2999], 1);
+	svsm_free(r);
 	svsm_free(q);
 	EXPECT_EQ(svsm_heap_default()->stats.bad_frees, 0);
 	EXPECT_EQ(svsm_heap_default()->stats.large_live, 0);

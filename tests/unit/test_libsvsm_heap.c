@@ -59,9 +59,9 @@ static void fake_unmap(void *ctx, void *p, size_t size)
 
 static void heap_setup(struct svsm_heap *h, struct fake_core *c)
 {
+	memset(c, 0, sizeof(*c));
 	const struct svsm_heap_ops ops = { fake_map, fake_unmap, c };
 
-	memset(c, 0, sizeof(*c));
 	svsm_heap_init(h, &ops);
 }
 

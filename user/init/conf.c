@@ -91,9 +91,9 @@ static const struct call_group GROUPS[] = {
 /** Sets the bit of call `nr` in `p`. */
 static void policy_set(struct svsm_policy *p, uint32_t nr)
 {
-	if (nr >= SVSM_SYS_NATIVE_BASE) {
+	if (nr >= SVSM_SYS_NATIVE_BASE && nr < SVSM_SYS_NATIVE_END) {
 		p->native_calls |= 1ULL << (nr - SVSM_SYS_NATIVE_BASE);
-	} else {
+	} else if (nr < SVSM_SYS_LINUX_MAX) {
 		p->linux_calls[nr / 64U] |= 1ULL << (nr % 64U);
 	}
 }

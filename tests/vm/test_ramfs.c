@@ -44,9 +44,9 @@ TEST(ramfs, test_files_found_with_their_modes)
 			       "/test/bin/calls_check",
 			       "/test/bin/exec_check",
 			       "/test/bin/exec_check_pie",
+			       "/test/etc/init-restart.conf",
 			       "/test/ramfs/empty",
 			       "/test/ramfs/exec.sh",
-			       "/test/etc/init-restart.conf",
 			       "/test/ramfs/hello.txt",
 			       "/test/ramfs/lines.txt" };
 	struct ramfs_stat st;

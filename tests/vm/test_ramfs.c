@@ -37,14 +37,22 @@ static const void *archive(uint64_t *size)
 TEST(ramfs, test_files_found_with_their_modes)
 {
 	const struct ramfs *fs = ramfs_root();
-	const char *want[] = {
-		"/etc/init.conf",	    "/sbin/svsm-reqd",
-		"/test/bin/calls_check",    "/test/bin/exec_check",
-		"/test/bin/exec_check_pie", "/test/bin/native_bench",
-		"/test/bin/native_check",   "/test/bin/reqd_check",
-		"/test/ramfs/empty",	    "/test/ramfs/exec.sh",
-		"/test/ramfs/hello.txt",    "/test/ramfs/lines.txt"
-	};
+	const char *want[] = { "/bin/crashy",
+			       "/bin/hello",
+			       "/etc/init.conf",
+			       "/sbin/init",
+			       "/sbin/svsm-reqd",
+			       "/test/bin/calls_check",
+			       "/test/bin/exec_check",
+			       "/test/bin/exec_check_pie",
+			       "/test/bin/native_bench",
+			       "/test/bin/native_check",
+			       "/test/bin/reqd_check",
+			       "/test/etc/init-restart.conf",
+			       "/test/ramfs/empty",
+			       "/test/ramfs/exec.sh",
+			       "/test/ramfs/hello.txt",
+			       "/test/ramfs/lines.txt" };
 	struct ramfs_stat st;
 
 	ASSERT_TRUE(fs != NULL);

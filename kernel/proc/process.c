@@ -35,22 +35,27 @@ struct process *process_current(void)
 	return task_current()->proc;
 }
 
-/** The task's first code: drops to ring 3 at the process's entry. */
+/**
+ * The task's first code: drops to ring 3 at the process's entry with
+ * every general register zero (the psABI's RDX = 0: no exit function
+ * for the program to register). The frame is a local, below this
+ * function's own stack: a frame at the very top of the kernel stack
+ * would overlap this code's stack, and the call's return address would
+ * land in it (it did, in RDX: a kernel address handed to the user, and
+ * glibc registering it as an exit handler).
+ */
 static void process_main(void *arg)
 {
 	struct process *p = arg;
-	struct task *self = task_current();
-	struct trap_frame *f =
-		va_to_ptr(va_init(self->stack_hi - sizeof(struct trap_frame)));
-
-	*f = (struct trap_frame){
+	struct trap_frame f = {
 		.rip = p->entry,
 		.cs = USER_CS,
 		.rflags = RFLAGS_IF | RFLAGS_FIXED,
 		.rsp = p->stack,
 		.ss = USER_SS,
 	};
-	arch_user_return(f);
+
+	arch_user_return(&f);
 }
 
 /** Frees what a process holds (its task never ran or was joined). */

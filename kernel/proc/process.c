@@ -86,6 +86,7 @@ enum svsm_err process_new(struct process **out)
 		  (FPU_ALIGN - 1U));
 	fpu_area_init(p->fpu);
 	handle_table_init(&p->handles);
+	p->mem_pages_max = PROC_MEM_PAGES_DEFAULT;
 	err = handle_install_console(&p->handles);
 	if (err != SVSM_OK) {
 		kfree(p->fpu_alloc);
@@ -111,9 +112,12 @@ enum svsm_err process_start(struct process *p, uint32_t cpu, const char *name)
 
 enum svsm_err process_map_stack(struct process *p)
 {
-	return uspace_map_new(
-		&p->us, USER_STACK_TOP - (uint64_t)USER_STACK_PAGES * PAGE_SIZE,
-		USER_STACK_PAGES, PT_PROT_WRITE);
+	uint64_t va = USER_STACK_TOP - (uint64_t)USER_STACK_PAGES * PAGE_SIZE;
+	enum svsm_err err =
+		uspace_map_new(&p->us, va, USER_STACK_PAGES, PT_PROT_WRITE);
+
+	return err == SVSM_OK ? process_mem_note(p, va, USER_STACK_PAGES)
+			      : err;
 }
 
 enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
@@ -133,6 +137,9 @@ enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
 	/* Text is read-execute from the start: the copy goes through the
 	 * window to the physical pages. */
 	err = uspace_map_new(&p->us, USER_TEXT_VA, text_pages, PT_PROT_EXEC);
+	if (err == SVSM_OK) {
+		err = process_mem_note(p, USER_TEXT_VA, text_pages);
+	}
 	if (err == SVSM_OK) {
 		err = uspace_write(&p->us, USER_TEXT_VA, code, len);
 	}

@@ -27,3 +27,16 @@ $(USER_BUILD)/exec_check_pie: $(USER_BUILD)/crt/start.o \
 $(USER_BUILD)/calls_check: $(USER_BUILD)/crt/start.o \
 		$(USER_BUILD)/calls_check.o
 	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+# Ordinary C programs linked statically with Debian's glibc: plain
+# `gcc -static -O2`, nothing else, so that they are what anyone would
+# build (tests/vm/test_linux.c).
+GLIBC_CFLAGS := -O2 -static
+
+$(USER_BUILD)/hello_glibc: tests/user/hello_glibc.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(GLIBC_CFLAGS) -o $@ $<
+
+$(USER_BUILD)/glibc_check: tests/user/glibc_check.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(GLIBC_CFLAGS) -o $@ $<

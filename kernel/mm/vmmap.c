@@ -127,8 +127,7 @@ bool vm_map_find_top(const struct vm_map *m, uint64_t lo, uint64_t hi,
 		if (a->start >= top) {
 			continue;
 		}
-		if (a->end <= top && top - a->end >= size &&
-		    top - size >= lo) {
+		if (a->end <= top && top - a->end >= size && top - size >= lo) {
 			*out = top - size;
 			return true;
 		}

@@ -58,14 +58,14 @@ static uint32_t console_poll(struct kobj *o)
 	return SVSM_WAIT_READABLE | SVSM_WAIT_WRITABLE;
 }
 
-static const struct kobj_ops console_ops = {
+static const struct kobj_ops CONSOLE_OPS = {
 	.read = console_read,
 	.write = console_write,
 	.poll = console_poll,
 	.release = NULL, /* static: never released */
 };
 
-static struct kobj console = { &console_ops, KOBJ_CONSOLE, 1 };
+static struct kobj console = { &CONSOLE_OPS, KOBJ_CONSOLE, 1 };
 
 enum svsm_err handle_install_console(struct handle_table *ht)
 {

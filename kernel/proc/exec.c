@@ -11,9 +11,10 @@
  * The initial stack is the System V x86-64 process entry layout (psABI
  * 3.4.1): at RSP argc, then argv[] and NULL, envp[] and NULL, the
  * auxiliary vector (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY,
- * AT_RANDOM, AT_UID/EUID/GID/EGID 0, AT_SECURE 0, AT_CLKTCK, AT_NULL), then the 16 random bytes and the strings, RSP
- * 16-byte aligned. The random bytes come from RDRAND; without it the
- * process is refused rather than given predictable bytes.
+ * AT_RANDOM, AT_UID/EUID/GID/EGID 0, AT_SECURE 0, AT_CLKTCK, AT_NULL), then the
+ * 16 random bytes and the strings, RSP 16-byte aligned. The random bytes come
+ * from RDRAND; without it the process is refused rather than given predictable
+ * bytes.
  */
 #include "arch/insn.h"
 

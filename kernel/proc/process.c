@@ -116,8 +116,7 @@ enum svsm_err process_map_stack(struct process *p)
 	enum svsm_err err =
 		uspace_map_new(&p->us, va, USER_STACK_PAGES, PT_PROT_WRITE);
 
-	return err == SVSM_OK ? process_mem_note(p, va, USER_STACK_PAGES)
-			      : err;
+	return err == SVSM_OK ? process_mem_note(p, va, USER_STACK_PAGES) : err;
 }
 
 enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,

@@ -7,9 +7,10 @@
  * An open file is a KOBJ_FILE kernel object holding the RAM FS entry and
  * an offset. The archive never changes after boot, so reads copy straight
  * from the mapped archive to the user with arch_copy_user(). The offset
- * is under the file's spinlock, since a handle may be shared (dup, or
- * passed to a child); the lock is held across the copy, which cannot
- * sleep (a fault is recovered by the exception table).
+ * is under the file's mutex, since a handle may be shared (dup, or
+ * passed to a child); the mutex is held across the copy (a fault in it
+ * is recovered by the exception table), and a sleeping lock lets a long
+ * copy be preempted without others spinning on it.
  *
  * Paths are copied in once, page by page, to at most RAMFS_PATH_SIZE
  * bytes with the NUL (longer: ENAMETOOLONG; nothing longer can exist).
@@ -23,17 +24,17 @@
 #include "svsm/handle.h"
 #include "svsm/heap.h"
 #include "svsm/ramfs.h"
-#include "svsm/spinlock.h"
 #include "svsm/string.h"
+#include "svsm/task.h"
 
 #include "sys_internal.h"
 
 #define PATH_BUF (RAMFS_PATH_SIZE + 1U) /* room for a leading '/' */
 #define READ_MAX 0x7FFFF000ULL		/* Linux's MAX_RW_COUNT */
-#define O_WRITING                                                              \
-	(SVSM_O_ACCMODE | SVSM_O_CREAT | SVSM_O_TRUNC | SVSM_O_APPEND |       \
+#define O_WRITING                                                       \
+	(SVSM_O_ACCMODE | SVSM_O_CREAT | SVSM_O_TRUNC | SVSM_O_APPEND | \
 	 SVSM_O_TMPFILE)
-#define STAT_FLAGS                                                             \
+#define STAT_FLAGS \
 	(SVSM_AT_SYMLINK_NOFOLLOW | SVSM_AT_NO_AUTOMOUNT | SVSM_AT_EMPTY_PATH)
 #define CONSOLE_RDEV 0x501U /* /dev/console's device number, 5:1 */
 #define BLOCK_SIZE 4096
@@ -43,7 +44,7 @@ struct file_obj {
 	struct kobj o; /**< first: a `struct kobj *` of type KOBJ_FILE */
 	const struct ramfs *fs;
 	const struct ramfs_entry *e;
-	struct spinlock lock; /**< guards `off` */
+	struct mutex lock; /**< guards `off` */
 	uint64_t off;
 };
 
@@ -62,7 +63,7 @@ static int64_t file_read(struct kobj *o, uint64_t ubuf, uint64_t len)
 	if (len > 0 && !uspace_range_ok(ubuf, len)) {
 		return -SVSM_EFAULT;
 	}
-	spin_lock(&f->lock);
+	mutex_lock(&f->lock);
 	uint64_t n = f->off < f->e->size ? f->e->size - f->off : 0;
 
 	n = n < len ? n : len;
@@ -74,7 +75,7 @@ static int64_t file_read(struct kobj *o, uint64_t ubuf, uint64_t len)
 		f->off += done;
 		ret = done > 0 ? (int64_t)done : -SVSM_EFAULT;
 	}
-	spin_unlock(&f->lock);
+	mutex_unlock(&f->lock);
 	return ret;
 }
 
@@ -89,7 +90,7 @@ static void file_release(struct kobj *o)
 	kfree(file_of(o));
 }
 
-static const struct kobj_ops file_ops = {
+static const struct kobj_ops FILE_OPS = {
 	.read = file_read,
 	.write = NULL,
 	.poll = file_poll,
@@ -192,10 +193,10 @@ static int64_t sys_openat(struct process *p, int64_t dirfd, uint64_t upath,
 	if (!f) {
 		return -SVSM_ENOMEM;
 	}
-	kobj_init(&f->o, KOBJ_FILE, &file_ops);
+	kobj_init(&f->o, KOBJ_FILE, &FILE_OPS);
 	f->fs = ramfs_root();
 	f->e = e;
-	spin_lock_init(&f->lock);
+	mutex_init(&f->lock);
 	enum svsm_err herr = handle_install(
 		&p->handles, &f->o,
 		SVSM_RIGHT_READ | SVSM_RIGHT_WAIT | SVSM_RIGHT_DUP, &fd);
@@ -219,7 +220,7 @@ static int64_t sys_lseek(struct process *p, int64_t fd, int64_t off,
 		kobj_put(o);
 		return -SVSM_ESPIPE;
 	}
-	spin_lock(&f->lock);
+	mutex_lock(&f->lock);
 	int64_t base = whence == SVSM_SEEK_SET	 ? 0
 		       : whence == SVSM_SEEK_CUR ? (int64_t)f->off
 						 : (int64_t)f->e->size;
@@ -231,7 +232,7 @@ static int64_t sys_lseek(struct process *p, int64_t fd, int64_t off,
 		f->off = (uint64_t)(base + off);
 		ret = base + off;
 	}
-	spin_unlock(&f->lock);
+	mutex_unlock(&f->lock);
 	kobj_put(o);
 	return ret;
 }
@@ -279,8 +280,8 @@ static int64_t sys_newfstatat(struct process *p, int64_t dirfd, uint64_t upath,
 	if (flags & ~(uint64_t)STAT_FLAGS) {
 		return -SVSM_EINVAL;
 	}
-	if ((flags & SVSM_AT_EMPTY_PATH) &&
-	    sys_copy_in(&c, upath, 1) == 0 && c == '\0') {
+	if ((flags & SVSM_AT_EMPTY_PATH) && sys_copy_in(&c, upath, 1) == 0 &&
+	    c == '\0') {
 		return stat_fd(p, dirfd, ubuf);
 	}
 	err = lookup(p, dirfd, upath, &e);
@@ -362,8 +363,7 @@ static int64_t sys_writev(struct process *p, int64_t fd, uint64_t uiov,
 	}
 	struct svsm_iovec *iov = kmalloc(count * sizeof(*iov) + 1U);
 
-	ret = iov ? sys_copy_in(iov, uiov, count * sizeof(*iov))
-		  : -SVSM_ENOMEM;
+	ret = iov ? sys_copy_in(iov, uiov, count * sizeof(*iov)) : -SVSM_ENOMEM;
 	for (uint64_t i = 0; ret == 0 && i < count; i++) {
 		if (iov[i].len > (uint64_t)INT64_MAX - sum) {
 			ret = -SVSM_EINVAL;

@@ -26,9 +26,9 @@
 #include "sys_internal.h"
 
 #define PAGE_MASK ((uint64_t)PAGE_SIZE - 1U)
-#define MAP_FLAGS_KNOWN                                                        \
-	(SVSM_MAP_SHARED | SVSM_MAP_PRIVATE | SVSM_MAP_FIXED |                 \
-	 SVSM_MAP_ANONYMOUS | SVSM_MAP_NORESERVE | SVSM_MAP_POPULATE |         \
+#define MAP_FLAGS_KNOWN                                                \
+	(SVSM_MAP_SHARED | SVSM_MAP_PRIVATE | SVSM_MAP_FIXED |         \
+	 SVSM_MAP_ANONYMOUS | SVSM_MAP_NORESERVE | SVSM_MAP_POPULATE | \
 	 SVSM_MAP_STACK | SVSM_MAP_FIXED_NOREPLACE)
 #define PROT_KNOWN (SVSM_PROT_READ | SVSM_PROT_WRITE | SVSM_PROT_EXEC)
 
@@ -127,8 +127,8 @@ int64_t sys_brk(struct process *p, uint64_t addr)
 }
 
 /** Where a mapping without MAP_FIXED goes: the hint if free, else top-down. */
-static int64_t mmap_place(const struct process *p, uint64_t hint,
-			  uint64_t size, uint64_t *va)
+static int64_t mmap_place(const struct process *p, uint64_t hint, uint64_t size,
+			  uint64_t *va)
 {
 	uint64_t lo = p->brk_start ? p->brk_start + USER_BRK_MAX : USER_VA_MIN;
 
@@ -245,8 +245,7 @@ int64_t sys_mprotect(struct process *p, uint64_t addr, uint64_t len,
 	    !vm_map_covers(&p->vm, addr, addr + size)) {
 		return -SVSM_ENOMEM;
 	}
-	uint64_t room = within_limit(p, 0) ? p->mem_pages_max - p->us.pages
-					   : 0;
+	uint64_t room = within_limit(p, 0) ? p->mem_pages_max - p->us.pages : 0;
 
 	enum svsm_err e =
 		uspace_protect(&p->us, addr, size / PAGE_SIZE, uprot, room);

@@ -18,7 +18,7 @@ static void counted_release(struct kobj *o)
 	((struct counted *)(void *)o)->released++;
 }
 
-static const struct kobj_ops counted_ops = { .release = counted_release };
+static const struct kobj_ops COUNTED_OPS = { .release = counted_release };
 
 TEST(handle, lowest_free_slot_is_taken)
 {
@@ -26,7 +26,7 @@ TEST(handle, lowest_free_slot_is_taken)
 	struct counted c = { 0 };
 	int32_t h[3];
 
-	kobj_init(&c.obj, KOBJ_EVENT, &counted_ops);
+	kobj_init(&c.obj, KOBJ_EVENT, &COUNTED_OPS);
 	handle_table_init(&ht);
 	for (int i = 0; i < 3; i++) {
 		EXPECT_OK(handle_install(&ht, &c.obj, SVSM_RIGHTS_ALL, &h[i]));
@@ -51,7 +51,7 @@ TEST(handle, lookup_checks_number_and_rights)
 	uint32_t rights = 0;
 	int32_t h;
 
-	kobj_init(&c.obj, KOBJ_EVENT, &counted_ops);
+	kobj_init(&c.obj, KOBJ_EVENT, &COUNTED_OPS);
 	handle_table_init(&ht);
 	EXPECT_OK(handle_install(&ht, &c.obj, SVSM_RIGHT_READ, &h));
 	EXPECT_ERR(handle_get(&ht, -1, 0, &o, NULL), SVSM_ERR_NOTFOUND);
@@ -79,11 +79,13 @@ TEST(handle, dup_only_drops_rights)
 {
 	struct handle_table ht;
 	struct counted c = { 0 };
-	int32_t h, d, d2;
+	int32_t h;
+	int32_t d;
+	int32_t d2;
 	struct kobj *o;
 	uint32_t rights;
 
-	kobj_init(&c.obj, KOBJ_CHANNEL, &counted_ops);
+	kobj_init(&c.obj, KOBJ_CHANNEL, &COUNTED_OPS);
 	handle_table_init(&ht);
 	EXPECT_OK(handle_install(
 		&ht, &c.obj,
@@ -107,7 +109,7 @@ TEST(handle, a_full_table_refuses_and_leaks_nothing)
 	struct counted c = { 0 };
 	int32_t h;
 
-	kobj_init(&c.obj, KOBJ_EVENT, &counted_ops);
+	kobj_init(&c.obj, KOBJ_EVENT, &COUNTED_OPS);
 	handle_table_init(&ht);
 	for (uint32_t i = 0; i < SVSM_HANDLE_MAX; i++) {
 		ASSERT_EQ(handle_install(&ht, &c.obj, SVSM_RIGHTS_ALL, &h),
@@ -130,7 +132,7 @@ TEST(handle, the_last_reference_releases_even_after_close)
 	struct kobj *o;
 	int32_t h;
 
-	kobj_init(&c.obj, KOBJ_EVENT, &counted_ops);
+	kobj_init(&c.obj, KOBJ_EVENT, &COUNTED_OPS);
 	handle_table_init(&ht);
 	EXPECT_OK(handle_install(&ht, &c.obj, SVSM_RIGHTS_ALL, &h));
 	kobj_put(&c.obj); /* the creator's reference */

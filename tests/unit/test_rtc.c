@@ -38,13 +38,14 @@ TEST(rtc, binary_and_12h_readings_convert)
 	EXPECT_EQ(sec, 951868799ULL);
 	r.hour = 12U; /* 12 AM is midnight */
 	ASSERT_TRUE(rtc_to_unix(&r, &sec));
-	EXPECT_EQ(sec, 951868799ULL - 23U * 3600U);
+	EXPECT_EQ(sec, 951868799ULL - 23ULL * 3600U);
 }
 
 TEST(rtc, impossible_readings_are_refused)
 {
-	struct rtc_raw good = { 0x00, 0x00, 0x00, 0x01, 0x01, 0x70, 0x19,
-				BCD24 };
+	struct rtc_raw good = {
+		0x00, 0x00, 0x00, 0x01, 0x01, 0x70, 0x19, BCD24
+	};
 	struct rtc_raw r;
 	uint64_t sec = 7;
 

@@ -22,43 +22,51 @@
 #define HELLO_TEXT "Hello from the csvsm RAM FS.\n"
 #define BIG (512U << 10) /* above the 128 KiB mmap threshold */
 
-/** Large blocks come from mmap and are zeroed, usable and freed. */
+/**
+ * Large blocks come from mmap (zeroed by calloc), are usable and freed;
+ * small ones come from the brk heap.
+ */
 static int check_malloc(void)
 {
-	unsigned char *blocks[4];
+	unsigned char *blocks[4] = { NULL, NULL, NULL, NULL };
+	void *small[256];
+	int bad = 0;
 
 	for (int i = 0; i < 4; i++) {
-		blocks[i] = malloc(BIG);
-		if (!blocks[i]) {
-			return 1;
+		blocks[i] = calloc(1, BIG);
+		bad |= !blocks[i] || blocks[i][BIG / 2] != 0;
+		if (blocks[i]) {
+			memset(blocks[i], 0xA0 + i, BIG);
 		}
-		memset(blocks[i], 0xA0 + i, BIG);
 	}
 	for (int i = 0; i < 4; i++) {
-		if (blocks[i][0] != 0xA0 + i || blocks[i][BIG - 1] != 0xA0 + i) {
-			return 1;
-		}
+		bad |= blocks[i] && (blocks[i][0] != 0xA0 + i ||
+				     blocks[i][BIG - 1] != 0xA0 + i);
 		free(blocks[i]);
 	}
-	/* Small blocks come from the brk heap. */
-	void *small[256];
-
+	if (bad) {
+		return 1;
+	}
 	for (int i = 0; i < 256; i++) {
-		small[i] = malloc(100 + i * 8);
-		if (!small[i]) {
-			return 2;
+		small[i] = malloc(100 + (size_t)i * 8U);
+		bad |= !small[i];
+		if (small[i]) {
+			memset(small[i], i, 100);
 		}
-		memset(small[i], i, 100);
 	}
 	for (int i = 0; i < 256; i++) {
 		free(small[i]);
 	}
+	if (bad) {
+		return 2;
+	}
 	/* Memory beyond the process's limit is refused, not a crash. */
 	errno = 0;
-	if (malloc(1U << 30) != NULL || errno != ENOMEM) {
-		return 3;
-	}
-	return 0;
+	void *huge = malloc(1U << 30);
+
+	bad = huge != NULL || errno != ENOMEM;
+	free(huge);
+	return bad ? 3 : 0;
 }
 
 /** mprotect and munmap of anonymous mappings; W+X is refused. */
@@ -101,11 +109,12 @@ static int check_file(void)
 	if (strcmp(buf, HELLO_TEXT) != 0) {
 		return 8;
 	}
-	if (fseek(f, 6, SEEK_SET) != 0 || fgetc(f) != 'f' ||
-	    ftell(f) != 7) {
+	if (fseek(f, 6, SEEK_SET) != 0 || fgetc(f) != 'f' || ftell(f) != 7) {
 		return 9;
 	}
-	fclose(f);
+	if (fclose(f) != 0) {
+		return 9;
+	}
 	if (stat(HELLO, &st) != 0 || st.st_size != (off_t)strlen(HELLO_TEXT) ||
 	    !S_ISREG(st.st_mode)) {
 		return 10;
@@ -123,8 +132,8 @@ static int check_time(void)
 	struct timespec ts;
 	time_t t = time(NULL);
 
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0 ||
-	    ts.tv_sec < 1704067200 || t < ts.tv_sec - 1 || t > ts.tv_sec + 1) {
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || ts.tv_sec < 1704067200 ||
+	    t < ts.tv_sec - 1 || t > ts.tv_sec + 1) {
 		return 12;
 	}
 	printf("glibc_check: realtime %lld\n", (long long)ts.tv_sec);

@@ -28,6 +28,19 @@ $(USER_BUILD)/calls_check: $(USER_BUILD)/crt/start.o \
 		$(USER_BUILD)/calls_check.o
 	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
 
+$(USER_BUILD)/mem_check.o $(USER_BUILD)/file_check.o \
+		$(USER_BUILD)/fault_check.o: tests/user/sys.h
+
+$(USER_BUILD)/mem_check: $(USER_BUILD)/crt/start.o $(USER_BUILD)/mem_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+$(USER_BUILD)/file_check: $(USER_BUILD)/crt/start.o $(USER_BUILD)/file_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+$(USER_BUILD)/fault_check: $(USER_BUILD)/crt/start.o \
+		$(USER_BUILD)/fault_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
 # Ordinary C programs linked statically with Debian's glibc: plain
 # `gcc -static -O2`, nothing else, so that they are what anyone would
 # build (tests/vm/test_linux.c).

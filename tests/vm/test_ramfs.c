@@ -40,9 +40,11 @@ TEST(ramfs, test_files_found_with_their_modes)
 	const char *want[] = {
 		"/etc/init.conf",	 "/test/bin/calls_check",
 		"/test/bin/exec_check",	 "/test/bin/exec_check_pie",
+		"/test/bin/fault_check", "/test/bin/file_check",
 		"/test/bin/glibc_check", "/test/bin/hello_glibc",
-		"/test/ramfs/empty",	 "/test/ramfs/exec.sh",
-		"/test/ramfs/hello.txt", "/test/ramfs/lines.txt"
+		"/test/bin/mem_check",	 "/test/ramfs/empty",
+		"/test/ramfs/exec.sh",	 "/test/ramfs/hello.txt",
+		"/test/ramfs/lines.txt"
 	};
 	struct ramfs_stat st;
 

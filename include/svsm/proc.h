@@ -50,9 +50,9 @@ struct process {
 	void *fpu_alloc;   /**< the allocation `fpu` lies in */
 	struct handle_table handles; /**< its handles and fds */
 	struct vm_map vm;	     /**< its used address ranges */
-	uint64_t brk_start;	     /**< first byte of the brk heap (0: none) */
-	uint64_t brk_end;	     /**< the current break */
-	uint64_t mem_pages_max;	     /**< pages it may own (ENOMEM beyond) */
+	uint64_t brk_start;	/**< first byte of the brk heap (0: none) */
+	uint64_t brk_end;	/**< the current break */
+	uint64_t mem_pages_max; /**< pages it may own (ENOMEM beyond) */
 };
 
 /**

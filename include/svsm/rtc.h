@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* MC146818 status register B bits. */
-#define RTC_REGB_24H 0x02U	/* hours 0-23 (else 1-12 with bit 7 = PM) */
+#define RTC_REGB_24H 0x02U    /* hours 0-23 (else 1-12 with bit 7 = PM) */
 #define RTC_REGB_BINARY 0x04U /* binary values (else BCD) */
 
 /** The time registers as read (BCD or binary per `regb`). */

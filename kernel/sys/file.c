@@ -56,8 +56,12 @@ static struct file_obj *file_of(struct kobj *o)
 static int64_t file_read(struct kobj *o, uint64_t ubuf, uint64_t len)
 {
 	struct file_obj *f = file_of(o);
-	const uint8_t *data = ramfs_data(f->fs, f->e);
 	int64_t ret = 0;
+
+	if (!f) {
+		return -SVSM_EBADF;
+	}
+	const uint8_t *data = ramfs_data(f->fs, f->e);
 
 	len = len > READ_MAX ? READ_MAX : len;
 	if (len > 0 && !uspace_range_ok(ubuf, len)) {

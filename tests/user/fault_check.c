@@ -43,7 +43,8 @@ static volatile char *fresh_page(long prot_after)
 
 int csvsm_main(const uint64_t *sp)
 {
-	const char *mode = sp[0] >= 2 ? (const char *)sp[2] : "";
+	const char *const *argv = (const char *const *)(sp + 1);
+	const char *mode = sp[0] >= 2 ? argv[1] : "";
 	volatile char *p;
 
 	if (is(mode, "kread")) {

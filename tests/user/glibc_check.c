@@ -104,23 +104,29 @@ static int check_file(void)
 		return 7;
 	}
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	int r = 0;
 
 	buf[n] = '\0';
 	if (strcmp(buf, HELLO_TEXT) != 0) {
-		return 8;
+		r = 8;
+	} else if (fseek(f, 6, SEEK_SET) != 0 || fgetc(f) != 'f' ||
+		   ftell(f) != 7) {
+		r = 9;
 	}
-	if (fseek(f, 6, SEEK_SET) != 0 || fgetc(f) != 'f' || ftell(f) != 7) {
-		return 9;
-	}
-	if (fclose(f) != 0) {
-		return 9;
+	if (fclose(f) != 0 || r != 0) {
+		return r != 0 ? r : 9;
 	}
 	if (stat(HELLO, &st) != 0 || st.st_size != (off_t)strlen(HELLO_TEXT) ||
 	    !S_ISREG(st.st_mode)) {
 		return 10;
 	}
-	if (fopen("/test/ramfs/missing", "r") != NULL || errno != ENOENT ||
-	    open(HELLO, O_WRONLY) != -1 || errno != EROFS) {
+	FILE *missing = fopen("/test/ramfs/missing", "r");
+
+	if (missing != NULL) {
+		(void)fclose(missing);
+		return 11;
+	}
+	if (errno != ENOENT || open(HELLO, O_WRONLY) != -1 || errno != EROFS) {
 		return 11;
 	}
 	return 0;

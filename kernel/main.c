@@ -21,6 +21,7 @@
 #include "svsm/percpu.h"
 #include "svsm/plat.h"
 #include "svsm/ramfs.h"
+#include "svsm/rtc.h"
 #include "svsm/smp.h"
 #include "svsm/string.h"
 #include "svsm/symbols.h"
@@ -196,6 +197,9 @@ void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 		      (unsigned long long)clock_last_measured_hz(),
 		      (unsigned long long)CLOCK_TSC_HZ_MIN,
 		      (unsigned long long)CLOCK_TSC_HZ_MAX);
+	}
+	if (strcmp(plat_name(), "native") == 0) {
+		rtc_init_boot(); /* the host's word: docs/TIME.md */
 	}
 	/* Before the APs: they share the task-stack tables it creates. */
 	if (sched_init() != SVSM_OK || evloop_init_cpu() != SVSM_OK) {

@@ -35,5 +35,5 @@ kernel-test-y += tests/vm/test_user.o tests/vm/user_progs.o
 unit-y += tests/unit/test_ramfs.o
 kernel-test-y += tests/vm/test_ramfs.o
 tests-t += tests/prove/ramfs.t
-kernel-test-y += tests/vm/test_exec.o
+kernel-test-y += tests/vm/test_exec.o tests/vm/test_linux.o
 kernel-test-y += tests/vm/test_native.o

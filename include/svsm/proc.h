@@ -39,10 +39,16 @@
 #include "svsm/handle.h"
 #include "svsm/task.h"
 #include "svsm/uspace.h"
+#include "svsm/vmmap.h"
 
 #define USER_TEXT_VA 0x400000ULL
 #define USER_STACK_TOP 0x7FFFFFF000ULL /* below the end of the user range */
 #define USER_STACK_PAGES 4U
+/* mmap places mappings top-down from here: 1 GiB is kept for the stack. */
+#define USER_MMAP_TOP (USER_STACK_TOP - 0x40000000ULL)
+#define USER_BRK_MAX 0x40000000ULL /* brk grows at most 1 GiB */
+/* Pages a process may own unless told otherwise (8 MiB). */
+#define PROC_MEM_PAGES_DEFAULT 2048U
 
 /* How a process ended (process_wait). */
 #define PROC_EXIT_KILLED 0x100U /* killed by a fault: low byte = vector */
@@ -74,6 +80,10 @@ struct process {
 	struct proc_wake_timer *wake_timer; /**< process_block's timeout */
 	struct list_node reap_link;	    /**< on the orphan reaper's list */
 	struct svsm_policy policy;	    /**< svsm/policy.h */
+	struct vm_map vm;		    /**< its used address ranges */
+	uint64_t brk_start;	/**< first byte of the brk heap (0: none) */
+	uint64_t brk_end;	/**< the current break */
+	uint64_t mem_pages_max; /**< pages it may own (ENOMEM beyond) */
 };
 
 /**
@@ -146,5 +156,11 @@ __attribute__((noreturn)) void process_exit(uint32_t status);
 __attribute__((noreturn)) void process_fault(struct trap_frame *f);
 /** The request interface's calls (kernel/sys/reqcalls.c). */
 int64_t syscall_req(struct process *p, const struct trap_frame *f);
+/**
+ * Records [va, va + pages * 4 KiB), just mapped, in `p`'s map of used
+ * ranges (kernel/sys/mem.c). SVSM_ERR_RANGE when the map is full.
+ */
+enum svsm_err process_mem_note(struct process *p, uint64_t va,
+			       uint64_t pages) SVSM_MUST_CHECK;
 /** The C side of SYSCALL (kernel/sys/syscall.c). */
 void syscall_dispatch(struct trap_frame *f);

@@ -24,6 +24,13 @@
 #define USER_VA_MIN 0x10000ULL
 #define USER_VA_MAX 0x8000000000ULL /* PML4 entry 0: 512 GiB */
 
+/* A page kept but made inaccessible (PROT_NONE): not present, with the
+ * frame still in the entry. An ignored bit of a 4 KiB PTE (Intel SDM
+ * vol. 3A, table 4-19: bits 11:9 are ignored). */
+#define PTE_SW_NONE (1ULL << 9)
+/* uspace_protect: no access at all (PT_PROT_READ is 0). */
+#define USPACE_PROT_NONE 0x100U
+
 /** A user address space. */
 struct uspace {
 	struct pgtable pt; /**< root: the private PML4 page */
@@ -53,6 +60,23 @@ enum svsm_err uspace_map_new(struct uspace *us, uint64_t va, uint64_t pages,
  */
 enum svsm_err uspace_write(struct uspace *us, uint64_t va, const void *src,
 			   size_t len) SVSM_MUST_CHECK;
+/**
+ * Unmaps and frees every page of `us` in [va, va + pages * 4 KiB) (page
+ * aligned, inside the user range); holes are skipped. Flushes the
+ * running CPU's TLB before the pages are freed: `us` runs here or
+ * nowhere (a process stays on its CPU).
+ */
+void uspace_unmap_range(struct uspace *us, uint64_t va, uint64_t pages);
+/**
+ * Gives every page in [va, va + pages * 4 KiB) the protection `prot`
+ * (PT_PROT_WRITE / PT_PROT_EXEC, never both, or USPACE_PROT_NONE): a
+ * mapped page keeps its contents; a page never mapped is mapped fresh
+ * and zeroed unless `prot` is USPACE_PROT_NONE, at most `max_new` of
+ * them (SVSM_ERR_NOMEM beyond: the pages before keep their change, as
+ * Linux's mprotect may). Flushes this CPU's TLB for the range.
+ */
+enum svsm_err uspace_protect(struct uspace *us, uint64_t va, uint64_t pages,
+			     uint32_t prot, uint64_t max_new) SVSM_MUST_CHECK;
 /** Frees every page and table of `us`; it must not be running anywhere. */
 void uspace_destroy(struct uspace *us);
 /**

@@ -11,3 +11,6 @@ unit-y += tests/unit/test_page_alloc.o tests/unit/test_valid_state.o
 kernel-y += kernel/mm/pgtable.o kernel/mm/heap.o kernel/mm/tmpmap.o \
 	kernel/mm/mm.o kernel/mm/percpu.o kernel/mm/tlb.o
 kernel-y += kernel/mm/uspace.o
+# A process's used-range map (pure, also unit-tested).
+kernel-y += kernel/mm/vmmap.o
+unit-y += kernel/mm/vmmap.o tests/unit/test_vmmap.o

@@ -19,7 +19,11 @@
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
 #include "svsm/string.h"
+#include "svsm/tlb.h"
 #include "svsm/tmpmap.h"
+
+#define LEAF_SPAN 0x200000ULL /* what one page table (level 1) maps */
+#define UNMAP_BATCH 64U	      /* pages freed per TLB flush */
 
 /** Allocates and zeroes one page. */
 static enum svsm_err zeroed_page(paddr_t *out)
@@ -177,7 +181,8 @@ static void free_table(uint32_t cpu, paddr_t table, uint32_t entries,
 		uint64_t e = entry_at(table, i);
 		paddr_t child = pa_init(e & PTE_ADDR_MASK);
 
-		if (!(e & PTE_P)) {
+		/* A PROT_NONE leaf still owns its frame. */
+		if (!(e & PTE_P) && (free_child || !(e & PTE_SW_NONE))) {
 			continue;
 		}
 		if (free_child) {
@@ -202,6 +207,138 @@ static void free_pd(uint32_t cpu, paddr_t pd)
 static void free_pdpt(uint32_t cpu, paddr_t pdpt)
 {
 	free_table(cpu, pdpt, 512U, free_pd);
+}
+
+/**
+ * Reads the leaf entry of `va` in page table `table` and, if `set` is
+ * not NULL, replaces it with `*set`. Returns the old entry.
+ */
+static uint64_t leaf_swap(paddr_t table, uint64_t va, const uint64_t *set)
+{
+	uint64_t *t = tmpmap_map(table);
+	uint32_t i = (uint32_t)((va >> 12) & 511U);
+	uint64_t e;
+
+	CHECK(t != NULL);
+	e = t[i];
+	if (set) {
+		t[i] = *set;
+	}
+	tmpmap_unmap(t);
+	return e;
+}
+
+/** Whether a leaf entry owns a frame (mapped, or kept as PROT_NONE). */
+static bool leaf_owned(uint64_t e)
+{
+	return (e & (PTE_P | PTE_SW_NONE)) != 0;
+}
+
+/** Flushes [from, to) from this CPU's TLB, then frees `count` frames. */
+static void flush_and_free(struct uspace *us, uint64_t from, uint64_t to,
+			   const paddr_t *frames, uint32_t count)
+{
+	if (to > from) {
+		tlb_flush_range(va_init(from), (to - from) / PAGE_SIZE);
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		CHECK(page_free(us->pt.cpu, frames[i], 0) == SVSM_OK);
+	}
+	us->pages -= count;
+}
+
+void uspace_unmap_range(struct uspace *us, uint64_t va, uint64_t pages)
+{
+	static const uint64_t zero;
+	paddr_t frames[UNMAP_BATCH];
+	uint64_t end = va + pages * PAGE_SIZE;
+	uint64_t from = va;
+	uint32_t count = 0;
+
+	CHECK(uspace_range_ok(va, pages * PAGE_SIZE));
+	for (uint64_t at = va; at < end;) {
+		paddr_t table;
+
+		if (!pgtable_leaf_table(&us->pt, va_init(at), &table)) {
+			at = (at | (LEAF_SPAN - 1U)) + 1U; /* no table: skip */
+			continue;
+		}
+		uint64_t e = leaf_swap(table, at, NULL);
+
+		if (leaf_owned(e)) {
+			(void)leaf_swap(table, at, &zero);
+			frames[count++] = pa_init(e & PTE_ADDR_MASK);
+		}
+		at += PAGE_SIZE;
+		if (count == UNMAP_BATCH) {
+			flush_and_free(us, from, at, frames, count);
+			from = at;
+			count = 0;
+		}
+	}
+	flush_and_free(us, from, end, frames, count);
+}
+
+/** The leaf entry for frame `e`'s address with protection `prot`. */
+static uint64_t leaf_with_prot(uint64_t e, uint32_t prot)
+{
+	uint64_t n = e & PTE_ADDR_MASK;
+
+	if (prot & USPACE_PROT_NONE) {
+		return n | PTE_SW_NONE | PTE_NX;
+	}
+	n |= PTE_P | PTE_A | PTE_US;
+	n |= (prot & PT_PROT_WRITE) ? PTE_RW | PTE_D : 0U;
+	n |= (prot & PT_PROT_EXEC) ? 0U : PTE_NX;
+	return n;
+}
+
+/** Whether `prot` is one uspace_protect() takes. */
+static bool protect_prot_ok(uint32_t prot)
+{
+	const uint32_t wx = PT_PROT_WRITE | PT_PROT_EXEC;
+
+	return (prot & ~(wx | USPACE_PROT_NONE)) == 0 && (prot & wx) != wx &&
+	       (!(prot & USPACE_PROT_NONE) || (prot & wx) == 0);
+}
+
+enum svsm_err uspace_protect(struct uspace *us, uint64_t va, uint64_t pages,
+			     uint32_t prot, uint64_t max_new)
+{
+	enum svsm_err err = SVSM_OK;
+	uint64_t end = va + pages * PAGE_SIZE;
+	uint64_t made = 0;
+	uint64_t at = va;
+
+	if ((va & (PAGE_SIZE - 1U)) || !protect_prot_ok(prot) ||
+	    pages > (USER_VA_MAX - USER_VA_MIN) / PAGE_SIZE ||
+	    !uspace_range_ok(va, pages * PAGE_SIZE)) {
+		return SVSM_ERR_INVAL;
+	}
+	while (at < end && err == SVSM_OK) {
+		paddr_t table;
+		bool has_table =
+			pgtable_leaf_table(&us->pt, va_init(at), &table);
+		uint64_t e = has_table ? leaf_swap(table, at, NULL) : 0;
+
+		if (leaf_owned(e)) {
+			uint64_t n = leaf_with_prot(e, prot);
+
+			(void)leaf_swap(table, at, &n);
+		} else if (prot & USPACE_PROT_NONE) {
+			/* nothing to keep here */
+		} else if (made == max_new) {
+			err = SVSM_ERR_NOMEM;
+			break;
+		} else {
+			err = map_one(us, at, prot);
+			made += err == SVSM_OK;
+		}
+		at += PAGE_SIZE;
+	}
+	tlb_flush_range(va_init(va), (at - va) / PAGE_SIZE);
+	refresh_pml4e(us);
+	return err;
 }
 
 void uspace_destroy(struct uspace *us)

@@ -11,9 +11,10 @@
  * The initial stack is the System V x86-64 process entry layout (psABI
  * 3.4.1): at RSP argc, then argv[] and NULL, envp[] and NULL, the
  * auxiliary vector (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY,
- * AT_RANDOM, AT_NULL), then the 16 random bytes and the strings, RSP
- * 16-byte aligned. The random bytes come from RDRAND; without it the
- * process is refused rather than given predictable bytes.
+ * AT_RANDOM, AT_UID/EUID/GID/EGID 0, AT_SECURE 0, AT_CLKTCK, AT_NULL), then the
+ * 16 random bytes and the strings, RSP 16-byte aligned. The random bytes come
+ * from RDRAND; without it the process is refused rather than given predictable
+ * bytes.
  */
 #include "arch/insn.h"
 
@@ -33,15 +34,26 @@
 #define AT_PHNUM 5U
 #define AT_PAGESZ 6U
 #define AT_ENTRY 9U
+#define AT_UID 11U
+#define AT_EUID 12U
+#define AT_GID 13U
+#define AT_EGID 14U
+#define AT_CLKTCK 17U
+#define AT_SECURE 23U
 #define AT_RANDOM 25U
-#define AUXV_PAIRS 7U
+#define AUXV_PAIRS 13U
+#define CLK_TCK 100U /* what times() would count in; Linux's USER_HZ */
 
-/** Maps and fills segment `i` of `plan` in `us`. */
-static enum svsm_err load_segment(struct uspace *us,
+/**
+ * Maps and fills segment `i` of `plan` in `p`, records it in p's map and
+ * moves the brk start above it.
+ */
+static enum svsm_err load_segment(struct process *p,
 				  const struct elf_plan *plan, uint32_t i,
 				  const void *image, size_t size, void *bounce)
 {
 	const struct elf_segment *seg = &plan->segments[i];
+	struct uspace *us = &p->us;
 	uint64_t va = elf_segment_map_va(seg);
 	uint64_t pages = elf_segment_map_size(seg) / PAGE_SIZE;
 	uint32_t prot = (seg->prot & ELF_PROT_WRITE) ? PT_PROT_WRITE : 0U;
@@ -49,10 +61,17 @@ static enum svsm_err load_segment(struct uspace *us,
 
 	prot |= (seg->prot & ELF_PROT_EXEC) ? PT_PROT_EXEC : 0U;
 	err = uspace_map_new(us, va, pages, prot);
-	for (uint64_t p = 0; p < pages && err == SVSM_OK; p++) {
-		err = elf_segment_copy_page(plan, i, image, size, p, bounce);
+	if (err == SVSM_OK) {
+		err = process_mem_note(p, va, pages);
+	}
+	if (va + pages * PAGE_SIZE > p->brk_start) {
+		p->brk_start = va + pages * PAGE_SIZE;
+		p->brk_end = p->brk_start;
+	}
+	for (uint64_t n = 0; n < pages && err == SVSM_OK; n++) {
+		err = elf_segment_copy_page(plan, i, image, size, n, bounce);
 		if (err == SVSM_OK) {
-			err = uspace_write(us, va + p * PAGE_SIZE, bounce,
+			err = uspace_write(us, va + n * PAGE_SIZE, bounce,
 					   PAGE_SIZE);
 		}
 	}
@@ -154,6 +173,14 @@ static enum svsm_err build_stack(struct uspace *us, const struct elf_plan *plan,
 		{ AT_PAGESZ, PAGE_SIZE },
 		{ AT_ENTRY, plan->entry },
 		{ AT_RANDOM, rnd_va },
+		/* One identity, no set-id programs: glibc's static start-up
+		 * reads these rather than calling getuid() and friends. */
+		{ AT_UID, 0 },
+		{ AT_EUID, 0 },
+		{ AT_GID, 0 },
+		{ AT_EGID, 0 },
+		{ AT_SECURE, 0 },
+		{ AT_CLKTCK, CLK_TCK },
 		{ AT_NULL, 0 },
 	};
 
@@ -203,7 +230,7 @@ static enum svsm_err load_program(struct process *p, const char *path,
 		err = SVSM_ERR_NOMEM;
 	}
 	for (uint32_t i = 0; err == SVSM_OK && i < plan.segment_count; i++) {
-		err = load_segment(&p->us, &plan, i, image, size, bounce);
+		err = load_segment(p, &plan, i, image, size, bounce);
 	}
 	kfree(bounce);
 	if (err == SVSM_OK) {

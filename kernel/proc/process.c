@@ -51,22 +51,27 @@ struct process *process_current(void)
 	return task_current()->proc;
 }
 
-/** The task's first code: drops to ring 3 at the process's entry. */
+/**
+ * The task's first code: drops to ring 3 at the process's entry with
+ * every general register zero (the psABI's RDX = 0: no exit function
+ * for the program to register). The frame is a local, below this
+ * function's own stack: a frame at the very top of the kernel stack
+ * would overlap this code's stack, and the call's return address would
+ * land in it (it did, in RDX: a kernel address handed to the user, and
+ * glibc registering it as an exit handler).
+ */
 static void process_main(void *arg)
 {
 	struct process *p = arg;
-	struct task *self = task_current();
-	struct trap_frame *f =
-		va_to_ptr(va_init(self->stack_hi - sizeof(struct trap_frame)));
-
-	*f = (struct trap_frame){
+	struct trap_frame f = {
 		.rip = p->entry,
 		.cs = USER_CS,
 		.rflags = RFLAGS_IF | RFLAGS_FIXED,
 		.rsp = p->stack,
 		.ss = USER_SS,
 	};
-	arch_user_return(f);
+
+	arch_user_return(&f);
 }
 
 /** Its own timer, so the process can be found from it. */
@@ -189,6 +194,7 @@ enum svsm_err process_new(struct process **out)
 	list_init(&p->reap_link);
 	policy_full(&p->policy);
 	handle_table_init(&p->handles);
+	p->mem_pages_max = PROC_MEM_PAGES_DEFAULT;
 	err = reaper_init();
 	if (err == SVSM_OK) {
 		err = handle_install_console(&p->handles);
@@ -220,9 +226,11 @@ enum svsm_err process_start(struct process *p, uint32_t cpu, const char *name)
 
 enum svsm_err process_map_stack(struct process *p)
 {
-	return uspace_map_new(
-		&p->us, USER_STACK_TOP - (uint64_t)USER_STACK_PAGES * PAGE_SIZE,
-		USER_STACK_PAGES, PT_PROT_WRITE);
+	uint64_t va = USER_STACK_TOP - (uint64_t)USER_STACK_PAGES * PAGE_SIZE;
+	enum svsm_err err =
+		uspace_map_new(&p->us, va, USER_STACK_PAGES, PT_PROT_WRITE);
+
+	return err == SVSM_OK ? process_mem_note(p, va, USER_STACK_PAGES) : err;
 }
 
 enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
@@ -242,6 +250,9 @@ enum svsm_err process_spawn_flat(const void *code, size_t len, uint32_t cpu,
 	/* Text is read-execute from the start: the copy goes through the
 	 * window to the physical pages. */
 	err = uspace_map_new(&p->us, USER_TEXT_VA, text_pages, PT_PROT_EXEC);
+	if (err == SVSM_OK) {
+		err = process_mem_note(p, USER_TEXT_VA, text_pages);
+	}
 	if (err == SVSM_OK) {
 		err = uspace_write(&p->us, USER_TEXT_VA, code, len);
 	}

@@ -26,8 +26,11 @@
 #include "svsm/native.h"
 #include "svsm/policy.h"
 #include "svsm/proc.h"
+#include "svsm/rtc.h"
 #include "svsm/task.h"
 #include "svsm/time.h"
+
+#include "sys_internal.h"
 
 #define GETRANDOM_MAX 0x2000000U /* Linux's per-call limit, 32 MiB */
 
@@ -51,8 +54,7 @@ static int64_t sys_rw(struct process *p, uint64_t fd, uint64_t buf,
 	return ret;
 }
 
-/** Copies `n` bytes to user address `uva`; -EFAULT if it cannot. */
-static int64_t copy_out(uint64_t uva, const void *src, size_t n)
+int64_t sys_copy_out(uint64_t uva, const void *src, size_t n)
 {
 	if (!uspace_range_ok(uva, n)) {
 		return -SVSM_EFAULT;
@@ -63,8 +65,7 @@ static int64_t copy_out(uint64_t uva, const void *src, size_t n)
 	return arch_copy_user(dst, src, n) == 0 ? 0 : -SVSM_EFAULT;
 }
 
-/** Copies `n` bytes from user address `uva`; -EFAULT if it cannot. */
-static int64_t copy_in(void *dst, uint64_t uva, size_t n)
+int64_t sys_copy_in(void *dst, uint64_t uva, size_t n)
 {
 	if (!uspace_range_ok(uva, n)) {
 		return -SVSM_EFAULT;
@@ -87,7 +88,7 @@ static int64_t sys_arch_prctl(struct process *p, uint64_t code, uint64_t arg)
 		wrmsr(MSR_FS_BASE, arg);
 		return 0;
 	case SVSM_ARCH_GET_FS:
-		return copy_out(arg, &p->fs_base, sizeof(p->fs_base));
+		return sys_copy_out(arg, &p->fs_base, sizeof(p->fs_base));
 	default:
 		return -SVSM_EINVAL;
 	}
@@ -99,25 +100,123 @@ struct user_timespec {
 	int64_t nsec;
 };
 
-/** clock_gettime: the monotonic clock (BOOTTIME is the same here). */
+/**
+ * clock_gettime: the monotonic clock (BOOTTIME is the same here) and the
+ * realtime clock, the host's word (docs/TIME.md): EINVAL without one.
+ */
 static int64_t sys_clock_gettime(uint64_t id, uint64_t uts)
 {
 	uint64_t ns = clock_monotonic_ns();
+
+	if (id == SVSM_CLOCK_REALTIME) {
+		if (!clock_realtime_ns(&ns)) {
+			return -SVSM_EINVAL;
+		}
+	} else if (id != SVSM_CLOCK_MONOTONIC && id != SVSM_CLOCK_BOOTTIME) {
+		return -SVSM_EINVAL;
+	}
 	struct user_timespec ts = { (int64_t)(ns / NSEC_PER_SEC),
 				    (int64_t)(ns % NSEC_PER_SEC) };
 
-	/* No trusted wall clock yet: CLOCK_REALTIME is refused. */
-	if (id != SVSM_CLOCK_MONOTONIC && id != SVSM_CLOCK_BOOTTIME) {
+	return sys_copy_out(uts, &ts, sizeof(ts));
+}
+
+/** time(tloc): realtime seconds, also stored at `tloc` unless it is 0. */
+static int64_t sys_time(uint64_t utloc)
+{
+	uint64_t ns;
+	int64_t sec;
+
+	if (!clock_realtime_ns(&ns)) {
 		return -SVSM_EINVAL;
 	}
-	return copy_out(uts, &ts, sizeof(ts));
+	sec = (int64_t)(ns / NSEC_PER_SEC);
+	if (utloc != 0 && sys_copy_out(utloc, &sec, sizeof(sec)) != 0) {
+		return -SVSM_EFAULT;
+	}
+	return sec;
+}
+
+/**
+ * prlimit64(pid, resource, new, old): this process only (ESRCH for
+ * another pid), read only (EPERM for a new limit). RLIMIT_STACK is the
+ * stack the process has; the rest are reported unlimited.
+ */
+static int64_t sys_prlimit64(const struct process *p, uint64_t pid,
+			     uint64_t resource, uint64_t unew, uint64_t uold)
+{
+	struct svsm_rlimit lim = { SVSM_RLIM_INFINITY, SVSM_RLIM_INFINITY };
+
+	if (pid != 0 && pid != p->id) {
+		return -SVSM_ESRCH;
+	}
+	if (resource >= SVSM_RLIM_NLIMITS) {
+		return -SVSM_EINVAL;
+	}
+	if (unew != 0) {
+		return -SVSM_EPERM;
+	}
+	if (resource == SVSM_RLIMIT_STACK) {
+		lim.cur = (uint64_t)USER_STACK_PAGES * PAGE_SIZE;
+		lim.max = lim.cur;
+	}
+	return uold != 0 ? sys_copy_out(uold, &lim, sizeof(lim)) : 0;
+}
+
+/**
+ * futex(uaddr, op, val, timeout): FUTEX_WAIT and FUTEX_WAKE, private or
+ * not. A process has one thread, so no one else can wake a waiter: WAIT
+ * checks the value (EAGAIN if it differs) and sleeps until its timeout
+ * (ETIMEDOUT) or for ever; WAKE wakes no one and returns 0. The word
+ * must be a 4-byte aligned user address (EINVAL if misaligned, EFAULT
+ * if not readable).
+ */
+static int64_t sys_futex(const struct trap_frame *f)
+{
+	uint64_t uaddr = f->rdi;
+	uint64_t cmd = f->rsi & ~(uint64_t)SVSM_FUTEX_PRIVATE_FLAG;
+	struct user_timespec ts = { 0, 0 };
+	uint32_t word;
+
+	if (cmd != SVSM_FUTEX_WAIT && cmd != SVSM_FUTEX_WAKE) {
+		return -SVSM_ENOSYS;
+	}
+	if (uaddr & 3U) {
+		return -SVSM_EINVAL;
+	}
+	if (sys_copy_in(&word, uaddr, sizeof(word)) != 0) {
+		return -SVSM_EFAULT;
+	}
+	if (cmd == SVSM_FUTEX_WAKE) {
+		return 0;
+	}
+	if (word != (uint32_t)f->rdx) {
+		return -SVSM_EAGAIN;
+	}
+	if (f->r10 != 0 && sys_copy_in(&ts, f->r10, sizeof(ts)) != 0) {
+		return -SVSM_EFAULT;
+	}
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC ||
+	    (uint64_t)ts.sec > UINT32_MAX) {
+		return -SVSM_EINVAL;
+	}
+	do {
+		uint64_t ms = f->r10 != 0 ? (uint64_t)ts.sec * 1000U +
+						    ((uint64_t)ts.nsec +
+						     NSEC_PER_MSEC - 1U) /
+							    NSEC_PER_MSEC
+					  : 1000U;
+
+		task_sleep_ms(ms);
+	} while (f->r10 == 0);
+	return -SVSM_ETIMEDOUT;
 }
 
 /** nanosleep: at least the time asked, in whole ticks. */
 static int64_t sys_nanosleep(uint64_t ureq)
 {
 	struct user_timespec ts;
-	int64_t err = copy_in(&ts, ureq, sizeof(ts));
+	int64_t err = sys_copy_in(&ts, ureq, sizeof(ts));
 
 	if (err != 0) {
 		return err;
@@ -161,7 +260,7 @@ static int64_t sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags)
 		if (!rdrand64_retry(&v)) {
 			return done > 0 ? (int64_t)done : -SVSM_EAGAIN;
 		}
-		if (copy_out(ubuf + done, &v, n) != 0) {
+		if (sys_copy_out(ubuf + done, &v, n) != 0) {
 			return done > 0 ? (int64_t)done : -SVSM_EFAULT;
 		}
 		done += n;
@@ -184,8 +283,22 @@ static int64_t dispatch_more(struct process *p, const struct trap_frame *f)
 	case SVSM_SYS_GETTID:
 	case SVSM_SYS_SET_TID_ADDRESS: /* one thread: nothing to clear */
 		return (int64_t)p->id;
+	case SVSM_SYS_BRK:
+		return sys_brk(p, f->rdi);
+	case SVSM_SYS_MMAP:
+		return sys_mmap(p, f);
+	case SVSM_SYS_MUNMAP:
+		return sys_munmap(p, f->rdi, f->rsi);
+	case SVSM_SYS_MPROTECT:
+		return sys_mprotect(p, f->rdi, f->rsi, f->rdx);
+	case SVSM_SYS_TIME:
+		return sys_time(f->rdi);
+	case SVSM_SYS_PRLIMIT64:
+		return sys_prlimit64(p, f->rdi, f->rsi, f->rdx, f->r10);
+	case SVSM_SYS_FUTEX:
+		return sys_futex(f);
 	default:
-		return -SVSM_ENOSYS;
+		return sys_file_dispatch(p, f);
 	}
 }
 

@@ -8,8 +8,9 @@
  *         base survives a yield, ARCH_GET_FS returns it; a kernel
  *         address is refused (-EPERM), an unknown code is -EINVAL
  *   4-6   clock_gettime: CLOCK_MONOTONIC advances across a 3 ms
- *         nanosleep by at least 3 ms; CLOCK_REALTIME is -EINVAL; a bad
- *         pointer is -EFAULT
+ *         nanosleep by at least 3 ms; CLOCK_REALTIME reads a date after
+ *         2024 and time() agrees with it; an unknown clock is -EINVAL;
+ *         a bad pointer is -EFAULT
  *   7     nanosleep: a negative or too large nsec is -EINVAL
  *   8-9   getrandom: 64 bytes, not all zero and not all equal; unknown
  *         flags -EINVAL, a bad pointer -EFAULT
@@ -24,6 +25,7 @@
 #define SYS_GETPID 39
 #define SYS_ARCH_PRCTL 158
 #define SYS_GETTID 186
+#define SYS_TIME 201
 #define SYS_SET_TID_ADDRESS 218
 #define SYS_CLOCK_GETTIME 228
 #define SYS_GETRANDOM 318
@@ -103,7 +105,10 @@ static int check_time(void)
 	    now_ns() - t0 < 3000000) {
 		return 4;
 	}
-	if (sys3(SYS_CLOCK_GETTIME, 0, (long)&ts, 0) != -EINVAL) {
+	if (sys3(SYS_CLOCK_GETTIME, 0, (long)&ts, 0) != 0 ||
+	    ts.sec < 1704067200 || sys3(SYS_TIME, 0, 0, 0) < ts.sec ||
+	    sys3(SYS_CLOCK_GETTIME, 99, (long)&ts, 0) != -EINVAL ||
+	    sys3(SYS_TIME, (long)BAD_PTR, 0, 0) != -EFAULT) {
 		return 5;
 	}
 	if (sys3(SYS_CLOCK_GETTIME, 1, (long)BAD_PTR, 0) != -EFAULT) {

@@ -40,3 +40,29 @@ $(USER_BUILD)/native_check: $(USER_BUILD)/crt/start.o \
 $(USER_BUILD)/native_bench: $(USER_BUILD)/crt/start.o \
 		$(USER_BUILD)/native_bench.o
 	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+$(USER_BUILD)/mem_check.o $(USER_BUILD)/file_check.o \
+		$(USER_BUILD)/fault_check.o: tests/user/sys.h
+
+$(USER_BUILD)/mem_check: $(USER_BUILD)/crt/start.o $(USER_BUILD)/mem_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+$(USER_BUILD)/file_check: $(USER_BUILD)/crt/start.o $(USER_BUILD)/file_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+$(USER_BUILD)/fault_check: $(USER_BUILD)/crt/start.o \
+		$(USER_BUILD)/fault_check.o
+	$(Q)$(HOSTCC) -static $(USER_LDFLAGS) -o $@ $^
+
+# Ordinary C programs linked statically with Debian's glibc: plain
+# `gcc -static -O2`, nothing else, so that they are what anyone would
+# build (tests/vm/test_linux.c).
+GLIBC_CFLAGS := -O2 -static
+
+$(USER_BUILD)/hello_glibc: tests/user/hello_glibc.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(GLIBC_CFLAGS) -o $@ $<
+
+$(USER_BUILD)/glibc_check: tests/user/glibc_check.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(GLIBC_CFLAGS) -o $@ $<

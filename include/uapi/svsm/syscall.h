@@ -59,6 +59,86 @@
 #define SVSM_GRND_NONBLOCK 0x1
 #define SVSM_GRND_RANDOM 0x2
 
+/* mmap/mprotect protections and mmap flags (Linux values). */
+#define SVSM_PROT_NONE 0x0
+#define SVSM_PROT_READ 0x1
+#define SVSM_PROT_WRITE 0x2
+#define SVSM_PROT_EXEC 0x4
+#define SVSM_MAP_SHARED 0x01
+#define SVSM_MAP_PRIVATE 0x02
+#define SVSM_MAP_FIXED 0x10
+#define SVSM_MAP_ANONYMOUS 0x20
+#define SVSM_MAP_NORESERVE 0x4000
+#define SVSM_MAP_POPULATE 0x8000
+#define SVSM_MAP_STACK 0x20000
+#define SVSM_MAP_FIXED_NOREPLACE 0x100000
+
+/* openat flags, *at() flags, lseek whence (Linux values). */
+#define SVSM_AT_FDCWD (-100)
+#define SVSM_O_ACCMODE 0x3
+#define SVSM_O_RDONLY 0x0
+#define SVSM_O_CREAT 0x40
+#define SVSM_O_TRUNC 0x200
+#define SVSM_O_APPEND 0x400
+#define SVSM_O_DIRECTORY 0x10000
+#define SVSM_O_TMPFILE 0x400000
+#define SVSM_AT_SYMLINK_NOFOLLOW 0x100
+#define SVSM_AT_NO_AUTOMOUNT 0x800
+#define SVSM_AT_EMPTY_PATH 0x1000
+#define SVSM_SEEK_SET 0
+#define SVSM_SEEK_CUR 1
+#define SVSM_SEEK_END 2
+#define SVSM_PATH_MAX 4096U /* bytes of a path, with its NUL */
+#define SVSM_IOV_MAX 1024U  /* writev entries */
+#define SVSM_S_IFCHR 0020000U
+#define SVSM_S_IFREG 0100000U
+
+/* futex operations (Linux values); ioctl TCGETS; prlimit64 resources. */
+#define SVSM_FUTEX_WAIT 0
+#define SVSM_FUTEX_WAKE 1
+#define SVSM_FUTEX_PRIVATE_FLAG 128
+#define SVSM_TCGETS 0x5401
+#define SVSM_RLIMIT_STACK 3
+#define SVSM_RLIM_NLIMITS 16
+#define SVSM_RLIM_INFINITY UINT64_MAX
+
+/** One writev entry (Linux struct iovec). */
+struct svsm_iovec {
+	uint64_t base;
+	uint64_t len;
+};
+_Static_assert(sizeof(struct svsm_iovec) == 16, "Linux x86-64 iovec");
+
+/** Linux x86-64 `struct stat` (arch/x86/include/uapi/asm/stat.h). */
+struct svsm_stat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint64_t st_nlink;
+	uint32_t st_mode;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint32_t pad0;
+	uint64_t st_rdev;
+	int64_t st_size;
+	int64_t st_blksize;
+	int64_t st_blocks;
+	int64_t st_atime_sec;
+	int64_t st_atime_nsec;
+	int64_t st_mtime_sec;
+	int64_t st_mtime_nsec;
+	int64_t st_ctime_sec;
+	int64_t st_ctime_nsec;
+	int64_t reserved[3];
+};
+_Static_assert(sizeof(struct svsm_stat) == 144, "Linux x86-64 stat");
+
+/** prlimit64's struct rlimit64. */
+struct svsm_rlimit {
+	uint64_t cur;
+	uint64_t max;
+};
+_Static_assert(sizeof(struct svsm_rlimit) == 16, "Linux rlimit64");
+
 /*
  * csvsm-native calls. Arguments as listed; results are >= 0 on success
  * and -errno on failure.
@@ -258,6 +338,7 @@ struct svsm_spawn_args {
 #define SVSM_EFAULT 14
 #define SVSM_EBUSY 16
 #define SVSM_EEXIST 17
+#define SVSM_ENODEV 19
 #define SVSM_ENOTDIR 20
 #define SVSM_EISDIR 21
 #define SVSM_EINVAL 22

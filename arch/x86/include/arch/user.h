@@ -17,8 +17,9 @@
 /** Where SYSCALL enters (LSTAR); not C-callable. */
 void syscall_entry(void);
 /**
- * Loads `f` (which must lie at the top of the running task's kernel
- * stack) and returns to the user context it describes with IRETQ.
+ * Loads `f` (anywhere on the running task's kernel stack: later entries
+ * build their frames at its top) and returns to the user context it
+ * describes with IRETQ.
  */
 __attribute__((noreturn)) void arch_user_return(struct trap_frame *f);
 /**

@@ -20,14 +20,8 @@ struct svsm_timespec {
 	int64_t nsec;
 };
 
-/* mmap protections and flags (Linux values). */
-#define SVSM_PROT_READ 0x1
-#define SVSM_PROT_WRITE 0x2
-#define SVSM_MAP_PRIVATE 0x02
-#define SVSM_MAP_ANONYMOUS 0x20
-/* openat (Linux values). */
-#define SVSM_AT_FDCWD (-100)
-#define SVSM_O_RDONLY 0
+/* mmap and openat constants (SVSM_PROT_*, SVSM_MAP_*, SVSM_AT_FDCWD,
+ * SVSM_O_*) come from uapi/svsm/syscall.h. */
 
 /** Issues system call `nr` with six arguments; returns RAX. */
 /* NOLINTNEXTLINE(readability-function-size): the number and six args */

@@ -126,12 +126,16 @@ static inline uint64_t ror64(uint64_t x, unsigned int n)
 
 /* ---- SHA-256 compression (FIPS 180-4 6.2.2) ------------------------ */
 
-/* Ch and Maj with one operation fewer than the textbook forms. */
+/*
+ * Ch with one operation fewer than the textbook form. Maj(a, b, c) is
+ * computed in the round as b ^ ((a ^ b) & (b ^ c)): a ^ b of one round is
+ * b ^ c of the next (the variables shift by one), so the round macros
+ * carry it in `ab`/`bc` and Maj costs two operations plus one XOR.
+ */
 #define SHA_CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
-#define SHA_MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
 
-#define S256_BIG0(x) (ror32((x), 2) ^ ror32((x), 13) ^ ror32((x), 22))
-#define S256_BIG1(x) (ror32((x), 6) ^ ror32((x), 11) ^ ror32((x), 25))
+#define S256_BIG0(x) ror32(ror32(ror32((x), 9) ^ (x), 11) ^ (x), 2)
+#define S256_BIG1(x) ror32(ror32(ror32((x), 14) ^ (x), 5) ^ (x), 6)
 #define S256_SMALL0(x) (ror32((x), 7) ^ ror32((x), 18) ^ ((x) >> 3))
 #define S256_SMALL1(x) (ror32((x), 17) ^ ror32((x), 19) ^ ((x) >> 10))
 
@@ -148,8 +152,10 @@ static inline uint64_t ror64(uint64_t x, unsigned int n)
 	do {                                                                \
 		uint32_t t1_ =                                              \
 			(h) + S256_BIG1(e) + SHA_CH(e, f, g) + (kj) + (wj); \
+		ab = (a) ^ (b);                                             \
 		(d) += t1_;                                                 \
-		(h) = t1_ + S256_BIG0(a) + SHA_MAJ(a, b, c);                \
+		(h) = t1_ + S256_BIG0(a) + ((b) ^ (ab & bc));               \
+		bc = ab;                                                    \
 	} while (0)
 
 #define R256_8(i, W)                                              \
@@ -175,6 +181,7 @@ static void sha256_blocks(uint32_t state[8], const uint8_t *p, size_t count)
 		uint32_t a = state[0], b = state[1], c = state[2];
 		uint32_t d = state[3], e = state[4], f = state[5];
 		uint32_t g = state[6], h = state[7];
+		uint32_t ab, bc = b ^ c;
 		const uint32_t *k = SHA256_K;
 
 		R256_8(0, W256_LOAD);
@@ -198,8 +205,8 @@ static void sha256_blocks(uint32_t state[8], const uint8_t *p, size_t count)
 
 /* ---- SHA-512 compression (FIPS 180-4 6.4.2) ------------------------ */
 
-#define S512_BIG0(x) (ror64((x), 28) ^ ror64((x), 34) ^ ror64((x), 39))
-#define S512_BIG1(x) (ror64((x), 14) ^ ror64((x), 18) ^ ror64((x), 41))
+#define S512_BIG0(x) ror64(ror64(ror64((x), 5) ^ (x), 6) ^ (x), 28)
+#define S512_BIG1(x) ror64(ror64(ror64((x), 23) ^ (x), 4) ^ (x), 14)
 #define S512_SMALL0(x) (ror64((x), 1) ^ ror64((x), 8) ^ ((x) >> 7))
 #define S512_SMALL1(x) (ror64((x), 19) ^ ror64((x), 61) ^ ((x) >> 6))
 
@@ -211,8 +218,10 @@ static void sha256_blocks(uint32_t state[8], const uint8_t *p, size_t count)
 	do {                                                                \
 		uint64_t t1_ =                                              \
 			(h) + S512_BIG1(e) + SHA_CH(e, f, g) + (kj) + (wj); \
+		ab = (a) ^ (b);                                             \
 		(d) += t1_;                                                 \
-		(h) = t1_ + S512_BIG0(a) + SHA_MAJ(a, b, c);                \
+		(h) = t1_ + S512_BIG0(a) + ((b) ^ (ab & bc));               \
+		bc = ab;                                                    \
 	} while (0)
 
 #define R512_8(i, W)                                              \
@@ -238,6 +247,7 @@ static void sha512_blocks(uint64_t state[8], const uint8_t *p, size_t count)
 		uint64_t a = state[0], b = state[1], c = state[2];
 		uint64_t d = state[3], e = state[4], f = state[5];
 		uint64_t g = state[6], h = state[7];
+		uint64_t ab, bc = b ^ c;
 		const uint64_t *k = SHA512_K;
 
 		R512_8(0, W512_LOAD);

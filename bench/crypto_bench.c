@@ -118,12 +118,12 @@ int main(void)
 		const char *name;
 		hash_fn *own;
 		hash_fn *ossl;
-	} ALGS[] = {
+	} algs[] = {
 		{ "SHA-256", own256, ossl256 },
 		{ "SHA-384", own384, ossl384 },
 		{ "SHA-512", own512, ossl512 },
 	};
-	static const size_t SIZES[] = { 16384, 64 };
+	static const size_t sizes[] = { 16384, 64 };
 	uint8_t *buf = malloc(16384);
 
 	if (buf == NULL) {
@@ -140,17 +140,17 @@ int main(void)
 			double ossl;
 
 			/* Same digest first: the comparison is of equals. */
-			ALGS[a].own(buf, SIZES[s], d1);
-			ALGS[a].ossl(buf, SIZES[s], d2);
+			algs[a].own(buf, sizes[s], d1);
+			algs[a].ossl(buf, sizes[s], d2);
 			if (memcmp(d1, d2, 32) != 0) {
-				fprintf(stderr, "%s: digests differ\n",
-					ALGS[a].name);
+				(void)fprintf(stderr, "%s: digests differ\n",
+					      algs[a].name);
 				return 1;
 			}
-			measure(ALGS[a].own, ALGS[a].ossl, buf, SIZES[s], &own,
+			measure(algs[a].own, algs[a].ossl, buf, sizes[s], &own,
 				&ossl);
-			printf("%s %zu %.1f %.1f %.2f\n", ALGS[a].name,
-			       SIZES[s], own, ossl, own / ossl);
+			(void)printf("%s %zu %.1f %.1f %.2f\n", algs[a].name,
+				     sizes[s], own, ossl, own / ossl);
 		}
 	}
 	free(buf);

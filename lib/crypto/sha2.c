@@ -158,30 +158,40 @@ static inline uint64_t ror64(uint64_t x, unsigned int n)
 		bc = ab;                                                    \
 	} while (0)
 
-#define R256_8(i, W)                                              \
-	do {                                                      \
-		R256(a, b, c, d, e, f, g, h, W(i + 0), k[i + 0]); \
-		R256(h, a, b, c, d, e, f, g, W(i + 1), k[i + 1]); \
-		R256(g, h, a, b, c, d, e, f, W(i + 2), k[i + 2]); \
-		R256(f, g, h, a, b, c, d, e, W(i + 3), k[i + 3]); \
-		R256(e, f, g, h, a, b, c, d, W(i + 4), k[i + 4]); \
-		R256(d, e, f, g, h, a, b, c, W(i + 5), k[i + 5]); \
-		R256(c, d, e, f, g, h, a, b, W(i + 6), k[i + 6]); \
-		R256(b, c, d, e, f, g, h, a, W(i + 7), k[i + 7]); \
+#define R256_8(i, W)                                                  \
+	do {                                                          \
+		R256(a, b, c, d, e, f, g, h, W((i) + 0), k[(i) + 0]); \
+		R256(h, a, b, c, d, e, f, g, W((i) + 1), k[(i) + 1]); \
+		R256(g, h, a, b, c, d, e, f, W((i) + 2), k[(i) + 2]); \
+		R256(f, g, h, a, b, c, d, e, W((i) + 3), k[(i) + 3]); \
+		R256(e, f, g, h, a, b, c, d, W((i) + 4), k[(i) + 4]); \
+		R256(d, e, f, g, h, a, b, c, W((i) + 5), k[(i) + 5]); \
+		R256(c, d, e, f, g, h, a, b, W((i) + 6), k[(i) + 6]); \
+		R256(b, c, d, e, f, g, h, a, W((i) + 7), k[(i) + 7]); \
 	} while (0)
 
-#define W256_LOAD(j) (w[j] = be32_get(p + 4 * (j)))
+#define W256_LOAD(j) (w[j] = be32_get(p + (size_t)4 * (j)))
 
-/** Hashes `count` 64-byte blocks at `p` into `state`. */
+/*
+ * Hashes `count` 64-byte blocks at `p` into `state`. The rounds are
+ * unrolled on purpose (speed), which is what makes the function long.
+ */
+// NOLINTNEXTLINE(readability-function-size)
 static void sha256_blocks(uint32_t state[8], const uint8_t *p, size_t count)
 {
 	uint32_t w[16];
 
 	while (count-- > 0) {
-		uint32_t a = state[0], b = state[1], c = state[2];
-		uint32_t d = state[3], e = state[4], f = state[5];
-		uint32_t g = state[6], h = state[7];
-		uint32_t ab, bc = b ^ c;
+		uint32_t a = state[0];
+		uint32_t b = state[1];
+		uint32_t c = state[2];
+		uint32_t d = state[3];
+		uint32_t e = state[4];
+		uint32_t f = state[5];
+		uint32_t g = state[6];
+		uint32_t h = state[7];
+		uint32_t bc = b ^ c;
+		uint32_t ab;
 		const uint32_t *k = SHA256_K;
 
 		R256_8(0, W256_LOAD);
@@ -224,30 +234,37 @@ static void sha256_blocks(uint32_t state[8], const uint8_t *p, size_t count)
 		bc = ab;                                                    \
 	} while (0)
 
-#define R512_8(i, W)                                              \
-	do {                                                      \
-		R512(a, b, c, d, e, f, g, h, W(i + 0), k[i + 0]); \
-		R512(h, a, b, c, d, e, f, g, W(i + 1), k[i + 1]); \
-		R512(g, h, a, b, c, d, e, f, W(i + 2), k[i + 2]); \
-		R512(f, g, h, a, b, c, d, e, W(i + 3), k[i + 3]); \
-		R512(e, f, g, h, a, b, c, d, W(i + 4), k[i + 4]); \
-		R512(d, e, f, g, h, a, b, c, W(i + 5), k[i + 5]); \
-		R512(c, d, e, f, g, h, a, b, W(i + 6), k[i + 6]); \
-		R512(b, c, d, e, f, g, h, a, W(i + 7), k[i + 7]); \
+#define R512_8(i, W)                                                  \
+	do {                                                          \
+		R512(a, b, c, d, e, f, g, h, W((i) + 0), k[(i) + 0]); \
+		R512(h, a, b, c, d, e, f, g, W((i) + 1), k[(i) + 1]); \
+		R512(g, h, a, b, c, d, e, f, W((i) + 2), k[(i) + 2]); \
+		R512(f, g, h, a, b, c, d, e, W((i) + 3), k[(i) + 3]); \
+		R512(e, f, g, h, a, b, c, d, W((i) + 4), k[(i) + 4]); \
+		R512(d, e, f, g, h, a, b, c, W((i) + 5), k[(i) + 5]); \
+		R512(c, d, e, f, g, h, a, b, W((i) + 6), k[(i) + 6]); \
+		R512(b, c, d, e, f, g, h, a, W((i) + 7), k[(i) + 7]); \
 	} while (0)
 
-#define W512_LOAD(j) (w[j] = be64_get(p + 8 * (j)))
+#define W512_LOAD(j) (w[j] = be64_get(p + (size_t)8 * (j)))
 
-/** Hashes `count` 128-byte blocks at `p` into `state`. */
+/** Hashes `count` 128-byte blocks at `p` into `state` (unrolled too). */
+// NOLINTNEXTLINE(readability-function-size)
 static void sha512_blocks(uint64_t state[8], const uint8_t *p, size_t count)
 {
 	uint64_t w[16];
 
 	while (count-- > 0) {
-		uint64_t a = state[0], b = state[1], c = state[2];
-		uint64_t d = state[3], e = state[4], f = state[5];
-		uint64_t g = state[6], h = state[7];
-		uint64_t ab, bc = b ^ c;
+		uint64_t a = state[0];
+		uint64_t b = state[1];
+		uint64_t c = state[2];
+		uint64_t d = state[3];
+		uint64_t e = state[4];
+		uint64_t f = state[5];
+		uint64_t g = state[6];
+		uint64_t h = state[7];
+		uint64_t bc = b ^ c;
+		uint64_t ab;
 		const uint64_t *k = SHA512_K;
 
 		R512_8(0, W512_LOAD);
@@ -323,7 +340,7 @@ void sha256_final(struct sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_SIZE])
 	be64_put(ctx->buf + SHA256_BLOCK_SIZE - 8, bit_count);
 	sha256_blocks(ctx->state, ctx->buf, 1);
 	for (unsigned int i = 0; i < 8; i++) {
-		be32_put(out + 4 * i, ctx->state[i]);
+		be32_put(out + (size_t)4 * i, ctx->state[i]);
 	}
 	memset(ctx, 0, sizeof(*ctx));
 }
@@ -407,7 +424,7 @@ static void sha512_finish(struct sha512_ctx *ctx, uint8_t *out,
 	be64_put(ctx->buf + SHA512_BLOCK_SIZE - 8, ctx->byte_count << 3);
 	sha512_blocks(ctx->state, ctx->buf, 1);
 	for (unsigned int i = 0; i < words; i++) {
-		be64_put(out + 8 * i, ctx->state[i]);
+		be64_put(out + (size_t)8 * i, ctx->state[i]);
 	}
 	memset(ctx, 0, sizeof(*ctx));
 }

@@ -93,11 +93,11 @@ union hash_ctx {
 /** Lower-case hex of `n` bytes into `out` (2n + 1 bytes). */
 static void to_hex(const uint8_t *b, size_t n, char *out)
 {
-	static const char DIGITS[] = "0123456789abcdef";
+	static const char digits[] = "0123456789abcdef";
 
 	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = DIGITS[b[i] >> 4];
-		out[2 * i + 1] = DIGITS[b[i] & 15];
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
 	}
 	out[2 * n] = '\0';
 }
@@ -115,7 +115,7 @@ static void hex_of(const struct hash_alg *a, const void *data, size_t len,
 TEST(sha2, fips_180_4_examples)
 {
 	/* Digests as published by NIST for these messages. */
-	static const char *const WANT[4][3] = {
+	static const char *const want[4][3] = {
 		{ "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b"
 		  "7852b855",
 		  "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf"
@@ -145,20 +145,20 @@ TEST(sha2, fips_180_4_examples)
 		  "b6889018501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd2654"
 		  "5e96e55b874be909" },
 	};
-	static const char *const MSGS[4] = { "", "abc", MSG_448, MSG_896 };
+	static const char *const msgs[4] = { "", "abc", MSG_448, MSG_896 };
 	char hex[2 * SHA512_DIGEST_SIZE + 1];
 
 	for (size_t m = 0; m < 4; m++) {
 		for (size_t a = 0; a < 3; a++) {
-			hex_of(&ALGS[a], MSGS[m], strlen(MSGS[m]), hex);
-			EXPECT_STREQ(hex, WANT[m][a]);
+			hex_of(&ALGS[a], msgs[m], strlen(msgs[m]), hex);
+			EXPECT_STREQ(hex, want[m][a]);
 		}
 	}
 }
 
 TEST(sha2, one_million_a)
 {
-	static const char *const WANT[3] = {
+	static const char *const want[3] = {
 		"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc711"
 		"2cd0",
 		"9d0e1809716474cb086e834e310a4a1ced149e9c00f248527972cec5704c"
@@ -181,7 +181,7 @@ TEST(sha2, one_million_a)
 		}
 		ALGS[a].final(&ctx, d);
 		to_hex(d, ALGS[a].digest_size, hex);
-		EXPECT_STREQ(hex, WANT[a]);
+		EXPECT_STREQ(hex, want[a]);
 	}
 }
 
@@ -245,14 +245,13 @@ TEST(sha2, random_messages_match_openssl)
 		MAX_LEN = 5000,
 		ROUNDS = 600
 	};
-	uint8_t *msg = malloc(MAX_LEN);
+	static uint8_t msg[MAX_LEN];
 	uint8_t want[SHA512_DIGEST_SIZE];
 	uint8_t got[SHA512_DIGEST_SIZE];
 	union hash_ctx ctx;
-	unsigned int seed = 0x5ea2u;
+	unsigned int seed = 0x5EA2U;
 	unsigned int bad = 0;
 
-	ASSERT_TRUE(msg != NULL);
 	for (int r = 0; r < ROUNDS; r++) {
 		size_t len = (size_t)rand_r(&seed) % MAX_LEN;
 		const struct hash_alg *h = &ALGS[r % 3];
@@ -280,7 +279,6 @@ TEST(sha2, random_messages_match_openssl)
 		h->final(&ctx, got);
 		bad += memcmp(got, want, h->digest_size) != 0;
 	}
-	free(msg);
 	EXPECT_EQ(bad, 0U);
 }
 

@@ -112,7 +112,7 @@ TEST(snp_digest, page_info_layout)
 TEST(snp_digest, sample_matches_independent_chain)
 {
 	struct igvm_sample s;
-	struct snp_digest_stats st;
+	struct snp_digest_stats st = { { 0 } };
 	struct ref_chain ref;
 	uint8_t got[48];
 

@@ -67,7 +67,7 @@ static void print_digest(const struct measure_opts *o,
 			 const uint8_t digest[SNP_DIGEST_SIZE],
 			 const struct snp_digest_stats *st)
 {
-	static const char *const NAMES[7] = {
+	static const char *const names[7] = {
 		NULL,	      "normal",	 "vmsa",  "zero",
 		"unmeasured", "secrets", "cpuid",
 	};
@@ -82,7 +82,7 @@ static void print_digest(const struct measure_opts *o,
 	if (o->is_verbose) {
 		for (unsigned int t = SNP_PAGE_TYPE_NORMAL;
 		     t <= SNP_PAGE_TYPE_CPUID; t++) {
-			(void)printf("  %-10s %u pages\n", NAMES[t],
+			(void)printf("  %-10s %u pages\n", names[t],
 				     st->type_count[t]);
 		}
 	}

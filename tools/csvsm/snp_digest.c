@@ -25,10 +25,15 @@
 
 #define PAGES_PER_2MB 512U
 
-/** The running digest and what went into it. */
+/** The running digest, what went into it, and the walk's context. */
 struct snp_chain {
 	uint8_t digest[SNP_DIGEST_SIZE];
 	struct snp_digest_stats stats;
+	const struct igvm_file *file;
+	uint32_t mask; /**< the SNP platform's compatibility bit */
+	uint64_t area_size[IGVM_MAX_PARAM_AREAS]; /**< declared areas */
+	char *why;
+	size_t why_size;
 };
 
 static void put_le64(uint8_t *p, uint64_t v)
@@ -93,8 +98,7 @@ static uint8_t page_data_type(const struct igvm_page_data *pd)
 
 /** PAGE_DATA: one 4 KiB page, or a 2 MiB page as 512 of them. */
 static enum svsm_err SVSM_MUST_CHECK
-chain_page_data(struct snp_chain *c, const struct igvm_file *f,
-		const struct igvm_page_data *pd, char *why, size_t why_size)
+chain_page_data(struct snp_chain *c, const struct igvm_page_data *pd)
 {
 	uint8_t type = page_data_type(pd);
 	uint32_t count =
@@ -109,10 +113,10 @@ chain_page_data(struct snp_chain *c, const struct igvm_file *f,
 				       (uint64_t)i * IGVM_PAGE_SIZE;
 
 			page = off <= UINT32_MAX
-				       ? igvm_file_page(f, (uint32_t)off)
+				       ? igvm_file_page(c->file, (uint32_t)off)
 				       : NULL;
 			if (page == NULL) {
-				(void)snprintf(why, why_size,
+				(void)snprintf(c->why, c->why_size,
 					       "PAGE_DATA at gpa 0x%llx has no "
 					       "data in the file",
 					       (unsigned long long)gpa);
@@ -124,99 +128,124 @@ chain_page_data(struct snp_chain *c, const struct igvm_file *f,
 	return SVSM_OK;
 }
 
+/** Fails the walk with `msg` about parameter area `index`. */
+static enum svsm_err SVSM_MUST_CHECK bad_area(struct snp_chain *c,
+					      uint32_t index)
+{
+	(void)snprintf(c->why, c->why_size, "parameter area %u out of range",
+		       index);
+	return SVSM_ERR_INVAL;
+}
+
+/** PARAMETER_AREA: remembers the area's size for its insert. */
+static enum svsm_err SVSM_MUST_CHECK note_area(struct snp_chain *c,
+					       const struct igvm_entry *e)
+{
+	struct igvm_parameter_area a;
+
+	memcpy(&a, e->payload, sizeof(a));
+	if (a.parameter_area_index >= IGVM_MAX_PARAM_AREAS) {
+		return bad_area(c, a.parameter_area_index);
+	}
+	c->area_size[a.parameter_area_index] = a.number_of_bytes;
+	return SVSM_OK;
+}
+
+/** PARAMETER_INSERT: every page of the area is imported unmeasured. */
+static enum svsm_err SVSM_MUST_CHECK chain_insert(struct snp_chain *c,
+						  const struct igvm_entry *e)
+{
+	struct igvm_parameter_insert pi;
+	uint64_t pages;
+
+	memcpy(&pi, e->payload, sizeof(pi));
+	if ((pi.compatibility_mask & c->mask) == 0) {
+		return SVSM_OK;
+	}
+	if (pi.parameter_area_index >= IGVM_MAX_PARAM_AREAS) {
+		return bad_area(c, pi.parameter_area_index);
+	}
+	pages = c->area_size[pi.parameter_area_index] / IGVM_PAGE_SIZE;
+	for (uint64_t i = 0; i < pages; i++) {
+		chain_page(c, SNP_PAGE_TYPE_UNMEASURED,
+			   pi.gpa + i * IGVM_PAGE_SIZE, NULL);
+	}
+	return SVSM_OK;
+}
+
+/** VP_CONTEXT on SNP: the VMSA page, measured at its GPA. */
+static enum svsm_err SVSM_MUST_CHECK chain_vmsa(struct snp_chain *c,
+						const struct igvm_entry *e)
+{
+	struct igvm_vp_context vc;
+	const uint8_t *page;
+
+	memcpy(&vc, e->payload, sizeof(vc));
+	if ((vc.compatibility_mask & c->mask) == 0) {
+		return SVSM_OK;
+	}
+	page = igvm_file_page(c->file, vc.file_offset);
+	if (page == NULL) {
+		(void)snprintf(c->why, c->why_size,
+			       "VP_CONTEXT of vp %u has no VMSA page in the "
+			       "file",
+			       vc.vp_index);
+		return SVSM_ERR_INVAL;
+	}
+	chain_page(c, SNP_PAGE_TYPE_VMSA, vc.gpa, page);
+	return SVSM_OK;
+}
+
+/** One variable header; the types that load no SNP page are skipped. */
+static enum svsm_err SVSM_MUST_CHECK chain_entry(struct snp_chain *c,
+						 const struct igvm_entry *e)
+{
+	struct igvm_page_data pd;
+
+	switch (e->type) {
+	case IGVM_VHT_PARAMETER_AREA:
+		return note_area(c, e);
+	case IGVM_VHT_PAGE_DATA:
+		memcpy(&pd, e->payload, sizeof(pd));
+		if ((pd.compatibility_mask & c->mask) == 0) {
+			return SVSM_OK;
+		}
+		return chain_page_data(c, &pd);
+	case IGVM_VHT_PARAMETER_INSERT:
+		return chain_insert(c, e);
+	case IGVM_VHT_VP_CONTEXT:
+		return chain_vmsa(c, e);
+	default:
+		return SVSM_OK;
+	}
+}
+
 enum svsm_err snp_digest_compute(const struct igvm_file *f,
 				 uint8_t digest[SNP_DIGEST_SIZE],
 				 struct snp_digest_stats *stats, char *why,
 				 size_t why_size)
 {
-	uint64_t area_size[IGVM_MAX_PARAM_AREAS] = { 0 };
 	const struct igvm_platform_info *snp =
 		igvm_file_platform(f, IGVM_PLATFORM_SEV_SNP);
 	struct snp_chain c;
 	struct igvm_iter it;
 	struct igvm_entry e;
-	enum svsm_err err;
-	uint32_t mask;
 
 	if (snp == NULL) {
 		(void)snprintf(why, why_size, "no SEV-SNP platform");
 		return SVSM_ERR_INVAL;
 	}
-	mask = snp->compatibility_mask;
 	memset(&c, 0, sizeof(c));
+	c.file = f;
+	c.mask = snp->compatibility_mask;
+	c.why = why;
+	c.why_size = why_size;
 	igvm_iter_init(&it, f);
 	while (igvm_iter_next(&it, &e)) {
-		switch (e.type) {
-		case IGVM_VHT_PARAMETER_AREA: {
-			struct igvm_parameter_area a;
+		enum svsm_err err = chain_entry(&c, &e);
 
-			memcpy(&a, e.payload, sizeof(a));
-			if (a.parameter_area_index >= IGVM_MAX_PARAM_AREAS) {
-				(void)snprintf(why, why_size,
-					       "parameter area %u out of range",
-					       a.parameter_area_index);
-				return SVSM_ERR_INVAL;
-			}
-			area_size[a.parameter_area_index] = a.number_of_bytes;
-			break;
-		}
-		case IGVM_VHT_PAGE_DATA: {
-			struct igvm_page_data pd;
-
-			memcpy(&pd, e.payload, sizeof(pd));
-			if ((pd.compatibility_mask & mask) == 0) {
-				break;
-			}
-			err = chain_page_data(&c, f, &pd, why, why_size);
-			if (err != SVSM_OK) {
-				return err;
-			}
-			break;
-		}
-		case IGVM_VHT_PARAMETER_INSERT: {
-			struct igvm_parameter_insert pi;
-			uint64_t pages;
-
-			memcpy(&pi, e.payload, sizeof(pi));
-			if ((pi.compatibility_mask & mask) == 0) {
-				break;
-			}
-			if (pi.parameter_area_index >= IGVM_MAX_PARAM_AREAS) {
-				(void)snprintf(why, why_size,
-					       "parameter area %u out of range",
-					       pi.parameter_area_index);
-				return SVSM_ERR_INVAL;
-			}
-			/* Every page of the area is imported unmeasured. */
-			pages = area_size[pi.parameter_area_index] /
-				IGVM_PAGE_SIZE;
-			for (uint64_t i = 0; i < pages; i++) {
-				chain_page(&c, SNP_PAGE_TYPE_UNMEASURED,
-					   pi.gpa + i * IGVM_PAGE_SIZE, NULL);
-			}
-			break;
-		}
-		case IGVM_VHT_VP_CONTEXT: {
-			struct igvm_vp_context vc;
-			const uint8_t *page;
-
-			memcpy(&vc, e.payload, sizeof(vc));
-			if ((vc.compatibility_mask & mask) == 0) {
-				break;
-			}
-			page = igvm_file_page(f, vc.file_offset);
-			if (page == NULL) {
-				(void)snprintf(why, why_size,
-					       "VP_CONTEXT of vp %u has no "
-					       "VMSA page in the file",
-					       vc.vp_index);
-				return SVSM_ERR_INVAL;
-			}
-			chain_page(&c, SNP_PAGE_TYPE_VMSA, vc.gpa, page);
-			break;
-		}
-		default:
-			break;
+		if (err != SVSM_OK) {
+			return err;
 		}
 	}
 	memcpy(digest, c.digest, SNP_DIGEST_SIZE);

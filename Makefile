@@ -60,6 +60,7 @@ igvmbld-y :=
 csvsm-y :=
 unit-y :=         # unit tests and the core code they test (plat/host)
 fuzz-targets :=   # each NAME has fuzz-NAME-y objects
+UNIT_LDLIBS :=    # extra libraries for the unit tests (-lcrypto)
 tests-t :=        # prove scripts run by `make test`
 
 MODULES := $(shell find . -name module.mk -not -path './build/*' | sort)
@@ -130,7 +131,7 @@ $(BUILD)/san/%.o: %.c
 	$(Q)$(HOSTCC) $(SANCFLAGS) -c $< -o $@
 
 $(UNIT): $(addprefix $(BUILD)/san/,$(sort $(unit-y) $(libhost-y)))
-	$(Q)$(HOSTCC) $(SANFLAGS) -o $@ $^
+	$(Q)$(HOSTCC) $(SANFLAGS) -o $@ $^ $(UNIT_LDLIBS)
 
 unit: $(UNIT)
 	$(Q)$(UNIT)

@@ -10,6 +10,7 @@ PKGS=(
 	clang-format clang-tidy cppcheck bear
 	qemu-system-x86
 	perl python3
+	libssl-dev
 	valgrind
 )
 

@@ -110,9 +110,9 @@ static enum svsm_err SVSM_MUST_CHECK read_all(int fd, size_t size,
 	return SVSM_OK;
 }
 
-/** Opens and reads a regular file of at most 256 MiB. */
-static enum svsm_err SVSM_MUST_CHECK read_file(const char *path, uint8_t **buf,
-					       size_t *size, const char **why)
+/** Opens and reads a regular file of at most 256 MiB (csvsm.h). */
+enum svsm_err csvsm_read_file(const char *path, uint8_t **buf, size_t *size,
+			      const char **why)
 {
 	struct stat st;
 	enum svsm_err err;
@@ -671,7 +671,7 @@ int cmd_dump(int argc, char **argv)
 		usage(stderr);
 		return rc;
 	}
-	if (read_file(o.path, &buf, &size, &read_why) != SVSM_OK) {
+	if (csvsm_read_file(o.path, &buf, &size, &read_why) != SVSM_OK) {
 		return fail_file(o.path, read_why);
 	}
 	if (igvm_file_parse(&f, buf, size, why, sizeof(why)) != SVSM_OK) {

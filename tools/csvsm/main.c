@@ -17,7 +17,9 @@ static void usage(FILE *f)
 		   "  run [OPTIONS]           boot an IGVM image in QEMU "
 		   "(csvsm run --help)\n"
 		   "  call [OPTIONS]          send an SVSM call to a running "
-		   "csvsm (csvsm call --help)\n");
+		   "csvsm (csvsm call --help)\n"
+		   "  measure [--bare] FILE   print the SEV-SNP launch digest "
+		   "of an IGVM file\n");
 }
 
 int main(int argc, char **argv)
@@ -34,6 +36,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "call") == 0) {
 		return cmd_call(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "measure") == 0) {
+		return cmd_measure(argc - 1, argv + 1);
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(stdout);

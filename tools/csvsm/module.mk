@@ -43,3 +43,9 @@ tests-t += tests/prove/dump.t
 
 # tests/unit/test_loadplan.c includes loadplan.h.
 $(BUILD)/san/tests/unit/test_loadplan.o: SANCFLAGS += -Itools/csvsm
+# `csvsm measure`: the SEV-SNP launch digest of an IGVM file.
+csvsm-y += tools/csvsm/measure.o tools/csvsm/snp_digest.o
+unit-y += tools/csvsm/snp_digest.o
+tests-t += tests/prove/measure.t
+unit-y += tests/unit/test_snp_digest.o
+$(BUILD)/san/tests/unit/test_snp_digest.o: SANCFLAGS += -Itools/csvsm -Itests/unit

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # The SVSM core protocol end to end through the native request channel:
-# `csvsm run --request-socket` boots the production image, and each check
+# `csvsm run --request-socket` boots the production image, whose init
+# starts svsm-reqd, so every call is served in ring 3; each check
 # is one `csvsm call` (with guest-memory writes before it and reads after
 # it) whose result code, registers and guest memory are compared with
 # what the SVSM specification (58019) says. Then
@@ -24,12 +25,14 @@ fi
 vm=$!
 trap 'kill $vm 2>/dev/null; wait $vm 2>/dev/null; rm -rf "$tmp"' EXIT
 
+# Calls go through svsm-reqd, which init starts: wait for it to serve.
 for _ in $(seq 1 300); do
-	grep -q 'csvsm: ready' "$tmp/console" && break
+	grep -q 'svsm-reqd: serving SVSM requests' "$tmp/console" && break
 	sleep 0.2
 done
-if ! grep -q 'requests: native request channel on COM2' "$tmp/console"; then
-	echo "Bail out! csvsm did not start its request channel"
+if ! grep -q 'requests: native request channel on COM2' "$tmp/console" ||
+	! grep -q 'svsm-reqd: serving SVSM requests' "$tmp/console"; then
+	echo "Bail out! csvsm did not start its request channel and svsm-reqd"
 	sed 's/^/# /' "$tmp/console" | tail -20
 	exit 1
 fi
@@ -236,5 +239,8 @@ while read -r line; do
 done <"$tmp/out"
 ok $rcp "the frame checks ran to the end"
 expect SUCCESS "the channel still serves calls after the abuse" core 6 1
+grep -q 'init: started svsm-reqd' "$tmp/console" &&
+	! grep -q 'init: svsm-reqd \(exited\|killed\)' "$tmp/console"
+ok $? "svsm-reqd served every call and never ended"
 
 echo "1..$n"

@@ -70,15 +70,11 @@ static void reqq_release(struct kobj *o)
 
 	(void)o;
 	q.is_attached = false;
-	while (!list_is_empty(&q.pending)) {
-		struct request *r =
-			LIST_ENTRY(list_pop(&q.pending), struct request, link);
-
-		r->state = REQ_KERNEL;
+	for (struct list_node *n; (n = list_pop(&q.pending)) != NULL;) {
+		LIST_ENTRY(n, struct request, link)->state = REQ_KERNEL;
 	}
-	while (!list_is_empty(&q.flight)) {
-		struct request *r =
-			LIST_ENTRY(list_pop(&q.flight), struct request, link);
+	for (struct list_node *n; (n = list_pop(&q.flight)) != NULL;) {
+		struct request *r = LIST_ENTRY(n, struct request, link);
 
 		r->regs.rax = SVSM_RC_BUSY;
 		r->state = REQ_DONE;
@@ -164,17 +160,19 @@ bool reqq_is_attached(void)
 enum svsm_err reqq_receive(struct kobj *o, struct svsm_req *out)
 {
 	uint64_t flags;
+	struct list_node *n;
 	struct request *r;
 
 	if (o != &q.obj) {
 		return SVSM_ERR_INVAL;
 	}
 	flags = spin_lock_irqsave(&q.lock);
-	if (list_is_empty(&q.pending)) {
+	n = list_pop(&q.pending);
+	if (!n) {
 		spin_unlock_irqrestore(&q.lock, flags);
 		return SVSM_ERR_BUSY;
 	}
-	r = LIST_ENTRY(list_pop(&q.pending), struct request, link);
+	r = LIST_ENTRY(n, struct request, link);
 	r->state = REQ_FLIGHT;
 	list_add_tail(&q.flight, &r->link);
 	*out = (struct svsm_req){

@@ -11,6 +11,7 @@ PKGS=(
 	qemu-system-x86
 	perl python3
 	valgrind
+	libssl-dev libtpms-dev tpm2-tools swtpm
 )
 
 missing=()

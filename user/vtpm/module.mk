@@ -10,4 +10,17 @@ $(VTPM_HOST): $(addprefix $(BUILD)/host/,$(VTPM_CORE) user/vtpm/host_main.o)
 	$(Q)$(HOSTCC) -o $@ $^ -ltpms -lcrypto
 
 all: $(VTPM_HOST)
-tests-t += tests/prove/vtpm_host.t
+tests-t += tests/prove/vtpm_host.t tests/prove/vtpm_core.t
+
+# The core through the vTPM protocol layer, on the model platform: a KTAP
+# binary of its own under ASan and UBSan, since it links libtpms and
+# libcrypto (the main unit-test binary links neither).
+VTPM_TESTS := $(BUILD)/vtpm-core-tests
+$(VTPM_TESTS): $(addprefix $(BUILD)/san/,$(sort $(VTPM_CORE) \
+		tests/framework/ktap.o tests/framework/host_main.o \
+		tests/unit/test_vtpm_core.o tests/unit/proto_model.o \
+		kernel/mm/alloc_fail.o \
+		$(libhost-y)))
+	$(Q)$(HOSTCC) $(SANFLAGS) -o $@ $^ -ltpms -lcrypto
+
+all: $(VTPM_TESTS)

@@ -88,10 +88,16 @@ expect_closed(b"\0\0", "truncated code")
 expect_closed(struct.pack(">IBI", 8, 0, 12) + GETRANDOM[:5], "truncated command")
 check_alive("truncated")
 
-# A frame that stops half-way: closed after the receive timeout.
+# A frame that stops half-way: the others are served meanwhile, and it
+# is closed once it has made no progress for a while.
 s = conn(PORT)
 s.sendall(struct.pack(">IB", 8, 0))
 t0 = time.monotonic()
+check_alive("a stalled frame on another connection")
+if time.monotonic() - t0 > 1.0:
+    fail("a stalled connection held up another for %.1f s"
+         % (time.monotonic() - t0))
+print("ok: a stalled connection does not hold up the others")
 if not closed(s, 6.0):
     fail("stalled frame not closed")
 s.close()

@@ -17,9 +17,14 @@
  * are acknowledged without resetting it (the TCTI sends POWER_ON at every
  * tool's start and never TPM2_Startup).
  *
- * One thread serves every connection through poll(). Each frame is read
- * whole with a receive timeout; a frame that is malformed, oversized,
- * unknown or too slow closes that connection only.
+ * One thread serves every connection through poll(). Each connection
+ * has its own input buffer: whatever has arrived is taken with one
+ * non-blocking read and complete frames are served from it, so a slow
+ * or stalled client never holds up the others, and a command costs one
+ * read and one write. A frame that is malformed, oversized or unknown
+ * closes its connection only; so does a partial frame that makes no
+ * progress for STALL_MS, and a client that does not take its response
+ * within the send timeout.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -32,6 +37,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vtpm.h"
@@ -49,36 +55,39 @@
 #define MS_RESET 17U
 #define MS_RESTART 18U
 #define MS_SESSION_END 20U
+#define CMD_HDR 9U /* code, locality, size */
+#define FRAME_MAX (CMD_HDR + VTPM_MAX_BUFFER)
 #define MAX_CONNS 16U
-#define RECV_TIMEOUT_MS 2000
+#define STALL_MS 2000
+#define SEND_TIMEOUT_MS 2000
 
 enum conn_kind { CONN_LISTEN_DATA, CONN_LISTEN_PLAT, CONN_DATA, CONN_PLAT };
 
+/** What serving the buffered input found. */
+enum frame_result {
+	FRAME_DONE, /* one frame served and consumed */
+	FRAME_MORE, /* incomplete: wait for more input */
+	FRAME_BAD,  /* close the connection */
+};
+
+struct conn {
+	enum conn_kind kind;
+	size_t have;		 /* bytes in `in` */
+	long long progress_ms;	 /* last time input arrived */
+	uint8_t in[FRAME_MAX];
+};
+
 static struct pollfd pfd[MAX_CONNS + 2];
-static enum conn_kind kind[MAX_CONNS + 2];
+static struct conn *conns[MAX_CONNS + 2];
 static size_t nfds;
-static uint8_t cmd_buf[VTPM_MAX_BUFFER];
-static uint8_t rsp_buf[VTPM_MAX_BUFFER];
 static uint8_t out_buf[VTPM_MAX_BUFFER + 8]; /* size, response, trailer */
 
-/** Reads exactly `n` bytes; false on EOF, error or timeout. */
-static bool read_all(int fd, void *p, size_t n)
+static long long now_ms(void)
 {
-	uint8_t *b = p;
+	struct timespec ts;
 
-	while (n) {
-		ssize_t r = read(fd, b, n);
-
-		if (r < 0 && errno == EINTR) {
-			continue;
-		}
-		if (r <= 0) {
-			return false;
-		}
-		b += r;
-		n -= (size_t)r;
-	}
-	return true;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static bool write_all(int fd, const void *p, size_t n)
@@ -100,16 +109,10 @@ static bool write_all(int fd, const void *p, size_t n)
 	return true;
 }
 
-static bool read_u32(int fd, uint32_t *v)
+static uint32_t get_be32(const uint8_t *b)
 {
-	uint8_t b[4];
-
-	if (!read_all(fd, b, sizeof(b))) {
-		return false;
-	}
-	*v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	     (uint32_t)b[2] << 8 | b[3];
-	return true;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
 }
 
 static void be32(uint8_t *b, uint32_t v)
@@ -128,59 +131,70 @@ static bool write_u32(int fd, uint32_t v)
 	return write_all(fd, b, sizeof(b));
 }
 
-/** One SEND_COMMAND frame after its code; false closes the connection. */
-static bool serve_command(int fd)
+/** Drops `n` served bytes from the front of the input. */
+static void consume(struct conn *c, size_t n)
 {
-	uint8_t locality;
+	memmove(c->in, c->in + n, c->have - n);
+	c->have -= n;
+}
+
+/** SEND_COMMAND: runs the command, answers size, response, trailer. */
+static enum frame_result serve_command(int fd, struct conn *c)
+{
 	uint32_t len;
 	size_t n;
 
-	if (!read_all(fd, &locality, 1) || !read_u32(fd, &len) ||
-	    len > sizeof(cmd_buf) || !read_all(fd, cmd_buf, len)) {
-		return false;
+	if (c->have < CMD_HDR) {
+		return FRAME_MORE;
 	}
-	n = vtpm_process_locality(locality, cmd_buf, len, rsp_buf,
-				  sizeof(rsp_buf));
+	len = get_be32(c->in + 5);
+	if (len > VTPM_MAX_BUFFER) {
+		return FRAME_BAD;
+	}
+	if (c->have < CMD_HDR + len) {
+		return FRAME_MORE;
+	}
+	n = vtpm_process_locality(c->in[4], c->in + CMD_HDR, len,
+				  out_buf + 4, VTPM_MAX_BUFFER);
 	if (n == 0) {
-		return false;
+		return FRAME_BAD;
 	}
-	/* Size, response and trailer in one send: one segment. */
 	be32(out_buf, (uint32_t)n);
-	memcpy(out_buf + 4, rsp_buf, n);
 	memset(out_buf + 4 + n, 0, 4);
-	return write_all(fd, out_buf, n + 8);
+	consume(c, CMD_HDR + len);
+	return write_all(fd, out_buf, n + 8) ? FRAME_DONE : FRAME_BAD;
 }
 
-/** One frame on a data connection; false closes it. */
-static bool serve_data(int fd)
+/** One frame on a data connection. */
+static enum frame_result serve_data(int fd, struct conn *c)
 {
-	uint32_t code;
-	uint32_t version;
-
-	if (!read_u32(fd, &code)) {
-		return false;
+	if (c->have < 4) {
+		return FRAME_MORE;
 	}
-	switch (code) {
+	switch (get_be32(c->in)) {
 	case MS_SEND_COMMAND:
-		return serve_command(fd);
+		return serve_command(fd, c);
 	case MS_REMOTE_HANDSHAKE:
-		return read_u32(fd, &version) && write_u32(fd, 1) &&
-		       write_u32(fd, 0) && write_u32(fd, 0);
+		if (c->have < 8) {
+			return FRAME_MORE;
+		}
+		consume(c, 8);
+		return write_u32(fd, 1) && write_u32(fd, 0) && write_u32(fd, 0)
+			       ? FRAME_DONE
+			       : FRAME_BAD;
 	case MS_SESSION_END:
 	default:
-		return false;
+		return FRAME_BAD;
 	}
 }
 
-/** One frame on a platform connection; false closes it. */
-static bool serve_platform(int fd)
+/** One frame on a platform connection. */
+static enum frame_result serve_platform(int fd, struct conn *c)
 {
-	uint32_t code;
-
-	if (!read_u32(fd, &code)) {
-		return false;
+	if (c->have < 4) {
+		return FRAME_MORE;
 	}
-	switch (code) {
+	switch (get_be32(c->in)) {
 	case MS_POWER_ON:
 	case MS_POWER_OFF:
 	case MS_PP_ON:
@@ -191,11 +205,36 @@ static bool serve_platform(int fd)
 	case MS_NV_OFF:
 	case MS_RESET:
 	case MS_RESTART:
-		return write_u32(fd, 0);
+		consume(c, 4);
+		return write_u32(fd, 0) ? FRAME_DONE : FRAME_BAD;
 	case MS_SESSION_END:
 	default:
+		return FRAME_BAD;
+	}
+}
+
+/** Takes what has arrived and serves every complete frame in it. */
+static bool serve_input(int fd, struct conn *c)
+{
+	enum frame_result r = FRAME_DONE;
+	ssize_t got;
+
+	do {
+		got = recv(fd, c->in + c->have, sizeof(c->in) - c->have,
+			   MSG_DONTWAIT);
+	} while (got < 0 && errno == EINTR);
+	if (got == 0 || (got < 0 && errno != EAGAIN)) {
 		return false;
 	}
+	if (got > 0) {
+		c->have += (size_t)got;
+		c->progress_ms = now_ms();
+	}
+	while (r == FRAME_DONE && c->have > 0) {
+		r = c->kind == CONN_DATA ? serve_data(fd, c)
+					 : serve_platform(fd, c);
+	}
+	return r != FRAME_BAD;
 }
 
 static int listen_on(uint16_t port)
@@ -221,64 +260,66 @@ static int listen_on(uint16_t port)
 
 static void accept_on(size_t i)
 {
-	struct timeval tv = { RECV_TIMEOUT_MS / 1000,
-			      (RECV_TIMEOUT_MS % 1000) * 1000 };
+	struct timeval tv = { SEND_TIMEOUT_MS / 1000,
+			      (SEND_TIMEOUT_MS % 1000) * 1000 };
 	int one = 1;
 	int fd = accept(pfd[i].fd, NULL, NULL);
+	struct conn *c;
 
 	if (fd < 0) {
 		return;
 	}
-	if (nfds == MAX_CONNS + 2 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0 ||
-	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-		       sizeof(one)) != 0) {
+	c = nfds < MAX_CONNS + 2 ? malloc(sizeof(*c)) : NULL;
+	if (!c ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
+		free(c);
 		close(fd);
 		return;
 	}
-	pfd[nfds].fd = fd;
-	pfd[nfds].events = POLLIN;
-	kind[nfds] = kind[i] == CONN_LISTEN_DATA ? CONN_DATA : CONN_PLAT;
+	c->kind = conns[i]->kind == CONN_LISTEN_DATA ? CONN_DATA : CONN_PLAT;
+	c->have = 0;
+	c->progress_ms = now_ms();
+	pfd[nfds] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	conns[nfds] = c;
 	nfds++;
 }
 
 static void drop(size_t i)
 {
 	close(pfd[i].fd);
+	free(conns[i]);
 	nfds--;
 	pfd[i] = pfd[nfds];
-	kind[i] = kind[nfds];
+	conns[i] = conns[nfds];
 }
 
 static void serve(void)
 {
 	for (;;) {
-		if (poll(pfd, nfds, -1) < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
+		int ready = poll(pfd, nfds, STALL_MS / 4);
+		long long now = now_ms();
+
+		if (ready < 0 && errno != EINTR) {
 			perror("vtpm-host: poll");
 			return;
 		}
 		for (size_t i = nfds; i-- > 0;) {
+			struct conn *c = conns[i];
 			bool ok = true;
 
-			if (!pfd[i].revents) {
+			if (c->kind == CONN_LISTEN_DATA ||
+			    c->kind == CONN_LISTEN_PLAT) {
+				if (ready > 0 && pfd[i].revents) {
+					accept_on(i);
+				}
 				continue;
 			}
-			switch (kind[i]) {
-			case CONN_LISTEN_DATA:
-			case CONN_LISTEN_PLAT:
-				accept_on(i);
-				continue;
-			case CONN_DATA:
-				ok = serve_data(pfd[i].fd);
-				break;
-			case CONN_PLAT:
-				ok = serve_platform(pfd[i].fd);
-				break;
-			default:
-				break;
+			if (ready > 0 && pfd[i].revents) {
+				ok = serve_input(pfd[i].fd, c);
+			} else if (c->have > 0 &&
+				   now - c->progress_ms > STALL_MS) {
+				ok = false; /* a partial frame, stalled */
 			}
 			if (!ok) {
 				drop(i);
@@ -355,10 +396,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vtpm-host: cannot write %s\n", manifest);
 		return 1;
 	}
+	static struct conn listen_data = { .kind = CONN_LISTEN_DATA };
+	static struct conn listen_plat = { .kind = CONN_LISTEN_PLAT };
+
 	pfd[0] = (struct pollfd){ .fd = dfd, .events = POLLIN };
-	kind[0] = CONN_LISTEN_DATA;
+	conns[0] = &listen_data;
 	pfd[1] = (struct pollfd){ .fd = pfd_plat, .events = POLLIN };
-	kind[1] = CONN_LISTEN_PLAT;
+	conns[1] = &listen_plat;
 	nfds = 2;
 	printf("vtpm-host: ready on 127.0.0.1:%ld (platform %ld)%s\n", port,
 	       port + 1, info.manufactured ? ", manufactured" : "");

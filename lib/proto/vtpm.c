@@ -89,8 +89,8 @@ static uint32_t vtpm_cmd(const struct proto_vtpm *vt,
 	buf[SVSM_VTPM_RSP_SIZE + 1] = (uint8_t)(rsp_len >> 8);
 	buf[SVSM_VTPM_RSP_SIZE + 2] = 0;
 	buf[SVSM_VTPM_RSP_SIZE + 3] = 0;
-	return proto_vtpm_result(env->mem->write(
-		env->plat, gpa, buf, SVSM_VTPM_RSP_DATA + rsp_len));
+	return proto_vtpm_result(env->mem->write(env->plat, gpa, buf,
+						 SVSM_VTPM_RSP_DATA + rsp_len));
 }
 
 static uint32_t vtpm_handle(const struct proto_env *env, uint32_t call,

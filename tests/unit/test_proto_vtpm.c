@@ -118,8 +118,8 @@ static uint32_t vtpm_call(struct fixture *fx, uint32_t call, uint64_t rcx,
  * svsm_vtpm_cmd_response_parse: the response length, or -1 where the
  * driver returns -EINVAL.
  */
-static long parse_response(const struct fixture *fx, uint64_t gpa,
-			   uint8_t *dst, size_t cap)
+static long parse_response(const struct fixture *fx, uint64_t gpa, uint8_t *dst,
+			   size_t cap)
 {
 	struct linux_vtpm_cmd_response rsp;
 
@@ -132,7 +132,7 @@ static long parse_response(const struct fixture *fx, uint64_t gpa,
 	return (long)rsp.buf_size;
 }
 
-static const uint8_t getrandom_cmd[12] = { 0x80, 0x01, 0, 0, 0,    0x0c,
+static const uint8_t getrandom_cmd[12] = { 0x80, 0x01, 0, 0,	0, 0x0c,
 					   0,	 0,    1, 0x7b, 0, 8 };
 
 TEST(proto_vtpm, query_reports_send_command_and_no_features)
@@ -226,8 +226,8 @@ TEST(proto_vtpm, bad_requests_get_the_specified_codes)
 
 	ASSERT_TRUE(fx != NULL);
 	/* Unknown platform commands, POWER_ON among them. */
-	const uint32_t others[] = { 0, 1, 2, 7, 9, 11, 0x108, 0x8000,
-				    0xFFFFFFFFU };
+	const uint32_t others[] = { 0,	1,     2,      7,	   9,
+				    11, 0x108, 0x8000, 0xFFFFFFFFU };
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
 		put_request(fx, 0x1000, others[i], 0, getrandom_cmd,
 			    sizeof(getrandom_cmd));
@@ -242,8 +242,8 @@ TEST(proto_vtpm, bad_requests_get_the_specified_codes)
 			  SVSM_RC_INVALID_PARAMETER);
 	}
 	/* Sizes beyond the page. */
-	const uint32_t sizes[] = { SVSM_VTPM_MAX_COMMAND + 1, 4096,
-				   0x80000000U, 0xFFFFFFFFU };
+	const uint32_t sizes[] = { SVSM_VTPM_MAX_COMMAND + 1, 4096, 0x80000000U,
+				   0xFFFFFFFFU };
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		put_request(fx, 0x1000, 8, 0, getrandom_cmd,
 			    sizeof(getrandom_cmd));

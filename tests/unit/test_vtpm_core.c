@@ -11,10 +11,9 @@
  * tests/prove/vtpm_host.t) because it links libtpms and libcrypto, which
  * the main unit-test binary does not.
  */
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/evp.h>
 
 #include "svsm/test.h"
 
@@ -93,9 +92,9 @@ static uint32_t be32(const uint8_t *p)
 static uint32_t tpm_call(struct fixture *fx, const uint8_t *cmd, uint32_t len,
 			 uint8_t *rsp, uint32_t *rsp_len)
 {
-	struct svsm_call_regs r = { (uint64_t)SVSM_PROTO_VTPM << 32 |
-					    SVSM_VTPM_CMD,
-				    GPA, 0, 0, 0 };
+	struct svsm_call_regs r = {
+		(uint64_t)SVSM_PROTO_VTPM << 32 | SVSM_VTPM_CMD, GPA, 0, 0, 0
+	};
 	uint8_t *p = fx->m.mem + GPA;
 	uint32_t rc;
 	uint32_t size;
@@ -116,12 +115,11 @@ static uint32_t tpm_call(struct fixture *fx, const uint8_t *cmd, uint32_t len,
 	return rc;
 }
 
-static const uint8_t getrandom8[] = { 0x80, 0x01, 0, 0, 0, 12, 0, 0, 1, 0x7b,
-				      0,    8 };
+static const uint8_t getrandom8[] = { 0x80, 0x01, 0, 0,	   0, 12,
+				      0,    0,	  1, 0x7b, 0, 8 };
 /* PCR_Read of SHA-256 PCR 16. */
-static const uint8_t pcrread16[] = { 0x80, 0x01, 0, 0,	  0,	0x14, 0,
-				     0,	   1,	 0x7e, 0, 0,	0,    1,
-				     0,	   0x0b, 3,    0, 0,	1 };
+static const uint8_t pcrread16[] = { 0x80, 0x01, 0, 0, 0, 0x14, 0, 0, 1, 0x7e,
+				     0,	   0,	 0, 1, 0, 0x0b, 3, 0, 0, 1 };
 
 /** The SHA-256 PCR 16 value from a PCR_Read response. */
 static bool pcr_value(const uint8_t *rsp, uint32_t len, uint8_t *out)
@@ -129,8 +127,8 @@ static bool pcr_value(const uint8_t *rsp, uint32_t len, uint8_t *out)
 	/* header, updateCounter, selection (4+2+1+3), count, size, digest */
 	const uint32_t at = 10 + 4 + 10 + 4;
 
-	if (len < at + 2 + 32 || be32(rsp + 6) != 0 ||
-	    rsp[at] != 0 || rsp[at + 1] != 32) {
+	if (len < at + 2 + 32 || be32(rsp + 6) != 0 || rsp[at] != 0 ||
+	    rsp[at + 1] != 32) {
 		return false;
 	}
 	memcpy(out, rsp + at + 2, 32);
@@ -162,7 +160,7 @@ TEST(vtpm_core, first_start_manufactures_and_keeps_the_ek_manifest)
 TEST(vtpm_core, getrandom_and_startup_through_svsm_vtpm_cmd)
 {
 	struct fixture *fx = fixture_new();
-	static const uint8_t startup[] = { 0x80, 0x01, 0, 0, 0, 12,
+	static const uint8_t startup[] = { 0x80, 0x01, 0, 0,	0, 12,
 					   0,	 0,    1, 0x44, 0, 0 };
 	static uint8_t rsp[SVSM_VTPM_BUFFER_SIZE];
 	uint32_t n = 0;
@@ -194,10 +192,10 @@ TEST(vtpm_core, pcr_extend_matches_sha256_computed_here)
 	uint8_t want[32];
 	uint32_t n = 0;
 	static const uint8_t ext_head[] = {
-		0x80, 0x02, 0, 0, 0, 65, 0, 0, 1, 0x82, /* PCR_Extend */
-		0,    0,    0, 16,			/* PCR 16 */
-		0,    0,    0, 9,    0x40, 0, 0, 9, 0, 0, 0, 0, 0, /* pw */
-		0,    0,    0, 1,    0,	   0x0b, /* one SHA-256 digest */
+		0x80, 0x02, 0, 0,  0,	 65,   0, 0, 1, 0x82, /* PCR_Extend */
+		0,    0,    0, 16,			      /* PCR 16 */
+		0,    0,    0, 9,  0x40, 0,    0, 9, 0, 0,    0, 0, 0, /* pw */
+		0,    0,    0, 1,  0,	 0x0b, /* one SHA-256 digest */
 	};
 
 	ASSERT_TRUE(fx != NULL);

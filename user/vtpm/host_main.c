@@ -61,7 +61,12 @@
 #define STALL_MS 2000
 #define SEND_TIMEOUT_MS 2000
 
-enum conn_kind { CONN_LISTEN_DATA, CONN_LISTEN_PLAT, CONN_DATA, CONN_PLAT };
+enum conn_kind {
+	CONN_LISTEN_DATA,
+	CONN_LISTEN_PLAT,
+	CONN_DATA,
+	CONN_PLAT
+};
 
 /** What serving the buffered input found. */
 enum frame_result {
@@ -72,8 +77,8 @@ enum frame_result {
 
 struct conn {
 	enum conn_kind kind;
-	size_t have;		 /* bytes in `in` */
-	long long progress_ms;	 /* last time input arrived */
+	size_t have;	       /* bytes in `in` */
+	long long progress_ms; /* last time input arrived */
 	uint8_t in[FRAME_MAX];
 };
 
@@ -154,8 +159,8 @@ static enum frame_result serve_command(int fd, struct conn *c)
 	if (c->have < CMD_HDR + len) {
 		return FRAME_MORE;
 	}
-	n = vtpm_process_locality(c->in[4], c->in + CMD_HDR, len,
-				  out_buf + 4, VTPM_MAX_BUFFER);
+	n = vtpm_process_locality(c->in[4], c->in + CMD_HDR, len, out_buf + 4,
+				  VTPM_MAX_BUFFER);
 	if (n == 0) {
 		return FRAME_BAD;
 	}

@@ -9,15 +9,14 @@
  * OpenSSL is initialised without its configuration file first, so the
  * program opens no file (shared/reference/tpm-service.md).
  */
-#include <stdio.h>
-
 #include <openssl/crypto.h>
+#include <stdio.h>
 
 #include "vtpm.h"
 
 int main(void)
 {
-	static const uint8_t getrandom8[] = { 0x80, 0x01, 0, 0, 0,    12,
+	static const uint8_t getrandom8[] = { 0x80, 0x01, 0, 0,	   0, 12,
 					      0,    0,	  1, 0x7b, 0, 8 };
 	static uint8_t rsp[VTPM_MAX_BUFFER];
 	struct vtpm_nv_ops nv = vtpm_nv_mem_ops;

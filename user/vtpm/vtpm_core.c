@@ -17,13 +17,12 @@
  * checked before each read. Authorisation is the empty password session
  * (TPM_RS_PW), valid on a freshly manufactured TPM.
  */
-#include <stdbool.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include <libtpms/tpm_error.h>
 #include <libtpms/tpm_library.h>
 #include <libtpms/tpm_memory.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "vtpm.h"
 
@@ -351,7 +350,8 @@ static enum svsm_err tpm_startup(void)
 	cmd_begin(&w, TPM_ST_NO_SESSIONS, TPM_CC_STARTUP);
 	put_u16(&w, 0); /* TPM_SU_CLEAR */
 	err = send_own(&w, &n, &rc);
-	if (err == SVSM_OK && rc != TPM_RC_SUCCESS_ && rc != TPM_RC_INITIALIZE) {
+	if (err == SVSM_OK && rc != TPM_RC_SUCCESS_ &&
+	    rc != TPM_RC_INITIALIZE) {
 		err = SVSM_ERR_IO;
 	}
 	return err;
@@ -395,7 +395,8 @@ static enum svsm_err read_public(uint32_t handle, bool keep)
 	if (rc != TPM_RC_SUCCESS_) {
 		return SVSM_ERR_NOTFOUND;
 	}
-	return keep ? take_public(core.own_rsp + HDR_SIZE, n - HDR_SIZE) : SVSM_OK;
+	return keep ? take_public(core.own_rsp + HDR_SIZE, n - HDR_SIZE)
+		    : SVSM_OK;
 }
 
 static enum svsm_err flush_context(uint32_t handle)

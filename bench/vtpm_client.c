@@ -34,7 +34,7 @@ static unsigned retries; /* TPM_RC_RETRY answers, counted per operation */
 
 static void die(const char *what)
 {
-	fprintf(stderr, "vtpm_client: %s\n", what);
+	(void)fprintf(stderr, "vtpm_client: %s\n", what);
 	exit(1);
 }
 
@@ -140,10 +140,23 @@ static uint32_t create_signer(int fd, int is_rsa)
 	n += 6;
 	put32(c + 2, (uint32_t)n);
 	if (tpm(fd, c, n) != 0) {
-		fprintf(stderr, "CreatePrimary: rc %#x\n", get32(rsp + 6));
+		(void)fprintf(stderr, "CreatePrimary: rc %#x\n",
+			      get32(rsp + 6));
 		die("CreatePrimary failed");
 	}
 	return get32(rsp + 10);
+}
+
+/** A decimal number in 1..max, or exit. */
+static long number(const char *s, long max)
+{
+	char *end = NULL;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end || v < 1 || v > max) {
+		die("bad number");
+	}
+	return v;
 }
 
 static double now_us(void)
@@ -167,7 +180,8 @@ static void measure(int fd, const char *name, const uint8_t *cmd, size_t len,
 {
 	for (int i = 0; i < 5; i++) { /* warm up */
 		if (tpm(fd, cmd, len) != 0) {
-			fprintf(stderr, "%s: rc %#x\n", name, get32(rsp + 6));
+			(void)fprintf(stderr, "%s: rc %#x\n", name,
+				      get32(rsp + 6));
 			die("command failed");
 		}
 	}
@@ -181,8 +195,8 @@ static void measure(int fd, const char *name, const uint8_t *cmd, size_t len,
 		samples[i] = now_us() - t0;
 	}
 	qsort(samples, (size_t)iters, sizeof(double), cmp_double);
-	printf("%s %.1f %.1f %u\n", name, samples[iters / 2],
-	       samples[iters * 9 / 10], retries);
+	(void)printf("%s %.1f %.1f %u\n", name, samples[iters / 2],
+		     samples[iters * 9 / 10], retries);
 }
 
 int main(int argc, char **argv)
@@ -191,6 +205,7 @@ int main(int argc, char **argv)
 	int one = 1;
 	int fd;
 	int iters;
+	uint16_t port;
 	uint8_t sign[128];
 	static const uint8_t getrandom[] = { 0x80, 0x01, 0,    0,    0, 12,
 					     0,	   0,	 0x01, 0x7b, 0, 32 };
@@ -208,19 +223,19 @@ int main(int argc, char **argv)
 	if (argc != 3) {
 		die("usage: vtpm_client PORT ITERATIONS");
 	}
-	iters = atoi(argv[2]);
-	if (iters < 1 || iters > MAX_ITER) {
-		die("bad iteration count");
-	}
+	iters = (int)number(argv[2], MAX_ITER);
+	port = (uint16_t)number(argv[1], 65535);
 	memset(extend + 33, 0x5A, 32);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)atoi(argv[1]));
+	a.sin_port = htons(port);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
 		die("cannot connect");
 	}
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
+		die("TCP_NODELAY");
+	}
 
 	uint32_t rsa = create_signer(fd, 1);
 	uint32_t ecc = create_signer(fd, 0);

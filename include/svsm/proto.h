@@ -77,7 +77,7 @@ struct proto_core_ops {
 /**
  * The vTPM protocol's backend (svsm-reqd: IPC to the vTPM service; host
  * tests: the service core or a fake). A platform that has none leaves
- * proto_env.vtpm NULL and does not list proto_vtpm_desc.
+ * proto_env.vtpm NULL and does not list PROTO_VTPM_DESC.
  */
 struct proto_vtpm {
 	/**
@@ -118,7 +118,7 @@ struct proto_env {
 /** The core protocol (0), version 1. */
 extern const struct proto_desc proto_core_desc;
 /** The vTPM protocol (2), version 1 (needs proto_env.vtpm). */
-extern const struct proto_desc proto_vtpm_desc;
+extern const struct proto_desc PROTO_VTPM_DESC;
 
 /**
  * Serves one call: decodes RAX, finds the protocol and runs the call.

@@ -114,7 +114,7 @@ static uint32_t vtpm_handle(const struct proto_env *env, uint32_t call,
 	}
 }
 
-const struct proto_desc proto_vtpm_desc = {
+const struct proto_desc PROTO_VTPM_DESC = {
 	.id = SVSM_PROTO_VTPM,
 	.min_version = 1,
 	.max_version = 1,

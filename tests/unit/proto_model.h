@@ -15,7 +15,7 @@
 #include "svsm/proto.h"
 
 #define PM_MEM_PAGES 16U
-#define PM_MEM_BYTES (PM_MEM_PAGES * 0x1000U)
+#define PM_MEM_BYTES (PM_MEM_PAGES * 0x1000ULL)
 #define PM_VAL_BYTES 0x800000U /* validated state tracked below 8 MiB */
 #define PM_HUGE_BASE 0x200000U /* [2, 4) MiB: backed by one 2 MiB page */
 #define PM_SVSM_BASE 0x600000U /* [6, 8) MiB: the SVSM's own */

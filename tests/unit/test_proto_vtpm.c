@@ -7,7 +7,6 @@
  * the way it parses them (svsm_vtpm_cmd_response_parse: {u32 buf_size;
  * u8 buf[]}, buf_size above 4096 - 4 rejected).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "svsm/test.h"
@@ -73,21 +72,24 @@ struct fixture {
 	uint8_t buf[SVSM_VTPM_BUFFER_SIZE];
 };
 
-static const struct proto_desc *const both[] = { &proto_core_desc,
-						 &proto_vtpm_desc };
+/* The model's own protocol (the core) and the vTPM. */
+static const struct proto_desc *protos[2];
 
+/** A fresh fixture: one at a time, static (the model is 100 KiB). */
 static struct fixture *fixture_new(void)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
+	static struct fixture fixture;
+	struct fixture *fx = &fixture;
 
-	if (fx) {
-		proto_model_init(&fx->m, &fx->env);
-		fx->env.protos = both;
-		fx->env.proto_count = 2;
-		fx->vt = (struct proto_vtpm){ fake_send, &fx->fake, fx->buf };
-		fx->env.vtpm = &fx->vt;
-		fx->fake.rsp_len = 10;
-	}
+	memset(fx, 0, sizeof(*fx));
+	proto_model_init(&fx->m, &fx->env);
+	protos[0] = fx->env.protos[0];
+	protos[1] = &PROTO_VTPM_DESC;
+	fx->env.protos = protos;
+	fx->env.proto_count = 2;
+	fx->vt = (struct proto_vtpm){ fake_send, &fx->fake, fx->buf };
+	fx->env.vtpm = &fx->vt;
+	fx->fake.rsp_len = 10;
 	return fx;
 }
 
@@ -132,7 +134,7 @@ static long parse_response(const struct fixture *fx, uint64_t gpa, uint8_t *dst,
 	return (long)rsp.buf_size;
 }
 
-static const uint8_t getrandom_cmd[12] = { 0x80, 0x01, 0, 0,	0, 0x0c,
+static const uint8_t GETRANDOM_CMD[12] = { 0x80, 0x01, 0, 0,	0, 0x0c,
 					   0,	 0,    1, 0x7b, 0, 8 };
 
 TEST(proto_vtpm, query_reports_send_command_and_no_features)
@@ -143,7 +145,6 @@ TEST(proto_vtpm, query_reports_send_command_and_no_features)
 					 SVSM_CORE_QUERY_PROTOCOL),
 				    CALL(SVSM_PROTO_VTPM, 1), 0, 0, 0 };
 
-	ASSERT_TRUE(fx != NULL);
 	EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_QUERY, 0x1234, &r), SVSM_RC_SUCCESS);
 	EXPECT_EQ(r.rcx, 1ULL << 8);
 	EXPECT_EQ(r.rdx, 0);
@@ -153,14 +154,12 @@ TEST(proto_vtpm, query_reports_send_command_and_no_features)
 	EXPECT_EQ(vtpm_call(fx, 0xFFFFFFFFU, 0, NULL),
 		  SVSM_RC_UNSUPPORTED_CALL);
 	EXPECT_EQ(fx->fake.calls, 0);
-	free(fx);
 }
 
 TEST(proto_vtpm, without_a_backend_the_protocol_is_absent)
 {
 	struct fixture *fx = fixture_new();
 
-	ASSERT_TRUE(fx != NULL);
 	fx->env.vtpm = NULL;
 	EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_QUERY, 0, NULL),
 		  SVSM_RC_UNSUPPORTED_PROTOCOL);
@@ -171,7 +170,6 @@ TEST(proto_vtpm, without_a_backend_the_protocol_is_absent)
 	fx->env.proto_count = 1;
 	EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_QUERY, 0, NULL),
 		  SVSM_RC_UNSUPPORTED_PROTOCOL);
-	free(fx);
 }
 
 TEST(proto_vtpm, a_command_goes_through_as_linux_builds_and_parses_it)
@@ -180,14 +178,13 @@ TEST(proto_vtpm, a_command_goes_through_as_linux_builds_and_parses_it)
 	static uint8_t out[SVSM_VTPM_BUFFER_SIZE];
 	const uint64_t gpa = 0x2345; /* not page aligned */
 
-	ASSERT_TRUE(fx != NULL);
 	memset(fx->m.mem, 0xCC, PM_MEM_BYTES);
-	put_request(fx, gpa, 8, 0, getrandom_cmd, sizeof(getrandom_cmd));
+	put_request(fx, gpa, 8, 0, GETRANDOM_CMD, sizeof(GETRANDOM_CMD));
 	fx->fake.rsp_len = 20;
 	EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_CMD, gpa, NULL), SVSM_RC_SUCCESS);
 	EXPECT_EQ(fx->fake.calls, 1);
-	EXPECT_EQ(fx->fake.seen_len, sizeof(getrandom_cmd));
-	EXPECT_MEMEQ(fx->fake.seen, getrandom_cmd, sizeof(getrandom_cmd));
+	EXPECT_EQ(fx->fake.seen_len, sizeof(GETRANDOM_CMD));
+	EXPECT_MEMEQ(fx->fake.seen, GETRANDOM_CMD, sizeof(GETRANDOM_CMD));
 	EXPECT_EQ(parse_response(fx, gpa, out, sizeof(out)), 20);
 	for (size_t i = 0; i < 20; i++) {
 		EXPECT_EQ(out[i], (uint8_t)(0xA0 + i * 7));
@@ -197,7 +194,6 @@ TEST(proto_vtpm, a_command_goes_through_as_linux_builds_and_parses_it)
 	EXPECT_EQ(fx->m.mem[gpa - 1], 0xCC);
 	/* The page was copied in once. */
 	EXPECT_LE(proto_model_max_reads(&fx->m), 1);
-	free(fx);
 }
 
 TEST(proto_vtpm, the_largest_command_and_response_fit)
@@ -206,7 +202,6 @@ TEST(proto_vtpm, the_largest_command_and_response_fit)
 	static uint8_t big[SVSM_VTPM_MAX_COMMAND];
 	static uint8_t out[SVSM_VTPM_BUFFER_SIZE];
 
-	ASSERT_TRUE(fx != NULL);
 	for (size_t i = 0; i < sizeof(big); i++) {
 		big[i] = (uint8_t)(i * 13 + 1);
 	}
@@ -217,27 +212,25 @@ TEST(proto_vtpm, the_largest_command_and_response_fit)
 	EXPECT_MEMEQ(fx->fake.seen, big, sizeof(big));
 	EXPECT_EQ(parse_response(fx, 0x1000, out, sizeof(out)),
 		  (long)SVSM_VTPM_MAX_RESPONSE);
-	free(fx);
 }
 
 TEST(proto_vtpm, bad_requests_get_the_specified_codes)
 {
 	struct fixture *fx = fixture_new();
 
-	ASSERT_TRUE(fx != NULL);
 	/* Unknown platform commands, POWER_ON among them. */
 	const uint32_t others[] = { 0,	1,     2,      7,	   9,
 				    11, 0x108, 0x8000, 0xFFFFFFFFU };
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
-		put_request(fx, 0x1000, others[i], 0, getrandom_cmd,
-			    sizeof(getrandom_cmd));
+		put_request(fx, 0x1000, others[i], 0, GETRANDOM_CMD,
+			    sizeof(GETRANDOM_CMD));
 		EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_CMD, 0x1000, NULL),
 			  SVSM_RC_UNSUPPORTED_CALL);
 	}
 	/* A locality other than 0. */
 	for (unsigned loc = 1; loc < 256; loc += 63) {
-		put_request(fx, 0x1000, 8, (uint8_t)loc, getrandom_cmd,
-			    sizeof(getrandom_cmd));
+		put_request(fx, 0x1000, 8, (uint8_t)loc, GETRANDOM_CMD,
+			    sizeof(GETRANDOM_CMD));
 		EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_CMD, 0x1000, NULL),
 			  SVSM_RC_INVALID_PARAMETER);
 	}
@@ -245,8 +238,8 @@ TEST(proto_vtpm, bad_requests_get_the_specified_codes)
 	const uint32_t sizes[] = { SVSM_VTPM_MAX_COMMAND + 1, 4096, 0x80000000U,
 				   0xFFFFFFFFU };
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		put_request(fx, 0x1000, 8, 0, getrandom_cmd,
-			    sizeof(getrandom_cmd));
+		put_request(fx, 0x1000, 8, 0, GETRANDOM_CMD,
+			    sizeof(GETRANDOM_CMD));
 		memcpy(fx->m.mem + 0x1000 + 5, &sizes[i], 4);
 		EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_CMD, 0x1000, NULL),
 			  SVSM_RC_INVALID_PARAMETER);
@@ -254,14 +247,12 @@ TEST(proto_vtpm, bad_requests_get_the_specified_codes)
 	EXPECT_EQ(fx->fake.calls, 0);
 	/* A refused request writes nothing back. */
 	EXPECT_EQ(fx->m.writes_done, 0);
-	free(fx);
 }
 
 TEST(proto_vtpm, buffers_outside_guest_memory_are_invalid_addresses)
 {
 	struct fixture *fx = fixture_new();
 
-	ASSERT_TRUE(fx != NULL);
 	/* Running past the end of guest memory by one byte. */
 	EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_CMD,
 			    PM_MEM_BYTES - SVSM_VTPM_BUFFER_SIZE + 1, NULL),
@@ -276,19 +267,17 @@ TEST(proto_vtpm, buffers_outside_guest_memory_are_invalid_addresses)
 	EXPECT_EQ(fx->fake.calls, 0);
 	/* The last whole buffer below the SVSM page is fine. */
 	put_request(fx, PM_SVSM_PAGE - SVSM_VTPM_BUFFER_SIZE, 8, 0,
-		    getrandom_cmd, sizeof(getrandom_cmd));
+		    GETRANDOM_CMD, sizeof(GETRANDOM_CMD));
 	EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_CMD,
 			    PM_SVSM_PAGE - SVSM_VTPM_BUFFER_SIZE, NULL),
 		  SVSM_RC_SUCCESS);
-	free(fx);
 }
 
 TEST(proto_vtpm, backend_failures_and_bad_responses_are_reported)
 {
 	struct fixture *fx = fixture_new();
 
-	ASSERT_TRUE(fx != NULL);
-	put_request(fx, 0x1000, 8, 0, getrandom_cmd, sizeof(getrandom_cmd));
+	put_request(fx, 0x1000, 8, 0, GETRANDOM_CMD, sizeof(GETRANDOM_CMD));
 	fx->fake.fail = SVSM_ERR_BUSY;
 	EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_CMD, 0x1000, NULL), SVSM_RC_BUSY);
 	fx->fake.fail = SVSM_ERR_IO;
@@ -305,21 +294,18 @@ TEST(proto_vtpm, backend_failures_and_bad_responses_are_reported)
 	fx->m.fail_write_at = 1;
 	EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_CMD, 0x1000, NULL),
 		  SVSM_RC_INVALID_ADDRESS);
-	free(fx);
 }
 
 TEST(proto_vtpm, a_guest_rewriting_its_buffer_changes_nothing)
 {
 	struct fixture *fx = fixture_new();
 
-	ASSERT_TRUE(fx != NULL);
-	put_request(fx, 0x3000, 8, 0, getrandom_cmd, sizeof(getrandom_cmd));
+	put_request(fx, 0x3000, 8, 0, GETRANDOM_CMD, sizeof(GETRANDOM_CMD));
 	/* Right after the copy-in, the guest flips every byte: a second
 	 * read would see command 0xFFFFFFF7 and size 0xFFFFFFF3. */
 	fx->m.flip_after_reads = 1;
 	EXPECT_EQ(vtpm_call(fx, SVSM_VTPM_CMD, 0x3000, NULL), SVSM_RC_SUCCESS);
-	EXPECT_EQ(fx->fake.seen_len, sizeof(getrandom_cmd));
-	EXPECT_MEMEQ(fx->fake.seen, getrandom_cmd, sizeof(getrandom_cmd));
+	EXPECT_EQ(fx->fake.seen_len, sizeof(GETRANDOM_CMD));
+	EXPECT_MEMEQ(fx->fake.seen, GETRANDOM_CMD, sizeof(GETRANDOM_CMD));
 	EXPECT_EQ(proto_model_max_reads(&fx->m), 1);
-	free(fx);
 }

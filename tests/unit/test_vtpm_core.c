@@ -30,8 +30,8 @@ struct fixture {
 	struct vtpm_nv_ops nv;
 };
 
-static const struct proto_desc *const both[] = { &proto_core_desc,
-						 &proto_vtpm_desc };
+/* The model's own protocol (the core) and the vTPM. */
+static const struct proto_desc *protos[2];
 
 /** The backend svsm-reqd's IPC will stand for: the core, in place. */
 static enum svsm_err core_send(void *ctx, uint8_t *buf, size_t len, size_t cap,
@@ -47,34 +47,29 @@ static enum svsm_err core_send(void *ctx, uint8_t *buf, size_t len, size_t cap,
 	return SVSM_OK;
 }
 
+/** A fresh fixture, static (one at a time); check nv.ctx (OOM). */
 static struct fixture *fixture_new(void)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
+	static struct fixture fixture;
+	struct fixture *fx = &fixture;
 
-	if (!fx) {
-		return NULL;
-	}
+	memset(fx, 0, sizeof(*fx));
 	proto_model_init(&fx->m, &fx->env);
-	fx->env.protos = both;
+	protos[0] = fx->env.protos[0];
+	protos[1] = &PROTO_VTPM_DESC;
+	fx->env.protos = protos;
 	fx->env.proto_count = 2;
 	fx->vt = (struct proto_vtpm){ core_send, NULL, fx->buf };
 	fx->env.vtpm = &fx->vt;
-	fx->nv = vtpm_nv_mem_ops;
+	fx->nv = VTPM_NV_MEM_OPS;
 	fx->nv.ctx = vtpm_nv_mem_new();
-	if (!fx->nv.ctx) {
-		free(fx);
-		return NULL;
-	}
 	return fx;
 }
 
 static void fixture_free(struct fixture *fx)
 {
 	vtpm_shutdown();
-	if (fx) {
-		vtpm_nv_mem_free(fx->nv.ctx);
-		free(fx);
-	}
+	vtpm_nv_mem_free(fx->nv.ctx);
 }
 
 static uint32_t be32(const uint8_t *p)
@@ -115,10 +110,10 @@ static uint32_t tpm_call(struct fixture *fx, const uint8_t *cmd, uint32_t len,
 	return rc;
 }
 
-static const uint8_t getrandom8[] = { 0x80, 0x01, 0, 0,	   0, 12,
+static const uint8_t GETRANDOM8[] = { 0x80, 0x01, 0, 0,	   0, 12,
 				      0,    0,	  1, 0x7b, 0, 8 };
 /* PCR_Read of SHA-256 PCR 16. */
-static const uint8_t pcrread16[] = { 0x80, 0x01, 0, 0, 0, 0x14, 0, 0, 1, 0x7e,
+static const uint8_t PCRREAD16[] = { 0x80, 0x01, 0, 0, 0, 0x14, 0, 0, 1, 0x7e,
 				     0,	   0,	 0, 1, 0, 0x0b, 3, 0, 0, 1 };
 
 /** The SHA-256 PCR 16 value from a PCR_Read response. */
@@ -144,7 +139,7 @@ TEST(vtpm_core, first_start_manufactures_and_keeps_the_ek_manifest)
 	static const uint8_t head[] = { 0x00, 0x01, 0x00, 0x0b, 0x00, 0x03,
 					0x00, 0xb2, 0x00, 0x20, 0x83, 0x71 };
 
-	ASSERT_TRUE(fx != NULL);
+	ASSERT_TRUE(fx->nv.ctx != NULL);
 	EXPECT_TRUE(vtpm_ek_manifest(&len) == NULL);
 	ASSERT_OK(vtpm_init(&fx->nv, &info));
 	EXPECT_EQ(info.manufactured, 1);
@@ -165,9 +160,9 @@ TEST(vtpm_core, getrandom_and_startup_through_svsm_vtpm_cmd)
 	static uint8_t rsp[SVSM_VTPM_BUFFER_SIZE];
 	uint32_t n = 0;
 
-	ASSERT_TRUE(fx != NULL);
+	ASSERT_TRUE(fx->nv.ctx != NULL);
 	ASSERT_OK(vtpm_init(&fx->nv, NULL));
-	EXPECT_EQ(tpm_call(fx, getrandom8, sizeof(getrandom8), rsp, &n),
+	EXPECT_EQ(tpm_call(fx, GETRANDOM8, sizeof(GETRANDOM8), rsp, &n),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(n, 20);
 	EXPECT_EQ(be32(rsp + 2), 20);
@@ -198,9 +193,9 @@ TEST(vtpm_core, pcr_extend_matches_sha256_computed_here)
 		0,    0,    0, 1,  0,	 0x0b, /* one SHA-256 digest */
 	};
 
-	ASSERT_TRUE(fx != NULL);
+	ASSERT_TRUE(fx->nv.ctx != NULL);
 	ASSERT_OK(vtpm_init(&fx->nv, NULL));
-	ASSERT_EQ(tpm_call(fx, pcrread16, sizeof(pcrread16), rsp, &n),
+	ASSERT_EQ(tpm_call(fx, PCRREAD16, sizeof(PCRREAD16), rsp, &n),
 		  SVSM_RC_SUCCESS);
 	ASSERT_TRUE(pcr_value(rsp, n, before));
 	ASSERT_TRUE(EVP_Digest("csvsm", 5, digest, NULL, EVP_sha256(), NULL));
@@ -209,7 +204,7 @@ TEST(vtpm_core, pcr_extend_matches_sha256_computed_here)
 	ASSERT_EQ(sizeof(ext_head) + 32, 65);
 	EXPECT_EQ(tpm_call(fx, cmd, 65, rsp, &n), SVSM_RC_SUCCESS);
 	EXPECT_EQ(be32(rsp + 6), 0);
-	ASSERT_EQ(tpm_call(fx, pcrread16, sizeof(pcrread16), rsp, &n),
+	ASSERT_EQ(tpm_call(fx, PCRREAD16, sizeof(PCRREAD16), rsp, &n),
 		  SVSM_RC_SUCCESS);
 	ASSERT_TRUE(pcr_value(rsp, n, after));
 	memcpy(cat, before, 32);
@@ -223,13 +218,13 @@ TEST(vtpm_core, malformed_commands_get_tpm_errors_and_the_tpm_goes_on)
 {
 	struct fixture *fx = fixture_new();
 	static uint8_t rsp[SVSM_VTPM_BUFFER_SIZE];
-	uint8_t cmd[sizeof(getrandom8)];
+	uint8_t cmd[sizeof(GETRANDOM8)];
 	uint32_t n = 0;
 
-	ASSERT_TRUE(fx != NULL);
+	ASSERT_TRUE(fx->nv.ctx != NULL);
 	ASSERT_OK(vtpm_init(&fx->nv, NULL));
 	/* The header says 13 bytes, the request 12. */
-	memcpy(cmd, getrandom8, sizeof(cmd));
+	memcpy(cmd, GETRANDOM8, sizeof(cmd));
 	cmd[5] = 13;
 	EXPECT_EQ(tpm_call(fx, cmd, sizeof(cmd), rsp, &n), SVSM_RC_SUCCESS);
 	EXPECT_EQ(n, 10);
@@ -240,15 +235,15 @@ TEST(vtpm_core, malformed_commands_get_tpm_errors_and_the_tpm_goes_on)
 	EXPECT_EQ(tpm_call(fx, cmd, 0, rsp, &n), SVSM_RC_SUCCESS);
 	EXPECT_NE(be32(rsp + 6), 0);
 	/* An unknown command code. */
-	memcpy(cmd, getrandom8, sizeof(cmd));
+	memcpy(cmd, GETRANDOM8, sizeof(cmd));
 	cmd[9] = 0xFF;
 	EXPECT_EQ(tpm_call(fx, cmd, sizeof(cmd), rsp, &n), SVSM_RC_SUCCESS);
 	EXPECT_NE(be32(rsp + 6), 0);
 	/* A too small response buffer gets nothing rather than a cut one. */
-	EXPECT_EQ(vtpm_process(getrandom8, sizeof(getrandom8), rsp, 9), 0);
-	EXPECT_EQ(vtpm_process(getrandom8, sizeof(getrandom8), rsp, 12), 10);
+	EXPECT_EQ(vtpm_process(GETRANDOM8, sizeof(GETRANDOM8), rsp, 9), 0);
+	EXPECT_EQ(vtpm_process(GETRANDOM8, sizeof(GETRANDOM8), rsp, 12), 10);
 	EXPECT_EQ(be32(rsp + 6), 0x101);
-	EXPECT_EQ(tpm_call(fx, getrandom8, sizeof(getrandom8), rsp, &n),
+	EXPECT_EQ(tpm_call(fx, GETRANDOM8, sizeof(GETRANDOM8), rsp, &n),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(be32(rsp + 6), 0);
 	EXPECT_EQ(n, 20);
@@ -268,7 +263,7 @@ TEST(vtpm_core, a_restart_on_kept_nv_keeps_the_ek_and_clears_pcrs)
 	size_t len2 = 0;
 	uint32_t n = 0;
 
-	ASSERT_TRUE(fx != NULL);
+	ASSERT_TRUE(fx->nv.ctx != NULL);
 	ASSERT_OK(vtpm_init(&fx->nv, &info));
 	m = vtpm_ek_manifest(&len);
 	ASSERT_TRUE(m != NULL && len <= sizeof(first));
@@ -281,7 +276,7 @@ TEST(vtpm_core, a_restart_on_kept_nv_keeps_the_ek_and_clears_pcrs)
 	ASSERT_TRUE(m != NULL);
 	EXPECT_EQ(len2, len);
 	EXPECT_MEMEQ(m, first, len);
-	ASSERT_EQ(tpm_call(fx, pcrread16, sizeof(pcrread16), rsp, &n),
+	ASSERT_EQ(tpm_call(fx, PCRREAD16, sizeof(PCRREAD16), rsp, &n),
 		  SVSM_RC_SUCCESS);
 	ASSERT_TRUE(pcr_value(rsp, n, pcr));
 	EXPECT_MEMEQ(pcr, zero, 32);
@@ -305,12 +300,12 @@ TEST(vtpm_core, nv_that_cannot_be_written_fails_closed)
 	size_t len = 0;
 	uint32_t n = 0;
 
-	ASSERT_TRUE(fx != NULL);
+	ASSERT_TRUE(fx->nv.ctx != NULL);
 	fx->nv.store = broken_store;
 	EXPECT_NE(vtpm_init(&fx->nv, NULL), SVSM_OK);
 	EXPECT_TRUE(vtpm_ek_manifest(&len) == NULL);
 	/* No TPM behind the protocol: every command is a TPM failure. */
-	EXPECT_EQ(tpm_call(fx, getrandom8, sizeof(getrandom8), rsp, &n),
+	EXPECT_EQ(tpm_call(fx, GETRANDOM8, sizeof(GETRANDOM8), rsp, &n),
 		  SVSM_RC_SUCCESS);
 	EXPECT_EQ(be32(rsp + 6), 0x101);
 	fixture_free(fx);

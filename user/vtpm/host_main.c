@@ -266,7 +266,7 @@ static int listen_on(uint16_t port)
 static void accept_on(size_t i)
 {
 	struct timeval tv = { SEND_TIMEOUT_MS / 1000,
-			      (SEND_TIMEOUT_MS % 1000) * 1000 };
+			      (SEND_TIMEOUT_MS % 1000) * 1000L };
 	int one = 1;
 	int fd = accept(pfd[i].fd, NULL, NULL);
 	struct conn *c;
@@ -299,6 +299,28 @@ static void drop(size_t i)
 	conns[i] = conns[nfds];
 }
 
+/** Entry `i` after a poll: accept, serve, or close a stalled frame. */
+static void serve_entry(size_t i, bool is_ready, long long now)
+{
+	struct conn *c = conns[i];
+	bool ok = true;
+
+	if (c->kind == CONN_LISTEN_DATA || c->kind == CONN_LISTEN_PLAT) {
+		if (is_ready) {
+			accept_on(i);
+		}
+		return;
+	}
+	if (is_ready) {
+		ok = serve_input(pfd[i].fd, c);
+	} else if (c->have > 0 && now - c->progress_ms > STALL_MS) {
+		ok = false; /* a partial frame, stalled */
+	}
+	if (!ok) {
+		drop(i);
+	}
+}
+
 static void serve(void)
 {
 	for (;;) {
@@ -309,26 +331,9 @@ static void serve(void)
 			perror("vtpm-host: poll");
 			return;
 		}
+		/* Backwards: drop() moves the last entry into slot i. */
 		for (size_t i = nfds; i-- > 0;) {
-			struct conn *c = conns[i];
-			bool ok = true;
-
-			if (c->kind == CONN_LISTEN_DATA ||
-			    c->kind == CONN_LISTEN_PLAT) {
-				if (ready > 0 && pfd[i].revents) {
-					accept_on(i);
-				}
-				continue;
-			}
-			if (ready > 0 && pfd[i].revents) {
-				ok = serve_input(pfd[i].fd, c);
-			} else if (c->have > 0 &&
-				   now - c->progress_ms > STALL_MS) {
-				ok = false; /* a partial frame, stalled */
-			}
-			if (!ok) {
-				drop(i);
-			}
+			serve_entry(i, ready > 0 && pfd[i].revents != 0, now);
 		}
 	}
 }
@@ -353,13 +358,14 @@ static bool write_manifest(const char *path)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: vtpm-host --port PORT [--manifest FILE]\n");
+	(void)fprintf(stderr,
+		      "usage: vtpm-host --port PORT [--manifest FILE]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	struct vtpm_nv_ops nv = vtpm_nv_mem_ops;
+	struct vtpm_nv_ops nv = VTPM_NV_MEM_OPS;
 	struct vtpm_init_info info = { 0 };
 	const char *manifest = NULL;
 	long port = -1;
@@ -378,27 +384,31 @@ int main(int argc, char **argv)
 	if (port <= 0 || port >= 65535) {
 		usage();
 	}
-	signal(SIGPIPE, SIG_IGN);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		return 1;
+	}
 	dfd = listen_on((uint16_t)port);
 	pfd_plat = listen_on((uint16_t)(port + 1));
 	if (dfd < 0 || pfd_plat < 0) {
-		fprintf(stderr, "vtpm-host: cannot listen on %ld/%ld: %s\n",
-			port, port + 1, strerror(errno));
+		(void)fprintf(stderr,
+			      "vtpm-host: cannot listen on %ld/%ld: %s\n", port,
+			      port + 1, strerror(errno));
 		return 3;
 	}
 	nv.ctx = vtpm_nv_mem_new();
 	if (!nv.ctx) {
-		fprintf(stderr, "vtpm-host: out of memory\n");
+		(void)fprintf(stderr, "vtpm-host: out of memory\n");
 		return 1;
 	}
 	enum svsm_err err = vtpm_init(&nv, &info);
 
 	if (err != SVSM_OK) {
-		fprintf(stderr, "vtpm-host: TPM start failed (%d)\n", (int)err);
+		(void)fprintf(stderr, "vtpm-host: TPM start failed (%d)\n",
+			      (int)err);
 		return 1;
 	}
 	if (manifest && !write_manifest(manifest)) {
-		fprintf(stderr, "vtpm-host: cannot write %s\n", manifest);
+		(void)fprintf(stderr, "vtpm-host: cannot write %s\n", manifest);
 		return 1;
 	}
 	static struct conn listen_data = { .kind = CONN_LISTEN_DATA };
@@ -409,9 +419,9 @@ int main(int argc, char **argv)
 	pfd[1] = (struct pollfd){ .fd = pfd_plat, .events = POLLIN };
 	conns[1] = &listen_plat;
 	nfds = 2;
-	printf("vtpm-host: ready on 127.0.0.1:%ld (platform %ld)%s\n", port,
-	       port + 1, info.manufactured ? ", manufactured" : "");
-	fflush(stdout);
+	(void)printf("vtpm-host: ready on 127.0.0.1:%ld (platform %ld)%s\n",
+		     port, port + 1, info.manufactured ? ", manufactured" : "");
+	(void)fflush(stdout);
 	serve();
 	return 1;
 }

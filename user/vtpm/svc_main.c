@@ -19,7 +19,7 @@ int main(void)
 	static const uint8_t getrandom8[] = { 0x80, 0x01, 0, 0,	   0, 12,
 					      0,    0,	  1, 0x7b, 0, 8 };
 	static uint8_t rsp[VTPM_MAX_BUFFER];
-	struct vtpm_nv_ops nv = vtpm_nv_mem_ops;
+	struct vtpm_nv_ops nv = VTPM_NV_MEM_OPS;
 	struct vtpm_init_info info = { 0 };
 	size_t len = 0;
 	size_t n;

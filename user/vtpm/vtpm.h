@@ -41,7 +41,7 @@ enum vtpm_nv_result {
 /**
  * Where the TPM's NV state lives, blob by name ("permall",
  * "volatilestate", "savestate"). The host build and csvsm keep it in
- * memory (vtpm_nv_mem_ops); the persistence work will back it with
+ * memory (VTPM_NV_MEM_OPS); the persistence work will back it with
  * encrypted storage. `ctx` is passed back unchanged.
  */
 struct vtpm_nv_ops {
@@ -60,7 +60,7 @@ struct vtpm_nv_ops {
 };
 
 /** The in-memory NV store (its context comes from vtpm_nv_mem_new). */
-extern const struct vtpm_nv_ops vtpm_nv_mem_ops;
+extern const struct vtpm_nv_ops VTPM_NV_MEM_OPS;
 /** A fresh, empty in-memory store, or NULL when out of memory. */
 void *vtpm_nv_mem_new(void);
 /** Frees a store from vtpm_nv_mem_new (NULL is allowed). */

@@ -36,10 +36,10 @@
 #define TPM_RH_OWNER 0x40000001U
 #define TPM_RH_ENDORSEMENT 0x4000000BU
 #define TPM_RS_PW 0x40000009U
-#define TPM_RC_SUCCESS_ 0x000U
-#define TPM_RC_FAILURE_ 0x101U
-#define TPM_RC_COMMAND_SIZE 0x142U
-#define TPM_RC_INITIALIZE 0x100U
+#define VTPM_RC_SUCCESS 0x000U
+#define VTPM_RC_FAILURE 0x101U
+#define VTPM_RC_COMMAND_SIZE 0x142U
+#define VTPM_RC_INITIALIZE 0x100U
 #define TPM_ALG_RSA 0x0001U
 #define TPM_ALG_AES 0x0006U
 #define TPM_ALG_SHA256 0x000BU
@@ -52,7 +52,7 @@
 
 /* PolicyA_SHA256 (TCG EK Credential Profile, B.3.2): PolicySecret of
  * TPM_RH_ENDORSEMENT. */
-static const uint8_t policy_a_sha256[32] = {
+static const uint8_t POLICY_A_SHA256[32] = {
 	0x83, 0x71, 0x97, 0x67, 0x44, 0x84, 0xB3, 0xF8, 0x1A, 0x90, 0xCC,
 	0x8D, 0x46, 0xA5, 0xD7, 0x24, 0xFD, 0x52, 0xD7, 0x6E, 0x06, 0x52,
 	0x0B, 0x64, 0xF2, 0xA1, 0xDA, 0x1B, 0x33, 0x14, 0x69, 0xAA,
@@ -164,8 +164,8 @@ static void put_ek_template(struct wbuf *w, bool is_rsa)
 	put_u16(w, is_rsa ? TPM_ALG_RSA : TPM_ALG_ECC);
 	put_u16(w, TPM_ALG_SHA256);
 	put_u32(w, EK_ATTRIBUTES);
-	put_u16(w, sizeof(policy_a_sha256));
-	put_bytes(w, policy_a_sha256, sizeof(policy_a_sha256));
+	put_u16(w, sizeof(POLICY_A_SHA256));
+	put_bytes(w, POLICY_A_SHA256, sizeof(POLICY_A_SHA256));
 	put_u16(w, TPM_ALG_AES); /* symmetric: AES-128-CFB */
 	put_u16(w, 128);
 	put_u16(w, TPM_ALG_CFB);
@@ -275,6 +275,7 @@ static struct libtpms_callbacks callbacks = {
 /* ---- command path ----------------------------------------------------- */
 
 /** A 10-byte TPM error response with `rc`. */
+/* NOLINTNEXTLINE(readability-non-const-parameter): written through w */
 static size_t error_response(uint8_t *rsp, size_t cap, uint32_t rc)
 {
 	struct wbuf w = { rsp, 0, cap, true };
@@ -291,11 +292,11 @@ size_t vtpm_process_locality(uint8_t locality, const uint8_t *cmd, size_t len,
 	uint32_t rsp_len = 0;
 
 	if (!core.running) {
-		return error_response(rsp, cap, TPM_RC_FAILURE_);
+		return error_response(rsp, cap, VTPM_RC_FAILURE);
 	}
 	if (len < HDR_SIZE || len > VTPM_MAX_BUFFER ||
 	    get_u32(cmd + 2) != len || locality > 4) {
-		return error_response(rsp, cap, TPM_RC_COMMAND_SIZE);
+		return error_response(rsp, cap, VTPM_RC_COMMAND_SIZE);
 	}
 	/* libtpms takes a non-const buffer: give it a private copy. */
 	memcpy(core.in, cmd, len);
@@ -303,10 +304,10 @@ size_t vtpm_process_locality(uint8_t locality, const uint8_t *cmd, size_t len,
 	if (TPMLIB_Process(&core.rbuf, &rsp_len, &core.rbuf_size, core.in,
 			   (uint32_t)len) != TPM_SUCCESS ||
 	    rsp_len < HDR_SIZE || rsp_len > core.rbuf_size) {
-		return error_response(rsp, cap, TPM_RC_FAILURE_);
+		return error_response(rsp, cap, VTPM_RC_FAILURE);
 	}
 	if (rsp_len > cap) {
-		return error_response(rsp, cap, TPM_RC_FAILURE_);
+		return error_response(rsp, cap, VTPM_RC_FAILURE);
 	}
 	memcpy(rsp, core.rbuf, rsp_len);
 	return rsp_len;
@@ -350,8 +351,8 @@ static enum svsm_err tpm_startup(void)
 	cmd_begin(&w, TPM_ST_NO_SESSIONS, TPM_CC_STARTUP);
 	put_u16(&w, 0); /* TPM_SU_CLEAR */
 	err = send_own(&w, &n, &rc);
-	if (err == SVSM_OK && rc != TPM_RC_SUCCESS_ &&
-	    rc != TPM_RC_INITIALIZE) {
+	if (err == SVSM_OK && rc != VTPM_RC_SUCCESS &&
+	    rc != VTPM_RC_INITIALIZE) {
 		err = SVSM_ERR_IO;
 	}
 	return err;
@@ -392,7 +393,7 @@ static enum svsm_err read_public(uint32_t handle, bool keep)
 	if (err != SVSM_OK) {
 		return err;
 	}
-	if (rc != TPM_RC_SUCCESS_) {
+	if (rc != VTPM_RC_SUCCESS) {
 		return SVSM_ERR_NOTFOUND;
 	}
 	return keep ? take_public(core.own_rsp + HDR_SIZE, n - HDR_SIZE)
@@ -410,7 +411,7 @@ static enum svsm_err flush_context(uint32_t handle)
 	cmd_begin(&w, TPM_ST_NO_SESSIONS, TPM_CC_FLUSH_CONTEXT);
 	put_u32(&w, handle);
 	err = send_own(&w, &n, &rc);
-	return err == SVSM_OK && rc != TPM_RC_SUCCESS_ ? SVSM_ERR_IO : err;
+	return err == SVSM_OK && rc != VTPM_RC_SUCCESS ? SVSM_ERR_IO : err;
 }
 
 static enum svsm_err evict_control(uint32_t object, uint32_t persistent)
@@ -427,7 +428,7 @@ static enum svsm_err evict_control(uint32_t object, uint32_t persistent)
 	put_pw_session(&w);
 	put_u32(&w, persistent);
 	err = send_own(&w, &n, &rc);
-	return err == SVSM_OK && rc != TPM_RC_SUCCESS_ ? SVSM_ERR_IO : err;
+	return err == SVSM_OK && rc != VTPM_RC_SUCCESS ? SVSM_ERR_IO : err;
 }
 
 /**
@@ -465,7 +466,7 @@ static enum svsm_err create_ek(bool is_rsa, uint32_t persistent)
 	if (err != SVSM_OK) {
 		return err;
 	}
-	if (rc != TPM_RC_SUCCESS_ || n < HDR_SIZE + 4) {
+	if (rc != VTPM_RC_SUCCESS || n < HDR_SIZE + 4) {
 		return SVSM_ERR_IO;
 	}
 	handle = get_u32(core.own_rsp + HDR_SIZE);

@@ -70,7 +70,7 @@ static enum vtpm_nv_result mem_store(void *ctx, const char *name,
 		memcpy(copy, data, len);
 	}
 	free(s->data);
-	strcpy(s->name, name);
+	memcpy(s->name, name, strlen(name) + 1); /* checked to fit above */
 	s->data = copy;
 	s->len = len;
 	return VTPM_NV_OK;
@@ -88,7 +88,7 @@ static enum vtpm_nv_result mem_del(void *ctx, const char *name)
 	return VTPM_NV_OK;
 }
 
-const struct vtpm_nv_ops vtpm_nv_mem_ops = {
+const struct vtpm_nv_ops VTPM_NV_MEM_OPS = {
 	.load = mem_load,
 	.store = mem_store,
 	.del = mem_del,

@@ -68,7 +68,7 @@ static void read_all(int fd, uint8_t *p, size_t n)
 /** One command; returns the TPM response code. */
 static uint32_t tpm_once(int fd, const uint8_t *cmd, size_t len)
 {
-	uint8_t frame[4096 + 9];
+	static uint8_t frame[4096 + 9];
 	uint8_t hdr[4];
 	uint32_t n;
 

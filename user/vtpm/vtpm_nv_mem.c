@@ -61,9 +61,11 @@ static enum vtpm_nv_result mem_store(void *ctx, const char *name,
 			s = &m->slot[i];
 		}
 	}
+	if (!s) {
+		return VTPM_NV_ERROR;
+	}
 	copy = malloc(len ? len : 1);
-	if (!s || !copy) {
-		free(copy);
+	if (!copy) {
 		return VTPM_NV_ERROR;
 	}
 	if (len) {

@@ -5,7 +5,8 @@
 # run. Both are driven by bench/vtpm_client.c over one TCP connection
 # with raw TPM commands in mssim frames, so neither tpm2-tools nor process
 # start-up is measured. The two servers are measured in alternating
-# rounds (the machine is shared); each round gives a median per
+# rounds, in alternating order (the machine is shared); each round gives
+# a median per
 # operation, and the table shows the median of the round medians and the
 # ratio vtpm-host / swtpm. See bench/vtpm.md.
 #
@@ -55,9 +56,17 @@ pids+=($!)
 wait_port "$vport"
 wait_port "$sport"
 
+# Odd rounds measure vtpm-host first, even rounds swtpm first, so
+# neither always runs on a cold or a warm machine.
+run() { "$CLIENT" "$2" "$N" | sed "s/^/$1 $r /" >>"$tmp/results"; }
 for r in $(seq 1 "$R"); do
-	"$CLIENT" "$vport" "$N" | sed "s/^/vtpm $r /" >>"$tmp/results"
-	"$CLIENT" "$sport" "$N" | sed "s/^/swtpm $r /" >>"$tmp/results"
+	if ((r % 2)); then
+		run vtpm "$vport"
+		run swtpm "$sport"
+	else
+		run swtpm "$sport"
+		run vtpm "$vport"
+	fi
 done
 
 echo "vTPM latency, $N commands per operation, $R alternating rounds;"

@@ -310,3 +310,40 @@ TEST(vtpm_core, nv_that_cannot_be_written_fails_closed)
 	EXPECT_EQ(be32(rsp + 6), 0x101);
 	fixture_free(fx);
 }
+
+TEST(vtpm_core, malformed_requests_get_svsm_errors_and_the_service_goes_on)
+{
+	struct fixture *fx = fixture_new();
+	static uint8_t rsp[SVSM_VTPM_BUFFER_SIZE];
+	struct svsm_call_regs r;
+	uint8_t *p = fx->m.mem + GPA;
+	uint32_t big = SVSM_VTPM_MAX_COMMAND + 1;
+	uint32_t n = 0;
+
+	ASSERT_TRUE(fx->nv.ctx != NULL);
+	ASSERT_OK(vtpm_init(&fx->nv, NULL));
+	/* Each request is Linux's GetRandom with one field broken. */
+	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(tpm_call(fx, GETRANDOM8, sizeof(GETRANDOM8), rsp, &n),
+			  SVSM_RC_SUCCESS);
+		memcpy(p + 9, GETRANDOM8, sizeof(GETRANDOM8));
+		p[0] = i == 0 ? 1 : 8; /* POWER_ON */
+		p[4] = i == 1 ? 3 : 0; /* locality 3 */
+		if (i == 2) {
+			memcpy(p + 5, &big, 4);
+		}
+		r = (struct svsm_call_regs){ (uint64_t)SVSM_PROTO_VTPM << 32 |
+						     SVSM_VTPM_CMD,
+					     i == 3 ? PM_SVSM_PAGE - 8 : GPA, 0,
+					     0, 0 };
+		EXPECT_EQ(proto_dispatch(&fx->env, &r),
+			  i == 0   ? SVSM_RC_UNSUPPORTED_CALL
+			  : i == 3 ? SVSM_RC_INVALID_ADDRESS
+				   : SVSM_RC_INVALID_PARAMETER);
+	}
+	EXPECT_EQ(tpm_call(fx, GETRANDOM8, sizeof(GETRANDOM8), rsp, &n),
+		  SVSM_RC_SUCCESS);
+	EXPECT_EQ(be32(rsp + 6), 0);
+	EXPECT_EQ(n, 20);
+	fixture_free(fx);
+}

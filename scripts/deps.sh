@@ -12,6 +12,7 @@ PKGS=(
 	perl python3
 	libssl-dev
 	valgrind
+	libssl-dev libtpms-dev tpm2-tools swtpm
 )
 
 missing=()

@@ -74,6 +74,24 @@ struct proto_core_ops {
 	enum svsm_err (*delete_vcpu)(void *plat, uint32_t vcpu, uint64_t vmsa);
 };
 
+/**
+ * The vTPM protocol's backend (svsm-reqd: IPC to the vTPM service; host
+ * tests: the service core or a fake). A platform that has none leaves
+ * proto_env.vtpm NULL and does not list PROTO_VTPM_DESC.
+ */
+struct proto_vtpm {
+	/**
+	 * Runs the TPM command in buf[0..len) at locality 0 and writes the
+	 * response over it, at most `cap` bytes, its length to `*rsp_len`.
+	 */
+	enum svsm_err (*send_command)(void *ctx, uint8_t *buf, size_t len,
+				      size_t cap, size_t *rsp_len);
+	void *ctx;
+	/** SVSM_VTPM_BUFFER_SIZE private bytes the call works in; the
+	 *  platform serves one vTPM call at a time per buffer. */
+	uint8_t *buf;
+};
+
 struct proto_env;
 
 /** A protocol: its number, the versions offered and its call handler. */
@@ -94,10 +112,13 @@ struct proto_env {
 	uint32_t vcpu;				/**< the calling vCPU */
 	const struct proto_desc *const *protos; /**< offered */
 	size_t proto_count;
+	const struct proto_vtpm *vtpm; /**< NULL: no vTPM (optional) */
 };
 
 /** The core protocol (0), version 1. */
 extern const struct proto_desc PROTO_CORE_DESC;
+/** The vTPM protocol (2), version 1 (needs proto_env.vtpm). */
+extern const struct proto_desc PROTO_VTPM_DESC;
 
 /**
  * Serves one call: decodes RAX, finds the protocol and runs the call.
@@ -135,6 +156,8 @@ int64_t proto_err_to_errno(enum svsm_err err);
 enum svsm_err proto_errno_to_err(int64_t neg_errno);
 /** The core protocol's mapping of internal errors to result codes. */
 uint32_t proto_core_result(enum svsm_err err);
+/** The vTPM protocol's mapping of internal errors to result codes. */
+uint32_t proto_vtpm_result(enum svsm_err err);
 /**
  * Walks a PVALIDATE request at guest address `gpa` (exported for the
  * fuzz target and tests; the core handler calls it).

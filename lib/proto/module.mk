@@ -8,3 +8,11 @@ unit-y += tests/unit/test_proto.o tests/unit/proto_model.o
 fuzz-targets += proto
 fuzz-proto-y := tests/fuzz/fuzz_proto.o tests/unit/proto_model.o \
 	lib/proto/proto.o lib/proto/core.o
+# The vTPM protocol (2) over a backend in proto_env.vtpm.
+kernel-y += lib/proto/vtpm.o
+libhost-y += lib/proto/vtpm.o
+unit-y += tests/unit/test_proto_vtpm.o
+# SVSM_VTPM_CMD's buffer parsing against a fake backend.
+fuzz-targets += proto_vtpm
+fuzz-proto_vtpm-y := tests/fuzz/fuzz_proto_vtpm.o tests/unit/proto_model.o \
+	lib/proto/proto.o lib/proto/core.o lib/proto/vtpm.o

@@ -67,3 +67,27 @@
 
 /* CONFIGURE_VTOM: RCX bit 0 asks for the supported configuration. */
 #define SVSM_VTOM_QUERY 0x1ULL
+
+/* vTPM protocol (2) calls (SVSM 58019 chapter 8). */
+#define SVSM_VTPM_QUERY 0U
+#define SVSM_VTPM_CMD 1U
+/*
+ * SVSM_VTPM_CMD: RCX = GPA of one 4 KiB buffer (not necessarily page
+ * aligned), rewritten in place. Request (Tables 15-16, packed; Linux
+ * struct svsm_vtpm_cmd_request): u32 platform command at 0, u8 locality
+ * at 4 (must be 0), u32 TPM command size at 5, the command from 9.
+ * Response (Table 17; struct svsm_vtpm_cmd_response): u32 size at 0, the
+ * response from 4. Platform commands are the MS simulator's; only
+ * TPM_SEND_COMMAND (8) is defined for this call, and SVSM_VTPM_QUERY
+ * reports it as bit 8 of RCX.
+ */
+#define SVSM_VTPM_BUFFER_SIZE 4096U
+#define SVSM_VTPM_PLATFORM_SEND_COMMAND 8U
+#define SVSM_VTPM_REQ_COMMAND 0U
+#define SVSM_VTPM_REQ_LOCALITY 4U
+#define SVSM_VTPM_REQ_SIZE 5U
+#define SVSM_VTPM_REQ_DATA 9U
+#define SVSM_VTPM_RSP_SIZE 0U
+#define SVSM_VTPM_RSP_DATA 4U
+#define SVSM_VTPM_MAX_COMMAND (SVSM_VTPM_BUFFER_SIZE - SVSM_VTPM_REQ_DATA)
+#define SVSM_VTPM_MAX_RESPONSE (SVSM_VTPM_BUFFER_SIZE - SVSM_VTPM_RSP_DATA)

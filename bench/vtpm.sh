@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# vTPM command latency: csvsm's vTPM service core built for the host
+# (build/tools/vtpm-host, mssim) next to swtpm (same libtpms) in the same
+# run. Both are driven by bench/vtpm_client.c over one TCP connection
+# with raw TPM commands in mssim frames, so neither tpm2-tools nor process
+# start-up is measured. The two servers are measured in alternating
+# rounds, in alternating order (the machine is shared); each round gives
+# a median per
+# operation, and the table shows the median of the round medians and the
+# ratio vtpm-host / swtpm. See bench/vtpm.md.
+#
+# Usage: bash bench/vtpm.sh [ITERATIONS [ROUNDS]]   (default 200 and 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${1:-${N:-200}}
+R=${2:-${ROUNDS:-5}}
+OUT=build/bench
+CLIENT=$OUT/vtpm_client
+HOST=build/tools/vtpm-host
+
+for t in swtpm gcc; do
+	command -v $t >/dev/null || { echo "vtpm.sh: $t not found (scripts/deps.sh)" >&2; exit 1; }
+done
+[[ $N =~ ^[1-9][0-9]*$ && $R =~ ^[1-9][0-9]*$ ]] ||
+	{ echo "vtpm.sh: bad arguments" >&2; exit 1; }
+mkdir -p "$OUT"
+make -s "$HOST"
+gcc -std=gnu11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$CLIENT" \
+	bench/vtpm_client.c
+
+tmp=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
+
+wait_port() { # wait_port PORT: until something listens there
+	for _ in $(seq 1 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "vtpm.sh: nothing listens on $1" >&2
+	exit 1
+}
+
+base=$((20000 + RANDOM % 20000))
+vport=$base
+sport=$((base + 10))
+"$HOST" --port "$vport" >"$tmp/vtpm.log" 2>&1 &
+pids+=($!)
+mkdir "$tmp/swtpm"
+swtpm socket --tpm2 --tpmstate "dir=$tmp/swtpm" \
+	--server "type=tcp,port=$sport" --ctrl "type=tcp,port=$((sport + 1))" \
+	--flags not-need-init,startup-clear &
+pids+=($!)
+wait_port "$vport"
+wait_port "$sport"
+
+# Odd rounds measure vtpm-host first, even rounds swtpm first, so
+# neither always runs on a cold or a warm machine.
+run() { "$CLIENT" "$2" "$N" | sed "s/^/$1 $r /" >>"$tmp/results"; }
+for r in $(seq 1 "$R"); do
+	if ((r % 2)); then
+		run vtpm "$vport"
+		run swtpm "$sport"
+	else
+		run swtpm "$sport"
+		run vtpm "$vport"
+	fi
+done
+
+echo "vTPM latency, $N commands per operation, $R alternating rounds;"
+echo "median of the round medians (p90 likewise), microseconds"
+echo
+printf '| %-20s | %16s | %16s | %14s |\n' operation "vtpm-host (p90)" \
+	"swtpm (p90)" "vtpm / swtpm"
+printf '|%s|%s|%s|%s|\n' "----------------------" "------------------" \
+	"------------------" "----------------"
+awk '
+function median(list,   n, a, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 1; i <= n; i++)
+		for (j = i + 1; j <= n; j++)
+			if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+{
+	key = $1 SUBSEP $3
+	med[key] = med[key] " " $4
+	p90[key] = p90[key] " " $5
+	if (!($3 in seen)) { seen[$3] = 1; order[++nops] = $3 }
+}
+END {
+	for (i = 1; i <= nops; i++) {
+		op = order[i]
+		v = median(med["vtpm" SUBSEP op]); s = median(med["swtpm" SUBSEP op])
+		vp = median(p90["vtpm" SUBSEP op]); sp = median(p90["swtpm" SUBSEP op])
+		printf "| %-20s | %7.1f (%6.1f) | %7.1f (%6.1f) | %14.2f |\n", op, v, vp, s, sp, v / s
+	}
+}' "$tmp/results"

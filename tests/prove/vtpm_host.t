@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# The vTPM service core end to end on the host: build/tools/vtpm-host
+# (user/vtpm) behind the mssim protocol, driven by Debian's tpm2-tools
+# through the mssim TCTI. Every value that can be computed outside the
+# TPM is: PCR values with sha256sum, signatures with openssl, the EKs
+# with tpm2_createek's own TCG templates, the manifest with the EK that
+# tpm2_readpublic returns. tpm2-tools without a resource manager leave
+# objects loaded, so transient objects are flushed after each step.
+# Then raw mssim frames (tests/e2e/vtpm_frames.py) abuse both ports and
+# the server must keep serving.
+cd "$(dirname "$0")/../.." || exit 1
+HOST=build/tools/vtpm-host
+tmp=$(mktemp -d)
+n=0
+srv=
+
+if ! make -s "$HOST" >/dev/null 2>&1; then
+	echo "Bail out! cannot build $HOST"
+	exit 1
+fi
+for t in tpm2_startup tpm2_createek openssl python3 sha256sum; do
+	if ! command -v "$t" >/dev/null; then
+		echo "1..0 # SKIP $t not installed (scripts/deps.sh)"
+		exit 0
+	fi
+done
+trap '[ -n "$srv" ] && kill $srv 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# A free port pair: try a few random ones (the server exits 3 if busy).
+for _ in $(seq 1 20); do
+	port=$((20000 + RANDOM % 40000))
+	"$HOST" --port "$port" --manifest "$tmp/manifest" >"$tmp/server" 2>&1 &
+	srv=$!
+	for _ in $(seq 1 100); do
+		grep -q ready "$tmp/server" && break
+		kill -0 $srv 2>/dev/null || break
+		sleep 0.05
+	done
+	grep -q ready "$tmp/server" && break
+	wait $srv 2>/dev/null
+	srv=
+done
+if [ -z "$srv" ]; then
+	echo "Bail out! vtpm-host did not start"
+	sed 's/^/# /' "$tmp/server"
+	exit 1
+fi
+T=(-T "mssim:host=127.0.0.1,port=$port")
+
+ok() { # ok STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		sed 's/^/# /' "$tmp/out" 2>/dev/null | tail -12
+	fi
+}
+
+tpm() { # tpm TOOL ARGS...: one tool; output in $tmp/out
+	local tool=$1
+	shift
+	"tpm2_$tool" "${T[@]}" "$@" >"$tmp/out" 2>&1
+}
+
+flush() {
+	tpm2_flushcontext "${T[@]}" -t >/dev/null 2>&1
+	tpm2_flushcontext "${T[@]}" -s >/dev/null 2>&1
+}
+
+grep -q manufactured "$tmp/server"
+ok $? "the service manufactured the TPM at first start"
+
+# The service ran TPM2_Startup: a client's Startup is tolerated (the
+# TPM answers TPM_RC_INITIALIZE, which tpm2_startup accepts).
+tpm startup -c
+ok $? "tpm2_startup -c is accepted after the service's own Startup"
+
+tpm getrandom 16 -o "$tmp/rand"
+[ $? -eq 0 ] && [ "$(stat -c %s "$tmp/rand")" -eq 16 ]
+ok $? "getrandom 16 returns 16 bytes"
+
+# PCR 16: read, extend with a digest, read; compare with sha256(old||d).
+tpm pcrread sha256:16 -o "$tmp/pcr0" &&
+	d=$(printf 'csvsm vtpm' | sha256sum | cut -d' ' -f1) &&
+	tpm pcrextend "16:sha256=$d" && tpm pcrread sha256:16 -o "$tmp/pcr1"
+st=$?
+want=$( (cat "$tmp/pcr0" && printf '%s' "$d" | xxd -r -p) | sha256sum |
+	cut -d' ' -f1)
+got=$(xxd -p -c 64 "$tmp/pcr1" 2>/dev/null)
+[ $st -eq 0 ] && [ -n "$got" ] && [ "$got" = "$want" ]
+ok $? "pcrextend then pcrread: sha256(old || digest) ($got)"
+
+# A storage primary, then an RSA and an ECC signing key under it.
+tpm createprimary -C o -G ecc -c "$tmp/prim.ctx"
+ok $? "createprimary (owner, ECC)"
+flush
+printf 'the message csvsm signs\n' >"$tmp/msg"
+for alg in rsa2048 ecc256; do
+	tpm create -C "$tmp/prim.ctx" -G "$alg" -u "$tmp/$alg.pub" \
+		-r "$tmp/$alg.priv"
+	ok $? "create $alg signing key"
+	flush
+	tpm load -C "$tmp/prim.ctx" -u "$tmp/$alg.pub" -r "$tmp/$alg.priv" \
+		-c "$tmp/$alg.ctx"
+	ok $? "load $alg"
+	flush
+	tpm sign -c "$tmp/$alg.ctx" -g sha256 -o "$tmp/$alg.sig" "$tmp/msg"
+	ok $? "sign with $alg"
+	flush
+	tpm verifysignature -c "$tmp/$alg.ctx" -g sha256 -m "$tmp/msg" \
+		-s "$tmp/$alg.sig"
+	ok $? "verifysignature $alg"
+	flush
+	tpm sign -c "$tmp/$alg.ctx" -g sha256 -f plain -o "$tmp/$alg.plain" \
+		"$tmp/msg" && flush &&
+		tpm readpublic -c "$tmp/$alg.ctx" -f pem -o "$tmp/$alg.pem" &&
+		openssl dgst -sha256 -verify "$tmp/$alg.pem" \
+			-signature "$tmp/$alg.plain" "$tmp/msg" >"$tmp/out" 2>&1
+	ok $? "openssl dgst -verify accepts the $alg signature"
+	flush
+	printf 'another message\n' >"$tmp/msg2"
+	openssl dgst -sha256 -verify "$tmp/$alg.pem" \
+		-signature "$tmp/$alg.plain" "$tmp/msg2" >"$tmp/out" 2>&1
+	[ $? -ne 0 ]
+	ok $? "openssl rejects the $alg signature over another message"
+done
+
+# NV index: define, write, read back.
+head -c 32 /dev/urandom >"$tmp/nvdata"
+tpm nvdefine 0x1500016 -C o -s 32 -a "ownerread|ownerwrite" &&
+	tpm nvwrite 0x1500016 -C o -i "$tmp/nvdata" &&
+	tpm nvread 0x1500016 -C o -s 32 -o "$tmp/nvback" &&
+	cmp -s "$tmp/nvdata" "$tmp/nvback"
+ok $? "nvdefine, nvwrite, nvread: the data comes back"
+tpm nvundefine 0x1500016 -C o
+ok $? "nvundefine"
+
+tpm getcap properties-fixed && grep -q 'TPM2_PT_FAMILY_INDICATOR' "$tmp/out" &&
+	grep -q 'value: "2.0"' "$tmp/out"
+ok $? "getcap properties-fixed: a TPM 2.0"
+
+# The EKs: persisted where the service says, equal to what tpm2_createek
+# makes from the TCG templates, and the manifest is the RSA EK's
+# TPMT_PUBLIC (the TPM2B_PUBLIC without its 2-byte size).
+tpm readpublic -c 0x81010001 -f tss -o "$tmp/ek.tss" &&
+	tail -c +3 "$tmp/ek.tss" | cmp -s - "$tmp/manifest"
+ok $? "the manifest is the TPMT_PUBLIC of the EK at 0x81010001"
+flush
+for g in rsa:0x81010001 ecc:0x81010002; do
+	tpm createek -G "${g%%:*}" -c "$tmp/ek-${g%%:*}.ctx" \
+		-u "$tmp/ek-${g%%:*}.pub" &&
+		tpm readpublic -c "$tmp/ek-${g%%:*}.ctx" -f tss \
+			-o "$tmp/want.tss" && flush &&
+		tpm readpublic -c "${g##*:}" -f tss -o "$tmp/got.tss" &&
+		cmp -s "$tmp/want.tss" "$tmp/got.tss"
+	ok $? "the ${g%%:*} EK at ${g##*:} is the TCG default template's"
+	flush
+done
+
+# Raw frames: malformed, oversized, unknown and truncated, on both ports.
+python3 tests/e2e/vtpm_frames.py "$port" >"$tmp/out" 2>&1
+ok $? "malformed mssim frames close their connection only"
+kill -0 $srv 2>/dev/null && tpm getrandom 8 -o "$tmp/rand2" &&
+	[ "$(stat -c %s "$tmp/rand2")" -eq 8 ]
+ok $? "the server still serves afterwards"
+
+echo "1..$n"

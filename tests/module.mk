@@ -36,3 +36,6 @@ unit-y += tests/unit/test_ramfs.o
 kernel-test-y += tests/vm/test_ramfs.o
 tests-t += tests/prove/ramfs.t
 kernel-test-y += tests/vm/test_exec.o
+# The SEV-SNP platform against the SNP model (tests/models/snp).
+unit-y += tests/unit/test_snp_model.o tests/unit/test_snp_ghcb.o \
+	tests/unit/test_snp_core.o tests/unit/test_snp_secrets.o

@@ -8,6 +8,8 @@
  * pages only, so a 2 MiB mapping is not offered (NULL) until the window
  * can map a large page.
  */
+#include "snp_ops.h"
+
 #include <stddef.h>
 
 #include "arch/insn.h"
@@ -15,8 +17,6 @@
 
 #include "svsm/addr.h"
 #include "svsm/tmpmap.h"
-
-#include "snp_ops.h"
 
 struct snp_pval_status snp_hw_pvalidate(void *va, bool huge, bool validate)
 {

@@ -146,3 +146,23 @@ enum svsm_err ghcb_msr_run_vmpl(uint8_t vmpl)
 	}
 	return SVSM_OK;
 }
+
+enum svsm_err ghcb_page_share(void *va, uint64_t gpa)
+{
+	struct snp_pval_status st;
+	enum svsm_err err;
+
+	if ((gpa & ~GFN_MASK) != 0) {
+		return SVSM_ERR_INVAL;
+	}
+	st = snp_hw_pvalidate(va, false, false);
+	if (st.rc != SNP_RC_SUCCESS || st.no_change) {
+		return ghcb_fail_closed(SVSM_ERR_INTEGRITY,
+					GHCB_TERM_INTEGRITY);
+	}
+	err = ghcb_msr_psc(gpa, true);
+	if (err == SVSM_OK) {
+		err = ghcb_msr_register(gpa);
+	}
+	return err;
+}

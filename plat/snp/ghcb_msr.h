@@ -25,8 +25,8 @@
 #define GHCB_TERM_FEATURE 2U  /* a required SEV-SNP feature is missing */
 /* Set 1 is csvsm's own (the set the spec leaves to the guest). */
 #define GHCB_TERM_SET_CSVSM 1U
-#define GHCB_TERM_BAD_ANSWER 1U	  /* the host broke the MSR protocol */
-#define GHCB_TERM_INTEGRITY 2U	  /* PVALIDATE/RMPADJUST went wrong */
+#define GHCB_TERM_BAD_ANSWER 1U /* the host broke the MSR protocol */
+#define GHCB_TERM_INTEGRITY 2U	/* PVALIDATE/RMPADJUST went wrong */
 
 /** What the SEV information answer said (0x001). */
 struct ghcb_sev_info {
@@ -52,6 +52,13 @@ enum svsm_err ghcb_msr_register(uint64_t gpa) SVSM_MUST_CHECK;
 enum svsm_err ghcb_msr_psc(uint64_t gpa, bool is_shared) SVSM_MUST_CHECK;
 /** Asks the host to run this vCPU at `vmpl` (0x016); 0x017 must say 0. */
 enum svsm_err ghcb_msr_run_vmpl(uint8_t vmpl) SVSM_MUST_CHECK;
+/**
+ * Makes this CPU's GHCB page (mapped at `va`, at `gpa`, validated and
+ * private) shared and registers it (56421, 2.3.2): PVALIDATE rescinds it
+ * (it must have been valid), the host makes it shared (page-state
+ * change), then its GPA is registered. Any surprise is integrity loss.
+ */
+enum svsm_err ghcb_page_share(void *va, uint64_t gpa) SVSM_MUST_CHECK;
 /**
  * Requests termination (0x100) with `reason` in `set`, then halts; on
  * hardware it never returns.

@@ -35,8 +35,8 @@ enum svsm_err snp_secrets_guest_copy(const struct snp_secrets_page *fw,
 				     struct snp_secrets_page *out)
 {
 	if (svsm->guest_vmpl == 0 || svsm->guest_vmpl >= SNP_VMPCK_COUNT ||
-	    svsm->size == 0 || ((svsm->base | svsm->size | svsm->caa) &
-				(PAGE - 1U)) != 0 ||
+	    svsm->size == 0 ||
+	    ((svsm->base | svsm->size | svsm->caa) & (PAGE - 1U)) != 0 ||
 	    svsm->base > UINT64_MAX - svsm->size) {
 		return SVSM_ERR_INVAL;
 	}

@@ -68,6 +68,6 @@ enum svsm_err snp_request_take(struct snp_guest *g, uint32_t vcpu,
 			       struct svsm_call_regs *regs,
 			       bool *is_pending) SVSM_MUST_CHECK;
 /** Writes RAX, RCX, RDX and R8 of `regs` into the guest VMSA at `vmsa`. */
-enum svsm_err snp_request_finish(struct snp_guest *g, uint64_t vmsa,
-				 const struct svsm_call_regs *regs)
-	SVSM_MUST_CHECK;
+enum svsm_err
+snp_request_finish(struct snp_guest *g, uint64_t vmsa,
+		   const struct svsm_call_regs *regs) SVSM_MUST_CHECK;

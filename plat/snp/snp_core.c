@@ -45,8 +45,7 @@ static bool is_guest(const struct snp_guest *g, uint64_t gpa, uint64_t len)
 	    gpa + len > g->end) {
 		return false;
 	}
-	return gpa >= g->svsm_base + g->svsm_size ||
-	       gpa + len <= g->svsm_base;
+	return gpa >= g->svsm_base + g->svsm_size || gpa + len <= g->svsm_base;
 }
 
 /** The vCPU whose VMSA is the page holding `pa`, or NULL. */
@@ -160,8 +159,8 @@ static enum svsm_err mem_read_locked(void *plat, uint64_t gpa, void *dst,
 	return copy_locked(plat, gpa, dst, len, false);
 }
 
-static enum svsm_err mem_write_locked(void *plat, uint64_t gpa,
-				      const void *src, size_t len)
+static enum svsm_err mem_write_locked(void *plat, uint64_t gpa, const void *src,
+				      size_t len)
 {
 	/* NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): read only */
 	return copy_locked(plat, gpa, (void *)(uintptr_t)src, len, true);
@@ -494,8 +493,7 @@ enum svsm_err snp_request_take(struct snp_guest *g, uint32_t vcpu,
 		return SVSM_ERR_BUSY;
 	}
 	/* One copy of each register; the guest is not running. */
-	*regs = (struct svsm_call_regs){ v->rax, v->rcx, v->rdx, v->r8,
-					 v->r9 };
+	*regs = (struct svsm_call_regs){ v->rax, v->rcx, v->rdx, v->r8, v->r9 };
 	snp_hw_unmap((void *)(uintptr_t)v, false);
 	*is_pending = true;
 	return SVSM_OK;

@@ -19,9 +19,8 @@
  * - the target VMPL must be numerically higher (less privileged) than
  *   the caller's, and the permissions granted a subset of the caller's
  *   own: FAIL_PERMISSION;
- * - the page must be assigned (#NPF, recorded) and validated:
- *   FAIL_INPUT;
- * - page size as for PVALIDATE: FAIL_SIZEMISMATCH;
+ * - the page must be assigned (#NPF, recorded); page size as for
+ *   PVALIDATE: FAIL_SIZEMISMATCH; then it must be validated: FAIL_INPUT;
  * - the VMSA bit only on a 4 KiB page: FAIL_INPUT;
  * - else the target VMPL's permissions become the mask, and the page's
  *   VMSA bit becomes RDX[16].
@@ -177,7 +176,8 @@ void snpm_maps_of(uint64_t gpa, uint32_t *marked, uint32_t *unmarked)
 void snpm_set_cpuid(uint32_t fn, uint32_t reg, uint32_t val)
 {
 	if (m.cpuid_count < CPUID_ROOM) {
-		m.cpuid[m.cpuid_count++] = (struct cpuid_answer){ fn, reg, val };
+		m.cpuid[m.cpuid_count++] =
+			(struct cpuid_answer){ fn, reg, val };
 	}
 }
 
@@ -190,7 +190,7 @@ static uint64_t gpa_of(const void *va)
 	uintptr_t base = (uintptr_t)mem;
 
 	return p >= base && p < base + SNPM_MEM_SIZE ? (uint64_t)(p - base)
-						      : UINT64_MAX;
+						     : UINT64_MAX;
 }
 
 /**
@@ -386,9 +386,7 @@ static uint64_t answer_psc(uint64_t req)
 	    !snpm_rmp(gpa)) {
 		return 1ULL << 32 | 0x015U;
 	}
-	if (m.mode != SNPM_GHCB_PSC_LIE) {
-		snpm_host_rmpupdate(gpa, op == 1U);
-	}
+	snpm_host_rmpupdate(gpa, op == 1U);
 	return 0x015U;
 }
 

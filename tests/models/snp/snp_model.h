@@ -51,7 +51,6 @@ enum snpm_ghcb_mode {
 	SNPM_GHCB_RESERVED_BITS, /**< sets reserved bits of the answer */
 	SNPM_GHCB_WRONG_GPA,	 /**< echoes another GHCB GPA */
 	SNPM_GHCB_PSC_REFUSE,	 /**< fails page-state changes */
-	SNPM_GHCB_PSC_LIE,	 /**< says "done" but changes nothing */
 	SNPM_GHCB_VMPL_REFUSE,	 /**< refuses the VMPL switch */
 	SNPM_GHCB_CPUID_LIE,	 /**< answers another register */
 };

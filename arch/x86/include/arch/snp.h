@@ -28,14 +28,14 @@
 #define SNP_RC_FAIL_SIZEMISMATCH 6U
 
 /* RMPADJUST attributes in RDX (APM vol. 3, RMPADJUST). */
-#define RMPADJUST_VMPL_MASK 0xFFULL	  /* bits 7:0: target VMPL */
-#define RMPADJUST_READ (1ULL << 8)	  /* bits 15:8: permission mask */
+#define RMPADJUST_VMPL_MASK 0xFFULL /* bits 7:0: target VMPL */
+#define RMPADJUST_READ (1ULL << 8)  /* bits 15:8: permission mask */
 #define RMPADJUST_WRITE (1ULL << 9)
 #define RMPADJUST_EXEC_USER (1ULL << 10)
 #define RMPADJUST_EXEC_SUPER (1ULL << 11)
 #define RMPADJUST_PERM_MASK 0xFF00ULL
 #define RMPADJUST_VMSA (1ULL << 16) /* bit 16: the page becomes a VMSA */
-#define RMPADJUST_RWX                                        \
+#define RMPADJUST_RWX                                             \
 	(RMPADJUST_READ | RMPADJUST_WRITE | RMPADJUST_EXEC_USER | \
 	 RMPADJUST_EXEC_SUPER)
 
@@ -57,8 +57,7 @@ static inline struct snp_pval_status pvalidate(uint64_t va, bool huge,
 
 	__asm__ volatile(".byte 0xF2, 0x0F, 0x01, 0xFF\n\tsetc %1"
 			 : "=a"(rc), "=qm"(cf)
-			 : "a"(va), "c"((uint64_t)huge),
-			   "d"((uint64_t)validate)
+			 : "a"(va), "c"((uint64_t)huge), "d"((uint64_t)validate)
 			 : "memory", "cc");
 	return (struct snp_pval_status){ rc, cf != 0 };
 }

@@ -48,14 +48,22 @@ struct snp_guest {
 	struct snp_vcpu vcpus[SNP_VCPUS_MAX];
 };
 
+/** Where the guest's memory and the SVSM's region are (page aligned). */
+struct snp_guest_layout {
+	uint64_t base; /**< guest memory [base, end) */
+	uint64_t end;
+	uint64_t svsm_base; /**< the SVSM's region, cut out of it */
+	uint64_t svsm_size;
+};
+
 /**
- * Sets `g` up for guest memory [base, end) with the SVSM at
- * [svsm_base, +svsm_size), the validation table in the caller's `bits`
- * ((pages + 3) / 4 bytes over [base, end)). Every page starts INVALID.
+ * Sets `g` up for the memory `l` describes, the validation table in the
+ * caller's `bits` ((pages + 3) / 4 bytes over [base, end)). Every page
+ * starts INVALID.
  */
-enum svsm_err snp_guest_init(struct snp_guest *g, uint64_t base, uint64_t end,
-			     uint64_t svsm_base, uint64_t svsm_size,
-			     uint8_t *bits, size_t bits_size) SVSM_MUST_CHECK;
+enum svsm_err snp_guest_init(struct snp_guest *g,
+			     const struct snp_guest_layout *l, uint8_t *bits,
+			     size_t bits_size) SVSM_MUST_CHECK;
 /** The protocol environment of `g` for calling vCPU `vcpu`. */
 void snp_proto_env(struct snp_guest *g, uint32_t vcpu, struct proto_env *env);
 /**

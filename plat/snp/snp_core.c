@@ -97,13 +97,15 @@ static bool is_valid_guest(struct snp_guest *g, uint64_t gpa, uint64_t len)
 }
 
 /**
- * Copies between validated guest memory and `buf`, page by page, with
- * `g->lock` held (no page can be rescinded meanwhile).
+ * Copies validated guest memory at `gpa` to `dst`, or `src` to it when
+ * `src` is not NULL, page by page, with `g->lock` held (no page can be
+ * rescinded meanwhile).
  */
-static enum svsm_err copy_locked(struct snp_guest *g, uint64_t gpa, void *buf,
-				 size_t len, bool to_guest)
+static enum svsm_err copy_locked(struct snp_guest *g, uint64_t gpa, void *dst,
+				 const void *src, size_t len)
 {
-	uint8_t *b = buf;
+	uint8_t *d = dst;
+	const uint8_t *s = src;
 
 	if (!is_valid_guest(g, gpa, len)) {
 		return SVSM_ERR_RANGE;
@@ -116,57 +118,57 @@ static enum svsm_err copy_locked(struct snp_guest *g, uint64_t gpa, void *buf,
 		if (!page) {
 			return SVSM_ERR_BUSY;
 		}
-		if (to_guest) {
-			memcpy(page + off, b, n);
-		} else {
-			memcpy(b, page + off, n);
+		if (s) {
+			memcpy(page + off, s, n);
+			s += n;
+		} else if (d) {
+			memcpy(d, page + off, n);
+			d += n;
 		}
 		snp_hw_unmap(page, false);
 		gpa += n;
-		b += n;
 		len -= n;
 	}
 	return SVSM_OK;
 }
 
-static enum svsm_err copy(struct snp_guest *g, uint64_t gpa, void *buf,
-			  size_t len, bool to_guest)
+/** copy_locked() under `g->lock`. */
+static enum svsm_err copy(struct snp_guest *g, uint64_t gpa, void *dst,
+			  const void *src, size_t len)
 {
 	enum svsm_err err;
 
 	spin_lock(&g->lock);
-	err = copy_locked(g, gpa, buf, len, to_guest);
+	err = copy_locked(g, gpa, dst, src, len);
 	spin_unlock(&g->lock);
 	return err;
 }
 
 static enum svsm_err mem_read(void *plat, uint64_t gpa, void *dst, size_t len)
 {
-	return copy(plat, gpa, dst, len, false);
+	return copy(plat, gpa, dst, NULL, len);
 }
 
 static enum svsm_err mem_write(void *plat, uint64_t gpa, const void *src,
 			       size_t len)
 {
-	/* NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): read only */
-	return copy(plat, gpa, (void *)(uintptr_t)src, len, true);
+	return copy(plat, gpa, NULL, src, len);
 }
 
 /* The same for code that already holds `g->lock` (CREATE_VCPU's check). */
 static enum svsm_err mem_read_locked(void *plat, uint64_t gpa, void *dst,
 				     size_t len)
 {
-	return copy_locked(plat, gpa, dst, len, false);
+	return copy_locked(plat, gpa, dst, NULL, len);
 }
 
 static enum svsm_err mem_write_locked(void *plat, uint64_t gpa, const void *src,
 				      size_t len)
 {
-	/* NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): read only */
-	return copy_locked(plat, gpa, (void *)(uintptr_t)src, len, true);
+	return copy_locked(plat, gpa, NULL, src, len);
 }
 
-static const struct proto_mem_ops snp_mem_locked = { mem_read_locked,
+static const struct proto_mem_ops SNP_MEM_LOCKED = { mem_read_locked,
 						     mem_write_locked };
 
 /** Integrity is lost: terminate (csvsm's reason set). */
@@ -350,7 +352,7 @@ static enum svsm_err create_locked(struct snp_guest *g, uint32_t vcpu,
 	};
 
 	snp_proto_env(g, vcpu, &env);
-	env.mem = &snp_mem_locked; /* the lock is held */
+	env.mem = &SNP_MEM_LOCKED; /* the lock is held */
 	err = proto_vmsa_check(&env, vmsa, &rules);
 	if (err != SVSM_OK) {
 		slot->vmsa = 0;
@@ -410,8 +412,8 @@ static enum svsm_err core_delete_vcpu(void *plat, uint32_t vcpu, uint64_t vmsa)
 	return err;
 }
 
-static const struct proto_mem_ops snp_mem = { mem_read, mem_write };
-static const struct proto_core_ops snp_core = {
+static const struct proto_mem_ops SNP_MEM = { mem_read, mem_write };
+static const struct proto_core_ops SNP_CORE = {
 	core_pvalidate,
 	core_remap_ca,
 	core_create_vcpu,
@@ -423,8 +425,8 @@ void snp_proto_env(struct snp_guest *g, uint32_t vcpu, struct proto_env *env)
 	static const struct proto_desc *const protos[] = { &proto_core_desc };
 
 	*env = (struct proto_env){
-		.mem = &snp_mem,
-		.core = &snp_core,
+		.mem = &SNP_MEM,
+		.core = &SNP_CORE,
 		.plat = g,
 		.vcpu = vcpu,
 		.protos = protos,
@@ -432,27 +434,28 @@ void snp_proto_env(struct snp_guest *g, uint32_t vcpu, struct proto_env *env)
 	};
 }
 
-enum svsm_err snp_guest_init(struct snp_guest *g, uint64_t base, uint64_t end,
-			     uint64_t svsm_base, uint64_t svsm_size,
-			     uint8_t *bits, size_t bits_size)
+enum svsm_err snp_guest_init(struct snp_guest *g,
+			     const struct snp_guest_layout *l, uint8_t *bits,
+			     size_t bits_size)
 {
 	enum svsm_err err;
 
-	if (((base | end | svsm_base | svsm_size) & (PAGE - 1U)) != 0 ||
-	    end <= base || svsm_base > UINT64_MAX - svsm_size) {
+	if (((l->base | l->end | l->svsm_base | l->svsm_size) & (PAGE - 1U)) !=
+		    0 ||
+	    l->end <= l->base || l->svsm_base > UINT64_MAX - l->svsm_size) {
 		return SVSM_ERR_INVAL;
 	}
 	memset(g, 0, sizeof(*g));
-	err = valid_region_init(&g->valid, pa_init(base), (end - base) / PAGE,
-				bits, bits_size);
+	err = valid_region_init(&g->valid, pa_init(l->base),
+				(l->end - l->base) / PAGE, bits, bits_size);
 	if (err != SVSM_OK) {
 		return err;
 	}
 	spin_lock_init(&g->lock);
-	g->base = base;
-	g->end = end;
-	g->svsm_base = svsm_base;
-	g->svsm_size = svsm_size;
+	g->base = l->base;
+	g->end = l->end;
+	g->svsm_base = l->svsm_base;
+	g->svsm_size = l->svsm_size;
 	g->sev_features = VMSA_SEV_FEATURE_SNP_ACTIVE;
 	return SVSM_OK;
 }
@@ -487,14 +490,14 @@ enum svsm_err snp_request_take(struct snp_guest *g, uint32_t vcpu,
 		*is_pending = false;
 		return err;
 	}
-	const struct vmsa *v = snp_hw_map(vmsa, false);
+	struct vmsa *v = snp_hw_map(vmsa, false);
 
 	if (!v) {
 		return SVSM_ERR_BUSY;
 	}
 	/* One copy of each register; the guest is not running. */
 	*regs = (struct svsm_call_regs){ v->rax, v->rcx, v->rdx, v->r8, v->r9 };
-	snp_hw_unmap((void *)(uintptr_t)v, false);
+	snp_hw_unmap(v, false);
 	*is_pending = true;
 	return SVSM_OK;
 }

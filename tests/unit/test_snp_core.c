@@ -22,6 +22,11 @@
 #include "uapi/svsm/protocol.h"
 #include "uapi/svsm/vmsa.h"
 
+/** The model's memory as csvsm sees it: all guest, the SVSM at the top. */
+static const struct snp_guest_layout LAYOUT = {
+	0, SNPM_MEM_SIZE, SNPM_SVSM_BASE, SNPM_MEM_SIZE - SNPM_SVSM_BASE
+};
+
 #define PG 0x1000ULL
 #define CALL(proto, call) ((uint64_t)(proto) << 32 | (call))
 #define REQ 0x10000ULL	/* the guest's PVALIDATE request page */
@@ -46,9 +51,8 @@ static struct fixture *setup(const uint64_t *launch, size_t count)
 		return NULL;
 	}
 	snpm_reset();
-	if (snp_guest_init(&f->g, 0, SNPM_MEM_SIZE, SNPM_SVSM_BASE,
-			   SNPM_MEM_SIZE - SNPM_SVSM_BASE, f->bits,
-			   sizeof(f->bits)) != SVSM_OK) {
+	if (snp_guest_init(&f->g, &LAYOUT, f->bits, sizeof(f->bits)) !=
+	    SVSM_OK) {
 		free(f);
 		return NULL;
 	}

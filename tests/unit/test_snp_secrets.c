@@ -16,6 +16,11 @@
 #include "../models/snp/snp_model.h"
 #include "uapi/svsm/protocol.h"
 
+/** The model's memory as csvsm sees it: all guest, the SVSM at the top. */
+static const struct snp_guest_layout LAYOUT = {
+	0, SNPM_MEM_SIZE, SNPM_SVSM_BASE, SNPM_MEM_SIZE - SNPM_SVSM_BASE
+};
+
 static struct snp_secrets_page *fw_page(void)
 {
 	struct snp_secrets_page *p = calloc(1, sizeof(*p));
@@ -47,9 +52,14 @@ TEST(snp_secrets, guest_copy_has_no_vmpck0_and_the_svsm_fields)
 	const struct snp_secrets_svsm svsm = { 0x600000, 0x200000, 0x31000,
 					       SNP_GUEST_VMPL };
 
-	ASSERT_TRUE(fw && out);
-	ASSERT_OK(snp_secrets_check(fw));
-	ASSERT_OK(snp_secrets_guest_copy(fw, &svsm, out));
+	if (!fw || !out) {
+		free(fw);
+		free(out);
+		EXPECT_TRUE(false);
+		return;
+	}
+	EXPECT_OK(snp_secrets_check(fw));
+	EXPECT_OK(snp_secrets_guest_copy(fw, &svsm, out));
 	EXPECT_TRUE(is_zero(out->vmpck[0], SNP_VMPCK_SIZE));
 	EXPECT_TRUE(is_zero(out->vmpck[1], SNP_VMPCK_SIZE));
 	EXPECT_MEMEQ(out->vmpck[2], fw->vmpck[2], SNP_VMPCK_SIZE);
@@ -73,7 +83,12 @@ TEST(snp_secrets, bad_pages_and_parameters_are_refused)
 	struct snp_secrets_page *out = calloc(1, sizeof(*out));
 	struct snp_secrets_svsm svsm = { 0x600000, 0x200000, 0x31000, 0 };
 
-	ASSERT_TRUE(fw && out);
+	if (!fw || !out) {
+		free(fw);
+		free(out);
+		EXPECT_TRUE(false);
+		return;
+	}
 	memset(out, 0xEE, sizeof(*out));
 	/* VMPL0 for the guest would hand it VMPCK0. */
 	EXPECT_ERR(snp_secrets_guest_copy(fw, &svsm, out), SVSM_ERR_INVAL);
@@ -106,12 +121,15 @@ TEST(snp_secrets, the_svsm_copy_is_out_of_the_guests_reach)
 	struct snp_secrets_page *fw = fw_page();
 	const uint64_t secrets = SNPM_SVSM_BASE + 0x2000U;
 
-	ASSERT_TRUE(g && fw);
+	if (!g || !fw) {
+		free(fw);
+		free(g);
+		EXPECT_TRUE(false);
+		return;
+	}
 	snpm_reset();
 	memcpy(snpm_mem(secrets), fw, sizeof(*fw));
-	ASSERT_OK(snp_guest_init(g, 0, SNPM_MEM_SIZE, SNPM_SVSM_BASE,
-				 SNPM_MEM_SIZE - SNPM_SVSM_BASE, bits,
-				 sizeof(bits)));
+	EXPECT_OK(snp_guest_init(g, &LAYOUT, bits, sizeof(bits)));
 	snp_proto_env(g, 0, &env);
 	/* Every guest-memory path the protocol uses refuses the page. */
 	EXPECT_ERR(env.mem->read(env.plat, secrets + 0x20, buf, sizeof(buf)),

@@ -6,3 +6,7 @@
 kernel-y += plat/snp/ghcb_msr.o plat/snp/snp_core.o plat/snp/secrets.o
 unit-y += plat/snp/ghcb_msr.o plat/snp/snp_core.o plat/snp/secrets.o
 unit-y += tests/models/snp/snp_model.o
+# The host's answers to the GHCB MSR client, fuzzed.
+fuzz-targets += ghcb
+fuzz-ghcb-y := tests/fuzz/fuzz_ghcb.o plat/snp/ghcb_msr.o \
+	tests/models/snp/snp_model.o

@@ -69,6 +69,8 @@ static struct {
 	bool is_halted;
 	struct cpuid_answer cpuid[CPUID_ROOM];
 	uint32_t cpuid_count;
+	const uint64_t *script;
+	size_t script_left;
 } m;
 
 static void fault(const char *what)
@@ -93,6 +95,17 @@ void snpm_reset(void)
 			     gpa < SNPM_HUGE_BASE + HUGE_SIZE;
 		r->is_validated = gpa >= SNPM_SVSM_BASE;
 	}
+}
+
+void snpm_reset_host(void)
+{
+	m.msr = 0;
+	m.mode = SNPM_GHCB_HONEST;
+	m.terminated = -1;
+	m.ghcb_gpa = 0;
+	m.is_halted = false;
+	m.script = NULL;
+	m.script_left = 0;
 }
 
 struct snpm_rmp *snpm_rmp(uint64_t gpa)
@@ -171,6 +184,12 @@ void snpm_maps_of(uint64_t gpa, uint32_t *marked, uint32_t *unmarked)
 {
 	*marked = gpa < SNPM_MEM_SIZE ? m.maps_marked[gpa / SNPM_PAGE] : 0;
 	*unmarked = gpa < SNPM_MEM_SIZE ? m.maps_unmarked[gpa / SNPM_PAGE] : 0;
+}
+
+void snpm_script(const uint64_t *answers, size_t count)
+{
+	m.script = answers;
+	m.script_left = count;
 }
 
 void snpm_set_cpuid(uint32_t fn, uint32_t reg, uint32_t val)
@@ -431,6 +450,10 @@ void snp_hw_vmgexit(void)
 	default:
 		ans = 0; /* the hypervisor does not know it */
 		break;
+	}
+	if (m.script_left > 0) {
+		ans = *m.script++;
+		m.script_left--;
 	}
 	if (m.mode == SNPM_GHCB_NO_ANSWER) {
 		return;

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define SNPM_PAGE 0x1000ULL
@@ -66,6 +67,11 @@ struct snpm_counts {
 
 /** Resets the whole model (memory zeroed, RMP as described above). */
 void snpm_reset(void);
+/**
+ * Resets only the hypervisor's side (GHCB MSR, mode, script, the
+ * termination and halt records): cheap enough for every fuzz input.
+ */
+void snpm_reset_host(void);
 /** The RMP entry of the page at `gpa`; NULL outside the model. */
 struct snpm_rmp *snpm_rmp(uint64_t gpa);
 /** The model's memory at `gpa` (for the test to set up and inspect). */
@@ -100,5 +106,12 @@ bool snpm_halted(void);
  * (`*marked`) and while it did not (`*unmarked`).
  */
 void snpm_maps_of(uint64_t gpa, uint32_t *marked, uint32_t *unmarked);
+/**
+ * From now on each VMGEXIT (but a termination request) answers with the
+ * next of `count` values of `answers` (kept by the caller) instead of the
+ * responder's; once they run out the responder answers again. For the
+ * fuzz target: any 64-bit value the host could write.
+ */
+void snpm_script(const uint64_t *answers, size_t count);
 /** Sets what CPUID function `fn` reports for register `reg` (0-3). */
 void snpm_set_cpuid(uint32_t fn, uint32_t reg, uint32_t val);

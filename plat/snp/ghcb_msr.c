@@ -147,7 +147,8 @@ enum svsm_err ghcb_msr_run_vmpl(uint8_t vmpl)
 	return SVSM_OK;
 }
 
-enum svsm_err ghcb_page_share(void *va, uint64_t gpa)
+enum svsm_err ghcb_page_share(struct valid_region *valid, void *va,
+			      uint64_t gpa)
 {
 	struct snp_pval_status st;
 	enum svsm_err err;
@@ -155,14 +156,21 @@ enum svsm_err ghcb_page_share(void *va, uint64_t gpa)
 	if ((gpa & ~GFN_MASK) != 0) {
 		return SVSM_ERR_INVAL;
 	}
+	err = valid_prepare(valid, pa_init(gpa), 1, VALID_STATE_VALID,
+			    VALID_STATE_SHARED);
+	if (err != SVSM_OK) {
+		return err; /* not valid here: never reaches PVALIDATE */
+	}
 	st = snp_hw_pvalidate(va, false, false);
 	if (st.rc != SNP_RC_SUCCESS || st.no_change) {
 		return ghcb_fail_closed(SVSM_ERR_INTEGRITY,
 					GHCB_TERM_INTEGRITY);
 	}
+	valid_commit(valid, pa_init(gpa), 1, VALID_STATE_INVALID);
 	err = ghcb_msr_psc(gpa, true);
-	if (err == SVSM_OK) {
-		err = ghcb_msr_register(gpa);
+	if (err != SVSM_OK) {
+		return err;
 	}
-	return err;
+	valid_commit(valid, pa_init(gpa), 1, VALID_STATE_SHARED);
+	return ghcb_msr_register(gpa);
 }

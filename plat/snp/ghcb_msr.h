@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "svsm/err.h"
+#include "svsm/valid_state.h"
 
 /** The GHCB protocol version csvsm speaks (56421, 2.2). */
 #define GHCB_PROTOCOL_VERSION 2U
@@ -53,12 +54,15 @@ enum svsm_err ghcb_msr_psc(uint64_t gpa, bool is_shared) SVSM_MUST_CHECK;
 /** Asks the host to run this vCPU at `vmpl` (0x016); 0x017 must say 0. */
 enum svsm_err ghcb_msr_run_vmpl(uint8_t vmpl) SVSM_MUST_CHECK;
 /**
- * Makes this CPU's GHCB page (mapped at `va`, at `gpa`, validated and
- * private) shared and registers it (56421, 2.3.2): PVALIDATE rescinds it
- * (it must have been valid), the host makes it shared (page-state
- * change), then its GPA is registered. Any surprise is integrity loss.
+ * Makes this CPU's GHCB page (mapped at `va`, at `gpa`) shared and
+ * registers it (56421, 2.3.2). The validation table `valid` must hold it
+ * VALID (else SVSM_ERR_EXISTS or _INVAL, and no instruction is issued);
+ * PVALIDATE rescinds it, the host makes it shared (page-state change),
+ * the table records SHARED, then its GPA is registered. Any surprise
+ * from the hardware or the host is integrity loss.
  */
-enum svsm_err ghcb_page_share(void *va, uint64_t gpa) SVSM_MUST_CHECK;
+enum svsm_err ghcb_page_share(struct valid_region *valid, void *va,
+			      uint64_t gpa) SVSM_MUST_CHECK;
 /**
  * Requests termination (0x100) with `reason` in `set`, then halts; on
  * hardware it never returns.

@@ -8,5 +8,5 @@ unit-y += plat/snp/ghcb_msr.o plat/snp/snp_core.o plat/snp/secrets.o
 unit-y += tests/models/snp/snp_model.o
 # The host's answers to the GHCB MSR client, fuzzed.
 fuzz-targets += ghcb
-fuzz-ghcb-y := tests/fuzz/fuzz_ghcb.o plat/snp/ghcb_msr.o \
+fuzz-ghcb-y := tests/fuzz/fuzz_ghcb.o plat/snp/ghcb_msr.o kernel/mm/valid_state.o \
 	tests/models/snp/snp_model.o

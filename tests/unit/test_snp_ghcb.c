@@ -39,19 +39,43 @@ TEST(snp_ghcb, honest_host_answers_are_taken)
 	EXPECT_FALSE(snpm_halted());
 }
 
+/** The SVSM region's validation table, every page VALID (as at launch). */
+static void svsm_table(struct test_ctx *t, struct valid_region *r,
+		       uint8_t *bits, size_t size)
+{
+	uint64_t pages = (SNPM_MEM_SIZE - SNPM_SVSM_BASE) / 0x1000U;
+
+	ASSERT_OK(valid_region_init(r, pa_init(SNPM_SVSM_BASE), pages, bits,
+				    size));
+	ASSERT_OK(valid_prepare(r, pa_init(SNPM_SVSM_BASE), pages,
+				VALID_STATE_INVALID, VALID_STATE_VALID));
+	valid_commit(r, pa_init(SNPM_SVSM_BASE), pages, VALID_STATE_VALID);
+}
+
 TEST(snp_ghcb, ghcb_page_is_shared_before_it_is_registered)
 {
 	uint64_t gpa = SNPM_SVSM_BASE + 0x1000U; /* an SVSM page, valid */
+	uint64_t other = SNPM_SVSM_BASE + 0x2000U;
+	struct valid_region r;
+	uint8_t bits[128];
 
 	snpm_reset();
-	ASSERT_OK(ghcb_page_share(snpm_mem(gpa), gpa));
+	svsm_table(t, &r, bits, sizeof(bits));
+	ASSERT_OK(ghcb_page_share(&r, snpm_mem(gpa), gpa));
 	EXPECT_EQ(snpm_ghcb_gpa(), gpa);
 	EXPECT_FALSE(snpm_rmp(gpa)->is_assigned);
+	EXPECT_EQ(valid_get(&r, pa_init(gpa)), VALID_STATE_SHARED);
 	EXPECT_TRUE(snpm_fault() == NULL);
+	/* Sharing it twice: the table refuses, no PVALIDATE is issued. */
+	uint32_t before = snpm_counts()->pvalidates;
+
+	EXPECT_ERR(ghcb_page_share(&r, snpm_mem(gpa), gpa), SVSM_ERR_EXISTS);
+	EXPECT_EQ(snpm_counts()->pvalidates, before);
 	EXPECT_EQ(snpm_terminated(), -1);
-	/* Sharing it twice: the rescind reports no change. */
-	snpm_host_rmpupdate(gpa, true);
-	EXPECT_ERR(ghcb_page_share(snpm_mem(gpa), gpa), SVSM_ERR_INTEGRITY);
+	/* The host took a page the table holds valid: the rescind says so. */
+	snpm_host_rmpupdate(other, true);
+	EXPECT_ERR(ghcb_page_share(&r, snpm_mem(other), other),
+		   SVSM_ERR_INTEGRITY);
 	EXPECT_EQ(snpm_terminated(),
 		  TERM(GHCB_TERM_SET_CSVSM, GHCB_TERM_INTEGRITY));
 }

@@ -9,6 +9,7 @@
 #include "svsm/test.h"
 
 #include "../../arch/x86/snp_ops.h"
+#include "../../plat/snp/ghcb.h"
 #include "../../plat/snp/ghcb_msr.h"
 #include "../models/snp/snp_model.h"
 
@@ -149,4 +150,62 @@ TEST(snp_ghcb, honest_host_passes_the_same_run)
 	snpm_host_rmpupdate(0x40000, false);
 	EXPECT_EQ(run_all(t, errs), 0);
 	EXPECT_EQ(snpm_terminated(), -1);
+}
+
+/** Shares and registers the GHCB page at the SVSM's first page. */
+static struct ghcb *ghcb_ready(struct test_ctx *t, struct valid_region *r,
+			       uint8_t *bits, size_t size)
+{
+	svsm_table(t, r, bits, size);
+	if (ghcb_page_share(r, snpm_mem(SNPM_SVSM_BASE), SNPM_SVSM_BASE) !=
+	    SVSM_OK) {
+		return NULL;
+	}
+	return (struct ghcb *)snpm_mem(SNPM_SVSM_BASE);
+}
+
+TEST(snp_ghcb, page_protocol_runs_the_guest_vmpl)
+{
+	struct valid_region r;
+	uint8_t bits[128];
+	struct ghcb *page;
+
+	snpm_reset();
+	page = ghcb_ready(t, &r, bits, sizeof(bits));
+	ASSERT_TRUE(page != NULL);
+	EXPECT_OK(ghcb_page_run_vmpl(page, SNPM_SVSM_BASE, 2));
+	EXPECT_OK(ghcb_page_run_vmpl(page, SNPM_SVSM_BASE, 2));
+	EXPECT_EQ(snpm_counts()->vmpl_switches, 2);
+	EXPECT_EQ(page->protocol_version, 2);
+	EXPECT_ERR(ghcb_page_run_vmpl(page, SNPM_SVSM_BASE, 0), SVSM_ERR_INVAL);
+	/* An exit this host does not offer: its error, not a termination. */
+	struct ghcb_call c = { GHCB_EXIT_SNP_AP_CREATION, 0, 0, 0 };
+
+	EXPECT_ERR(ghcb_page_call(page, SNPM_SVSM_BASE, &c), SVSM_ERR_IO);
+	EXPECT_TRUE(snpm_fault() == NULL);
+	EXPECT_EQ(snpm_terminated(), -1);
+}
+
+TEST(snp_ghcb, page_protocol_lies_terminate)
+{
+	static const enum snpm_ghcb_mode modes[] = {
+		SNPM_GHCB_VMPL_REFUSE,
+		SNPM_GHCB_WRONG_CODE,
+		SNPM_GHCB_WRONG_GPA,
+	};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		struct valid_region r;
+		uint8_t bits[128];
+		struct ghcb *page;
+
+		snpm_reset();
+		page = ghcb_ready(t, &r, bits, sizeof(bits));
+		ASSERT_TRUE(page != NULL);
+		snpm_set_ghcb_mode(modes[i]);
+		EXPECT_ERR(ghcb_page_run_vmpl(page, SNPM_SVSM_BASE, 2),
+			   SVSM_ERR_INTEGRITY);
+		EXPECT_EQ(snpm_terminated(),
+			  TERM(GHCB_TERM_SET_CSVSM, GHCB_TERM_BAD_ANSWER));
+	}
 }

@@ -420,12 +420,75 @@ static uint64_t answer_vmpl(uint64_t req)
 	return 0x017U;
 }
 
+/* GHCB page offsets (56421, table 3) the responder reads and writes. */
+#define GHCB_EXIT_CODE 0x390U
+#define GHCB_EXIT_INFO_1 0x398U
+#define GHCB_EXIT_INFO_2 0x3A0U
+#define GHCB_VALID_BITMAP 0x3F0U
+#define GHCB_VERSION 0xFFAU
+#define GHCB_RUN_VMPL 0x80000018ULL
+
+static uint64_t ghcb_get(uint32_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, &mem[m.ghcb_gpa + off], sizeof(v));
+	return v;
+}
+
+static void ghcb_put(uint32_t off, uint64_t v)
+{
+	memcpy(&mem[m.ghcb_gpa + off], &v, sizeof(v));
+}
+
+/** Whether the guest marked the field at `off` valid. */
+static bool ghcb_is_valid(uint32_t off)
+{
+	uint64_t word = ghcb_get(GHCB_VALID_BITMAP + (off / 8U / 64U) * 8U);
+
+	return (word >> ((off / 8U) % 64U)) & 1U;
+}
+
+/** A request through the registered GHCB page (MSR = its GPA). */
+static void answer_page(void)
+{
+	uint64_t info_1 = 0;
+	uint64_t info_2 = 0;
+
+	if (mem[m.ghcb_gpa + GHCB_VERSION] != 2U ||
+	    !ghcb_is_valid(GHCB_EXIT_CODE) ||
+	    !ghcb_is_valid(GHCB_EXIT_INFO_1) ||
+	    !ghcb_is_valid(GHCB_EXIT_INFO_2)) {
+		fault("GHCB request without its fields marked valid");
+		info_1 = 1;
+	} else if (ghcb_get(GHCB_EXIT_CODE) != GHCB_RUN_VMPL) {
+		info_1 = 1; /* not offered by this host */
+	} else if (m.mode == SNPM_GHCB_VMPL_REFUSE) {
+		info_1 = 1;
+		info_2 = 0x5;
+	} else {
+		m.counts.vmpl_switches++;
+	}
+	if (m.mode == SNPM_GHCB_WRONG_CODE) {
+		info_1 = 0x7; /* neither success nor error */
+	}
+	if (m.mode == SNPM_GHCB_WRONG_GPA) {
+		m.msr += SNPM_PAGE;
+	}
+	ghcb_put(GHCB_EXIT_INFO_1, info_1);
+	ghcb_put(GHCB_EXIT_INFO_2, info_2);
+}
+
 void snp_hw_vmgexit(void)
 {
 	uint64_t req = m.msr;
 	uint64_t ans;
 
 	m.counts.vmgexits++;
+	if (m.ghcb_gpa != 0 && req == m.ghcb_gpa) {
+		answer_page();
+		return;
+	}
 	switch (req & 0xFFFU) {
 	case 0x002U:
 		ans = answer_sev_info();

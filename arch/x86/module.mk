@@ -7,3 +7,7 @@ kernel-y += arch/x86/apic_ops.o arch/x86/fpu.o
 unit-y += arch/x86/apic_ops.o
 # The real-mode AP trampoline (copied to low memory by kernel/smp.c).
 kernel-y += arch/x86/ap_trampoline.o
+# The SEV-SNP instructions behind arch/x86/snp_ops.h; not reachable until
+# csvsm boots on SNP, built so that it keeps compiling freestanding. The
+# host tests put tests/models/snp behind the same declarations.
+kernel-y += arch/x86/snp_ops.o

@@ -199,14 +199,9 @@ enum svsm_err process_new(struct process **out)
 	if (err == SVSM_OK) {
 		err = handle_install_console(&p->handles);
 	}
-	if (err != SVSM_OK) {
-		handle_table_destroy(&p->handles);
-		kfree(wt);
-		kfree(p->fpu_alloc);
-		kfree(p);
-		return err;
+	if (err == SVSM_OK) {
+		err = uspace_create(&p->us);
 	}
-	err = uspace_create(&p->us);
 	if (err != SVSM_OK) {
 		handle_table_destroy(&p->handles);
 		kfree(wt);

@@ -243,6 +243,56 @@ long svsm_policy_get(struct svsm_policy *p)
 	return SC1(SVSM_SYS_POLICY_GET, p);
 }
 
+long svsm_req_serve(void)
+{
+	return SC1(SVSM_SYS_REQ_SERVE, 0);
+}
+
+long svsm_req_receive(int h, struct svsm_req *out, uint32_t flags)
+{
+	return SC3(SVSM_SYS_REQ_RECEIVE, h, out, flags);
+}
+
+long svsm_req_reply(int h, const struct svsm_req *in)
+{
+	return SC2(SVSM_SYS_REQ_REPLY, h, in);
+}
+
+long svsm_guest_read(int h, uint64_t id, uint64_t gpa, void *buf, size_t len)
+{
+	return svsm_syscall6(SVSM_SYS_GUEST_READ, h, L(id), L(gpa), L(buf),
+			     L(len), 0);
+}
+
+long svsm_guest_write(int h, uint64_t id, uint64_t gpa, const void *buf,
+		      size_t len)
+{
+	return svsm_syscall6(SVSM_SYS_GUEST_WRITE, h, L(id), L(gpa), L(buf),
+			     L(len), 0);
+}
+
+long svsm_vmm_pvalidate(int h, uint64_t id, uint64_t gpa, uint32_t flags)
+{
+	return SC4(SVSM_SYS_VMM_PVALIDATE, h, id, gpa, flags);
+}
+
+long svsm_vmm_remap_ca(int h, uint64_t id, uint64_t gpa)
+{
+	return SC3(SVSM_SYS_VMM_REMAP_CA, h, id, gpa);
+}
+
+long svsm_vmm_create_vcpu(int h, uint64_t id, uint64_t vmsa, uint64_t caa,
+			  uint32_t apic_id)
+{
+	return svsm_syscall6(SVSM_SYS_VMM_CREATE_VCPU, h, L(id), L(vmsa),
+			     L(caa), L(apic_id), 0);
+}
+
+long svsm_vmm_delete_vcpu(int h, uint64_t id, uint64_t vmsa)
+{
+	return SC3(SVSM_SYS_VMM_DELETE_VCPU, h, id, vmsa);
+}
+
 uint64_t svsm_now_ns(void)
 {
 	struct svsm_timespec ts = { 0, 0 };

@@ -9,53 +9,32 @@
  * naming the request being served so the kernel acts only for that
  * request's vCPU and checks every address again.
  *
- * It logs once when it starts serving and on anything unexpected; a
- * failed receive or reply ends it with a status init reports.
+ * It is a libsvsm program: the request interface's stubs and the log
+ * writer. It logs once when it starts serving and on anything
+ * unexpected; a failed receive or reply ends it with a status init
+ * reports (and init restarts it).
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "svsm/proto.h"
 
-#include "uapi/svsm/syscall.h"
+#include "libsvsm/log.h"
+#include "libsvsm/sys.h"
 
 int csvsm_main(const uint64_t *sp);
 
 /** The request being served: the queue handle and its id. */
 struct serving {
-	long h;
+	int h;
 	uint64_t id;
 };
-
-static long sys5(long nr, long a, long b, long c, long d, long e)
-{
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	long ret;
-
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
-
-static void say(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n]) {
-		n++;
-	}
-	(void)sys5(SVSM_SYS_WRITE, 2, (long)s, (long)n, 0, 0);
-}
 
 static enum svsm_err guest_read(void *plat, uint64_t gpa, void *dst, size_t len)
 {
 	const struct serving *s = plat;
 
-	return proto_errno_to_err(sys5(SVSM_SYS_GUEST_READ, s->h, (long)s->id,
-				       (long)gpa, (long)dst, (long)len));
+	return proto_errno_to_err(svsm_guest_read(s->h, s->id, gpa, dst, len));
 }
 
 static enum svsm_err guest_write(void *plat, uint64_t gpa, const void *src,
@@ -63,18 +42,16 @@ static enum svsm_err guest_write(void *plat, uint64_t gpa, const void *src,
 {
 	const struct serving *s = plat;
 
-	return proto_errno_to_err(sys5(SVSM_SYS_GUEST_WRITE, s->h, (long)s->id,
-				       (long)gpa, (long)src, (long)len));
+	return proto_errno_to_err(svsm_guest_write(s->h, s->id, gpa, src, len));
 }
 
 static enum svsm_err vmm_pvalidate(void *plat, uint64_t gpa, bool huge,
 				   bool validate, struct proto_pval_out *out)
 {
 	const struct serving *s = plat;
-	long flags = (huge ? SVSM_VMM_PVAL_HUGE : 0) |
-		     (validate ? SVSM_VMM_PVAL_VALIDATE : 0);
-	long rc = sys5(SVSM_SYS_VMM_PVALIDATE, s->h, (long)s->id, (long)gpa,
-		       flags, 0);
+	uint32_t flags = (huge ? SVSM_VMM_PVAL_HUGE : 0U) |
+			 (validate ? SVSM_VMM_PVAL_VALIDATE : 0U);
+	long rc = svsm_vmm_pvalidate(s->h, s->id, gpa, flags);
 
 	if (rc < 0) {
 		return proto_errno_to_err(rc);
@@ -84,13 +61,13 @@ static enum svsm_err vmm_pvalidate(void *plat, uint64_t gpa, bool huge,
 	return SVSM_OK;
 }
 
+/* The kernel knows the request's vCPU: `vcpu` is not passed on. */
 static enum svsm_err vmm_remap_ca(void *plat, uint32_t vcpu, uint64_t gpa)
 {
 	const struct serving *s = plat;
 
-	(void)vcpu; /* the kernel knows the request's vCPU */
-	return proto_errno_to_err(sys5(SVSM_SYS_VMM_REMAP_CA, s->h, (long)s->id,
-				       (long)gpa, 0, 0));
+	(void)vcpu;
+	return proto_errno_to_err(svsm_vmm_remap_ca(s->h, s->id, gpa));
 }
 
 static enum svsm_err vmm_create_vcpu(void *plat, uint32_t vcpu, uint64_t vmsa,
@@ -99,9 +76,8 @@ static enum svsm_err vmm_create_vcpu(void *plat, uint32_t vcpu, uint64_t vmsa,
 	const struct serving *s = plat;
 
 	(void)vcpu;
-	return proto_errno_to_err(sys5(SVSM_SYS_VMM_CREATE_VCPU, s->h,
-				       (long)s->id, (long)vmsa, (long)caa,
-				       (long)apic_id));
+	return proto_errno_to_err(
+		svsm_vmm_create_vcpu(s->h, s->id, vmsa, caa, apic_id));
 }
 
 static enum svsm_err vmm_delete_vcpu(void *plat, uint32_t vcpu, uint64_t vmsa)
@@ -109,8 +85,7 @@ static enum svsm_err vmm_delete_vcpu(void *plat, uint32_t vcpu, uint64_t vmsa)
 	const struct serving *s = plat;
 
 	(void)vcpu;
-	return proto_errno_to_err(sys5(SVSM_SYS_VMM_DELETE_VCPU, s->h,
-				       (long)s->id, (long)vmsa, 0, 0));
+	return proto_errno_to_err(svsm_vmm_delete_vcpu(s->h, s->id, vmsa));
 }
 
 static const struct proto_mem_ops MEM_OPS = { guest_read, guest_write };
@@ -125,21 +100,22 @@ static const struct proto_desc *const PROTOS[] = { &PROTO_CORE_DESC };
 int csvsm_main(const uint64_t *sp)
 {
 	struct serving s;
-	long h = sys5(SVSM_SYS_REQ_SERVE, 0, 0, 0, 0, 0);
+	long h = svsm_req_serve();
 
 	(void)sp;
+	svsm_log_init("svsm-reqd", 2);
 	if (h < 0) {
-		say("svsm-reqd: cannot attach to the request queue\n");
+		svsm_logf("cannot attach to the request queue (error %ld)", -h);
 		return 1;
 	}
-	s.h = h;
-	say("svsm-reqd: serving SVSM requests\n");
+	s.h = (int)h;
+	svsm_logf("serving SVSM requests");
 	for (;;) {
 		struct svsm_req r = { 0 };
+		long rc = svsm_req_receive(s.h, &r, SVSM_RECV_BLOCK);
 
-		if (sys5(SVSM_SYS_REQ_RECEIVE, h, (long)&r, SVSM_RECV_BLOCK, 0,
-			 0) != 0) {
-			say("svsm-reqd: receive failed\n");
+		if (rc != 0) {
+			svsm_logf("receive failed (error %ld)", -rc);
 			return 2;
 		}
 		s.id = r.id;
@@ -160,8 +136,9 @@ int csvsm_main(const uint64_t *sp)
 		r.rdx = regs.rdx;
 		r.r8 = regs.r8;
 		r.r9 = regs.r9;
-		if (sys5(SVSM_SYS_REQ_REPLY, h, (long)&r, 0, 0, 0) != 0) {
-			say("svsm-reqd: reply failed\n");
+		rc = svsm_req_reply(s.h, &r);
+		if (rc != 0) {
+			svsm_logf("reply failed (error %ld)", -rc);
 			return 3;
 		}
 	}

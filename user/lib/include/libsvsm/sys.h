@@ -94,6 +94,19 @@ long svsm_proc_kill(int h);
 long svsm_policy_drop(const struct svsm_policy *p);
 long svsm_policy_get(struct svsm_policy *p);
 
+/* The request interface (svsm-reqd); `id` names an in-flight request. */
+long svsm_req_serve(void);
+long svsm_req_receive(int h, struct svsm_req *out, uint32_t flags);
+long svsm_req_reply(int h, const struct svsm_req *in);
+long svsm_guest_read(int h, uint64_t id, uint64_t gpa, void *buf, size_t len);
+long svsm_guest_write(int h, uint64_t id, uint64_t gpa, const void *buf,
+		      size_t len);
+long svsm_vmm_pvalidate(int h, uint64_t id, uint64_t gpa, uint32_t flags);
+long svsm_vmm_remap_ca(int h, uint64_t id, uint64_t gpa);
+long svsm_vmm_create_vcpu(int h, uint64_t id, uint64_t vmsa, uint64_t caa,
+			  uint32_t apic_id);
+long svsm_vmm_delete_vcpu(int h, uint64_t id, uint64_t vmsa);
+
 /** Whether a result of svsm_mmap (or any call) is an -errno. */
 static inline int svsm_is_err(long ret)
 {

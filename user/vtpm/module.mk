@@ -10,7 +10,8 @@ $(VTPM_HOST): $(addprefix $(BUILD)/host/,$(VTPM_CORE) user/vtpm/host_main.o)
 	$(Q)$(HOSTCC) -o $@ $^ -ltpms -lcrypto
 
 all: $(VTPM_HOST)
-tests-t += tests/prove/vtpm_host.t tests/prove/vtpm_core.t
+tests-t += tests/prove/vtpm_host.t tests/prove/vtpm_core.t \
+	tests/prove/vtpm_reqd.t
 
 # The core through the vTPM protocol layer, on the model platform: a KTAP
 # binary of its own under ASan and UBSan, since it links libtpms and

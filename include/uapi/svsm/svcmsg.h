@@ -2,7 +2,7 @@
 /*
  * Messages between svsm-reqd and the service processes it forwards guest
  * calls to (the vTPM today), over the channels init creates for them
- * (`channel` in /etc/init.conf, docs/INIT.md; docs/SERVICES.md).
+ * (`channel` in /etc/init.conf, docs/INIT.md; docs/VTPM.md).
  *
  * Every message is one channel message: this header, then `len` payload
  * bytes. The client (svsm-reqd) sends a REQUEST with a sequence number

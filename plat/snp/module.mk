@@ -3,10 +3,10 @@
 # does not boot on SNP; TCG has none), but built into the kernel so that
 # it keeps compiling freestanding. The host tests run the same objects
 # against the SNP model (tests/models/snp) behind arch/x86/snp_ops.h.
-kernel-y += plat/snp/ghcb_msr.o plat/snp/ghcb.o plat/snp/snp_core.o \
-	plat/snp/secrets.o
-unit-y += plat/snp/ghcb_msr.o plat/snp/ghcb.o plat/snp/snp_core.o \
-	plat/snp/secrets.o
+snp-objs := plat/snp/ghcb_msr.o plat/snp/ghcb.o plat/snp/snp_core.o \
+	plat/snp/secrets.o plat/snp/vcpu_loop.o
+kernel-y += $(snp-objs)
+unit-y += $(snp-objs)
 unit-y += tests/models/snp/snp_model.o
 # The host's answers to the GHCB MSR client, fuzzed.
 fuzz-targets += ghcb

@@ -156,7 +156,8 @@ enum svsm_err snp_ap_start(struct ghcb *page, uint64_t ghcb_gpa,
 	};
 
 	err = ghcb_page_call(page, ghcb_gpa, &c);
-	if (err == SVSM_ERR_IO && mark_vmsa(vmsa_gpa, false) != SNP_RC_SUCCESS) {
+	if (err == SVSM_ERR_IO &&
+	    mark_vmsa(vmsa_gpa, false) != SNP_RC_SUCCESS) {
 		/* Refused, and the page cannot be taken back: lost. */
 		return ghcb_fail_closed(SVSM_ERR_INTEGRITY,
 					GHCB_TERM_INTEGRITY);

@@ -30,8 +30,8 @@ struct snp_ap_context {
 	uint64_t idt_base;
 	uint16_t gdt_limit;
 	uint16_t idt_limit;
-	uint16_t cs; /**< 64-bit code selector in that GDT */
-	uint16_t ds; /**< data selector for DS, ES, SS, FS, GS */
+	uint16_t cs;	       /**< 64-bit code selector in that GDT */
+	uint16_t ds;	       /**< data selector for DS, ES, SS, FS, GS */
 	uint64_t sev_features; /**< csvsm's own (SEV_STATUS >> 2) */
 };
 

@@ -102,7 +102,8 @@ static enum svsm_err cpuid_check(const struct snp_cpuid_page *p, uint8_t *cbit)
 	const struct snp_cpuid_fn *sev;
 
 	if (p->count > SNP_CPUID_COUNT_MAX || p->reserved_1 != 0 ||
-	    p->reserved_2 != 0 || !is_zero(p->reserved_c10, sizeof(p->reserved_c10)) ||
+	    p->reserved_2 != 0 ||
+	    !is_zero(p->reserved_c10, sizeof(p->reserved_c10)) ||
 	    !is_zero(&p->fn[p->count],
 		     (SNP_CPUID_COUNT_MAX - p->count) * sizeof(p->fn[0]))) {
 		return SVSM_ERR_INVAL;
@@ -146,8 +147,8 @@ enum svsm_err snp_cpuid_load(const void *src, size_t len, struct snp_cpuid *out)
 	return SVSM_OK;
 }
 
-bool snp_cpuid_find(const struct snp_cpuid *c, uint32_t leaf,
-		    uint32_t subleaf, uint64_t xcr0, uint32_t regs[4])
+bool snp_cpuid_find(const struct snp_cpuid *c, uint32_t leaf, uint32_t subleaf,
+		    uint64_t xcr0, uint32_t regs[4])
 {
 	for (uint32_t i = 0; i < c->page.count; i++) {
 		const struct snp_cpuid_fn *e = &c->page.fn[i];

@@ -40,12 +40,12 @@
 #define SEV_STATUS_SMT_PROT (1ULL << 17)
 
 /** What csvsm cannot run without. */
-#define SNP_STATUS_REQUIRED                                        \
+#define SNP_STATUS_REQUIRED                                    \
 	(SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP | \
 	 SEV_STATUS_RESTRICTED_INJ)
 /** What may be on as well: it changes nothing csvsm does. */
-#define SNP_STATUS_TOLERATED                                       \
-	(SEV_STATUS_DEBUG_SWAP | SEV_STATUS_PREVENT_HOST_IBS |     \
+#define SNP_STATUS_TOLERATED                                   \
+	(SEV_STATUS_DEBUG_SWAP | SEV_STATUS_PREVENT_HOST_IBS | \
 	 SEV_STATUS_BTB_ISOLATION | SEV_STATUS_SMT_PROT)
 
 /**
@@ -79,8 +79,8 @@ enum svsm_err snp_cpuid_load(const void *src, size_t len,
  * holds none (the caller must then not ask the hypervisor instead).
  * For leaf 0xD, only the entry for XCR0 = `xcr0`.
  */
-bool snp_cpuid_find(const struct snp_cpuid *c, uint32_t leaf,
-		    uint32_t subleaf, uint64_t xcr0, uint32_t regs[4]);
+bool snp_cpuid_find(const struct snp_cpuid *c, uint32_t leaf, uint32_t subleaf,
+		    uint64_t xcr0, uint32_t regs[4]);
 /**
  * The C-bit the CPUID page gives against the one the hypervisor reported
  * in the GHCB SEV information: they must agree, else the hypervisor is
@@ -121,8 +121,8 @@ snp_prevalidated_record(struct valid_region *r,
  * the guest's page at `guest_gpa`, which must be validated guest memory
  * of `g`. `scratch` is wiped afterwards.
  */
-enum svsm_err snp_secrets_boot(struct snp_guest *g, uint64_t fw_gpa,
-			       uint64_t guest_gpa,
-			       const struct snp_secrets_svsm *svsm,
-			       struct snp_secrets_page *keep,
-			       struct snp_secrets_page *scratch) SVSM_MUST_CHECK;
+enum svsm_err
+snp_secrets_boot(struct snp_guest *g, uint64_t fw_gpa, uint64_t guest_gpa,
+		 const struct snp_secrets_svsm *svsm,
+		 struct snp_secrets_page *keep,
+		 struct snp_secrets_page *scratch) SVSM_MUST_CHECK;

@@ -13,3 +13,9 @@ unit-y += tests/models/snp/snp_model.o
 fuzz-targets += ghcb
 fuzz-ghcb-y := tests/fuzz/fuzz_ghcb.o plat/snp/ghcb_msr.o kernel/mm/valid_state.o \
 	tests/models/snp/snp_model.o
+# The SNP CPUID page parser, fuzzed.
+fuzz-targets += snp_cpuid
+fuzz-snp_cpuid-y := tests/fuzz/fuzz_snp_cpuid.o plat/snp/boot.o \
+	plat/snp/snp_core.o plat/snp/secrets.o plat/snp/ghcb_msr.o \
+	kernel/mm/valid_state.o tests/models/snp/snp_model.o \
+	lib/proto/proto.o lib/proto/core.o

@@ -145,8 +145,7 @@ TEST(snp_ap, a_refusal_gives_the_page_back)
 
 	ASSERT_TRUE(page != NULL);
 	snpm_set_ghcb_mode(SNPM_GHCB_AP_REFUSE);
-	EXPECT_ERR(snp_ap_start(page, GHCB_GPA, AP_VMSA, 3, &CTX),
-		   SVSM_ERR_IO);
+	EXPECT_ERR(snp_ap_start(page, GHCB_GPA, AP_VMSA, 3, &CTX), SVSM_ERR_IO);
 	EXPECT_FALSE(snpm_rmp(AP_VMSA)->is_vmsa);
 	EXPECT_EQ(snpm_ap_vmsa(3), 0);
 	EXPECT_EQ(snpm_terminated(), -1);

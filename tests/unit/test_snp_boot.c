@@ -23,20 +23,23 @@
 TEST(snp_boot, sev_status_policy)
 {
 	static const uint64_t refused[] = {
-		SEV_STATUS_VTOM,	 SEV_STATUS_REFLECT_VC,
-		SEV_STATUS_ALTERNATE_INJ, SEV_STATUS_VMPL_SSS,
-		SEV_STATUS_SECURE_TSC,	 SEV_STATUS_VMSA_REG_PROT,
-		1ULL << 12,		 1ULL << 63,
+		SEV_STATUS_VTOM,
+		SEV_STATUS_REFLECT_VC,
+		SEV_STATUS_ALTERNATE_INJ,
+		SEV_STATUS_VMPL_SSS,
+		SEV_STATUS_SECURE_TSC,
+		SEV_STATUS_VMSA_REG_PROT,
+		1ULL << 12,
+		1ULL << 63,
 	};
-	static const uint64_t required[] = {
-		SEV_STATUS_SEV, SEV_STATUS_SEV_ES, SEV_STATUS_SNP,
-		SEV_STATUS_RESTRICTED_INJ
-	};
+	static const uint64_t required[] = { SEV_STATUS_SEV, SEV_STATUS_SEV_ES,
+					     SEV_STATUS_SNP,
+					     SEV_STATUS_RESTRICTED_INJ };
 	uint64_t f = 0;
 
 	ASSERT_OK(snp_sev_status_check(STATUS_MIN, &f));
-	EXPECT_EQ(f & 1U, 1U);	       /* SEV_FEATURES.SNPActive */
-	EXPECT_EQ(f & 0x8U, 0x8U);     /* RestrictedInjection */
+	EXPECT_EQ(f & 1U, 1U);	   /* SEV_FEATURES.SNPActive */
+	EXPECT_EQ(f & 0x8U, 0x8U); /* RestrictedInjection */
 	ASSERT_OK(snp_sev_status_check(STATUS_MIN | SNP_STATUS_TOLERATED, &f));
 	EXPECT_EQ(f, (STATUS_MIN | SNP_STATUS_TOLERATED) >> 2);
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
@@ -97,24 +100,59 @@ TEST(snp_boot, cpuid_page_is_loaded_and_answers)
 static void spoil(struct snp_cpuid_page *p, int how)
 {
 	switch (how) {
-	case 0: p->count = SNP_CPUID_COUNT_MAX + 1; break;
-	case 1: p->count = 0; break;
-	case 2: p->reserved_1 = 1; break;
-	case 3: p->reserved_2 = 1; break;
-	case 4: p->fn[2].reserved = 1; break;
-	case 5: p->fn[p->count].eax_in = 7; break; /* past the count */
-	case 6: p->reserved_c10[0x3EF] = 1; break;
-	case 7: p->fn[3] = p->fn[2]; break; /* listed twice */
-	case 8: p->fn[1].eax_in = 0xE; break; /* above leaf 0's max */
-	case 9: p->fn[1].eax_in = 0x40000000; break;
-	case 10: p->fn[1].xcr0_in = 1; break;
-	case 11: p->fn[5].eax_in = 0x8000001E; break; /* no SEV leaf */
-	case 12: p->fn[5].eax &= ~0x10U; break;	   /* SNP not set */
-	case 13: p->fn[5].ebx = (p->fn[5].ebx & ~0x3FU) | 31U; break;
-	case 14: p->fn[5].ebx |= 0x3FU; break;
-	case 15: p->fn[4].eax = 0x8000001E; break; /* SEV leaf out of range */
-	case 16: p->fn[0].eax_in = 0x2; break;	   /* no leaf 0 */
-	default: break;
+	case 0:
+		p->count = SNP_CPUID_COUNT_MAX + 1;
+		break;
+	case 1:
+		p->count = 0;
+		break;
+	case 2:
+		p->reserved_1 = 1;
+		break;
+	case 3:
+		p->reserved_2 = 1;
+		break;
+	case 4:
+		p->fn[2].reserved = 1;
+		break;
+	case 5:
+		p->fn[p->count].eax_in = 7;
+		break; /* past the count */
+	case 6:
+		p->reserved_c10[0x3EF] = 1;
+		break;
+	case 7:
+		p->fn[3] = p->fn[2];
+		break; /* listed twice */
+	case 8:
+		p->fn[1].eax_in = 0xE;
+		break; /* above leaf 0's max */
+	case 9:
+		p->fn[1].eax_in = 0x40000000;
+		break;
+	case 10:
+		p->fn[1].xcr0_in = 1;
+		break;
+	case 11:
+		p->fn[5].eax_in = 0x8000001E;
+		break; /* no SEV leaf */
+	case 12:
+		p->fn[5].eax &= ~0x10U;
+		break; /* SNP not set */
+	case 13:
+		p->fn[5].ebx = (p->fn[5].ebx & ~0x3FU) | 31U;
+		break;
+	case 14:
+		p->fn[5].ebx |= 0x3FU;
+		break;
+	case 15:
+		p->fn[4].eax = 0x8000001E;
+		break; /* SEV leaf out of range */
+	case 16:
+		p->fn[0].eax_in = 0x2;
+		break; /* no leaf 0 */
+	default:
+		break;
 	}
 }
 
@@ -198,15 +236,33 @@ TEST(snp_boot, prevalidated_memory_is_recorded_once)
 	for (int how = 0; how < 9; how++) {
 		li = good_li();
 		switch (how) {
-		case 0: li.free_pbase += 8; break;
-		case 1: li.free_pbase = li.kernel_pend + PG; break;
-		case 2: li.snp_cpuid_pa = li.free_pbase; break;
-		case 3: li.snp_secrets_pa = li.snp_cpuid_pa; break;
-		case 4: li.vmsa_gpa = li.free_pbase; break;
-		case 5: li.param_size = UINT64_MAX & ~(PG - 1U); break;
-		case 6: li.free_pbase = li.kernel_pbase; break;
-		case 7: li.kernel_pbase = SNPM_SVSM_BASE - PG; break;
-		default: li.param_gpa = SNPM_SVSM_BASE - PG; break;
+		case 0:
+			li.free_pbase += 8;
+			break;
+		case 1:
+			li.free_pbase = li.kernel_pend + PG;
+			break;
+		case 2:
+			li.snp_cpuid_pa = li.free_pbase;
+			break;
+		case 3:
+			li.snp_secrets_pa = li.snp_cpuid_pa;
+			break;
+		case 4:
+			li.vmsa_gpa = li.free_pbase;
+			break;
+		case 5:
+			li.param_size = UINT64_MAX & ~(PG - 1U);
+			break;
+		case 6:
+			li.free_pbase = li.kernel_pbase;
+			break;
+		case 7:
+			li.kernel_pbase = SNPM_SVSM_BASE - PG;
+			break;
+		default:
+			li.param_gpa = SNPM_SVSM_BASE - PG;
+			break;
 		}
 		EXPECT_NE(snp_prevalidated_record(&r, &li), SVSM_OK);
 		EXPECT_EQ(valid_pages(&r), 0);
@@ -290,8 +346,8 @@ TEST(snp_boot, secrets_page_reaches_the_guest_without_vmpck0)
 	memcpy(vmpck0, fw->vmpck[0], sizeof(vmpck0));
 	ASSERT_OK(snp_guest_init(&f->g, &LAYOUT, f->bits, sizeof(f->bits)));
 	ASSERT_TRUE(guest_validate(&f->g, GUEST_SECRETS));
-	ASSERT_OK(snp_secrets_boot(&f->g, FW_SECRETS, GUEST_SECRETS,
-				   &SVSM_INFO, &f->keep, &f->scratch));
+	ASSERT_OK(snp_secrets_boot(&f->g, FW_SECRETS, GUEST_SECRETS, &SVSM_INFO,
+				   &f->keep, &f->scratch));
 	const struct snp_secrets_page *gc =
 		(const struct snp_secrets_page *)snpm_mem(GUEST_SECRETS);
 

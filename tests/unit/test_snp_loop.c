@@ -28,11 +28,11 @@
 #define CALL(proto, call) ((uint64_t)(proto) << 32 | (call))
 #define BOOT_VMSA 0x10000ULL /* the boot vCPU, adopted at start */
 #define BOOT_CAA 0x11000ULL
-#define REQ 0x12000ULL	    /* the guest's PVALIDATE list */
-#define NEW_CAA 0x13000ULL  /* where REMAP_CA moves the boot CAA */
-#define AP_VMSA 0x20000ULL  /* the vCPU the guest creates */
+#define REQ 0x12000ULL	   /* the guest's PVALIDATE list */
+#define NEW_CAA 0x13000ULL /* where REMAP_CA moves the boot CAA */
+#define AP_VMSA 0x20000ULL /* the vCPU the guest creates */
 #define AP_CAA 0x21000ULL
-#define DATA 0x30000ULL	    /* a page the guest validates */
+#define DATA 0x30000ULL /* a page the guest validates */
 #define GHCB_GPA SNPM_SVSM_BASE
 #define MAX_STEPS 8U
 #define NO_CALL UINT64_MAX
@@ -160,8 +160,9 @@ static struct fixture *setup(const struct step *steps, uint32_t count)
 	static const uint64_t launch[] = { BOOT_VMSA, BOOT_CAA, REQ, NEW_CAA };
 
 	snpm_reset();
-	if (!f || snp_guest_init(&f->g, &LAYOUT, f->bits, sizeof(f->bits)) !=
-			  SVSM_OK ||
+	if (!f ||
+	    snp_guest_init(&f->g, &LAYOUT, f->bits, sizeof(f->bits)) !=
+		    SVSM_OK ||
 	    valid_region_init(&f->svsm_valid, pa_init(SNPM_SVSM_BASE),
 			      svsm_pages, f->svsm_bits,
 			      sizeof(f->svsm_bits)) != SVSM_OK) {
@@ -310,8 +311,7 @@ TEST(snp_loop, the_created_vcpu_runs_on_its_cpu_until_deleted)
 	EXPECT_TRUE(f->guest.seen[2].is_served);
 	EXPECT_EQ(f->guest.seen[2].rax, SVSM_RC_SUCCESS);
 	EXPECT_FALSE(snpm_rmp(AP_VMSA)->is_vmsa);
-	EXPECT_EQ(((struct vmsa *)snpm_mem(AP_VMSA))->efer & VMSA_EFER_SVME,
-		  0);
+	EXPECT_EQ(((struct vmsa *)snpm_mem(AP_VMSA))->efer & VMSA_EFER_SVME, 0);
 	uint32_t runs = snpm_guest_runs();
 
 	EXPECT_ERR(snp_vcpu_loop(&cpu1), SVSM_ERR_NOTFOUND);

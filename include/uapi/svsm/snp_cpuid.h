@@ -18,8 +18,8 @@
 
 /** One CPUID function and its answer (56860, 48 bytes). */
 struct snp_cpuid_fn {
-	uint32_t eax_in; /* the leaf */
-	uint32_t ecx_in; /* the subleaf */
+	uint32_t eax_in;  /* the leaf */
+	uint32_t ecx_in;  /* the subleaf */
 	uint64_t xcr0_in; /* XCR0 the answer holds for (leaf 0xD) */
 	uint64_t xss_in;  /* IA32_XSS the answer holds for (leaf 0xD) */
 	uint32_t eax;

@@ -493,7 +493,7 @@ static uint64_t answer_vmpl(uint64_t req)
 #define GHCB_VERSION 0xFFAU
 #define GHCB_AP_CREATION 0x80000013ULL
 #define GHCB_RUN_VMPL 0x80000018ULL
-#define AP_CREATE 1U /* 56421, AP creation: SW_EXITINFO1[15:0] */
+#define AP_CREATE 1U  /* 56421, AP creation: SW_EXITINFO1[15:0] */
 #define HOST_ERROR 1U /* SW_EXITINFO1 = 1: SW_EXITINFO2 says why */
 
 static uint64_t ghcb_get(uint32_t off)

@@ -1,7 +1,8 @@
-# The SEV-SNP platform: the GHCB MSR protocol, the core protocol's
-# privileged steps, the secrets page. Not reachable at boot yet (csvsm
-# does not boot on SNP; TCG has none), but built into the kernel so that
-# it keeps compiling freestanding. The host tests run the same objects
+# The SEV-SNP platform: the GHCB MSR and page protocols, the core
+# protocol's privileged steps, the VMPL switch loop, csvsm's own APs, the
+# boot checks and the secrets page. Not reachable at boot yet (csvsm does
+# not boot on SNP; TCG has none), but built into the kernel so that it
+# keeps compiling freestanding. The host tests run the same objects
 # against the SNP model (tests/models/snp) behind arch/x86/snp_ops.h.
 snp-objs := plat/snp/ghcb_msr.o plat/snp/ghcb.o plat/snp/snp_core.o \
 	plat/snp/secrets.o plat/snp/vcpu_loop.o plat/snp/ap_start.o \

@@ -264,13 +264,13 @@ enum svsm_err snp_secrets_boot(struct snp_guest *g, uint64_t fw_gpa,
 	    is_guests) {
 		return SVSM_ERR_INVAL; /* the firmware's page is csvsm's */
 	}
-	const void *fw = snp_hw_map(fw_gpa, false);
+	void *fw = snp_hw_map(fw_gpa, false);
 
 	if (!fw) {
 		return SVSM_ERR_BUSY;
 	}
-	memcpy(keep, fw, sizeof(*keep));
-	snp_hw_unmap((void *)(uintptr_t)fw, false);
+	memcpy(keep, fw, sizeof(*keep)); /* the one read */
+	snp_hw_unmap(fw, false);
 	err = snp_secrets_check(keep);
 	if (err == SVSM_OK) {
 		err = snp_secrets_guest_copy(keep, svsm, scratch);

@@ -7,7 +7,6 @@
  * recorded in the validation table, and the secrets page at boot, whose
  * VMPCK0 must not appear anywhere the guest's VMPL can read.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "svsm/test.h"
@@ -73,11 +72,12 @@ static void good_page(struct snp_cpuid_page *p)
 
 TEST(snp_boot, cpuid_page_is_loaded_and_answers)
 {
-	struct snp_cpuid_page *p = calloc(1, sizeof(*p));
-	struct snp_cpuid *c = calloc(1, sizeof(*c));
+	static struct snp_cpuid_page page;
+	static struct snp_cpuid parsed;
+	struct snp_cpuid_page *p = &page;
+	struct snp_cpuid *c = &parsed;
 	uint32_t regs[4] = { 0 };
 
-	ASSERT_TRUE(p != NULL && c != NULL);
 	good_page(p);
 	ASSERT_OK(snp_cpuid_load(p, sizeof(*p), c));
 	EXPECT_EQ(c->cbit, 51);
@@ -92,8 +92,6 @@ TEST(snp_boot, cpuid_page_is_loaded_and_answers)
 	EXPECT_FALSE(snp_cpuid_find(c, 0x40000000, 0, 0, regs));
 	EXPECT_OK(snp_cbit_crosscheck(c, 51));
 	EXPECT_ERR(snp_cbit_crosscheck(c, 47), SVSM_ERR_INTEGRITY);
-	free(p);
-	free(c);
 }
 
 /** One way a host could spoil the page. */
@@ -158,11 +156,12 @@ static void spoil(struct snp_cpuid_page *p, int how)
 
 TEST(snp_boot, hostile_cpuid_pages_are_refused)
 {
-	struct snp_cpuid_page *p = calloc(1, sizeof(*p));
-	struct snp_cpuid *c = calloc(1, sizeof(*c));
+	static struct snp_cpuid_page page;
+	static struct snp_cpuid parsed;
+	struct snp_cpuid_page *p = &page;
+	struct snp_cpuid *c = &parsed;
 	uint32_t regs[4] = { 0 };
 
-	ASSERT_TRUE(p != NULL && c != NULL);
 	for (int how = 0; how <= 16; how++) {
 		good_page(p);
 		spoil(p, how);
@@ -172,8 +171,6 @@ TEST(snp_boot, hostile_cpuid_pages_are_refused)
 	}
 	good_page(p);
 	EXPECT_ERR(snp_cpuid_load(p, sizeof(*p) - 1, c), SVSM_ERR_INVAL);
-	free(p);
-	free(c);
 }
 
 TEST(snp_boot, cbit_goes_into_every_present_entry)
@@ -338,11 +335,12 @@ static bool guest_validate(struct snp_guest *g, uint64_t gpa)
 
 TEST(snp_boot, secrets_page_reaches_the_guest_without_vmpck0)
 {
-	struct secrets_fixture *f = calloc(1, sizeof(*f));
+	static struct secrets_fixture fx;
+	struct secrets_fixture *f = &fx;
 	struct snp_secrets_page *fw = fw_page();
 	uint8_t vmpck0[SNP_VMPCK_SIZE];
 
-	ASSERT_TRUE(f != NULL);
+	memset(f, 0, sizeof(*f));
 	memcpy(vmpck0, fw->vmpck[0], sizeof(vmpck0));
 	ASSERT_OK(snp_guest_init(&f->g, &LAYOUT, f->bits, sizeof(f->bits)));
 	ASSERT_TRUE(guest_validate(&f->g, GUEST_SECRETS));
@@ -351,6 +349,7 @@ TEST(snp_boot, secrets_page_reaches_the_guest_without_vmpck0)
 	const struct snp_secrets_page *gc =
 		(const struct snp_secrets_page *)snpm_mem(GUEST_SECRETS);
 
+	ASSERT_TRUE(gc != NULL && fw != NULL);
 	EXPECT_EQ(gc->version, 3);
 	EXPECT_EQ(gc->vmpck[0][0], 0);
 	EXPECT_EQ(gc->vmpck[1][5], 0);
@@ -363,15 +362,15 @@ TEST(snp_boot, secrets_page_reaches_the_guest_without_vmpck0)
 	EXPECT_TRUE(guest_can_find(fw->vmpck[2], SNP_VMPCK_SIZE));
 	EXPECT_FALSE(guest_can_find(vmpck0, sizeof(vmpck0)));
 	EXPECT_FALSE(guest_can_find(fw->vmpck[1], SNP_VMPCK_SIZE));
-	free(f);
 }
 
 TEST(snp_boot, bad_secrets_pages_reach_no_guest)
 {
-	struct secrets_fixture *f = calloc(1, sizeof(*f));
+	static struct secrets_fixture fx;
+	struct secrets_fixture *f = &fx;
 	struct snp_secrets_page *fw = fw_page();
 
-	ASSERT_TRUE(f != NULL);
+	memset(f, 0, sizeof(*f));
 	ASSERT_OK(snp_guest_init(&f->g, &LAYOUT, f->bits, sizeof(f->bits)));
 	ASSERT_TRUE(guest_validate(&f->g, GUEST_SECRETS));
 	fw->version = 1;
@@ -395,5 +394,4 @@ TEST(snp_boot, bad_secrets_pages_reach_no_guest)
 	EXPECT_EQ(*snpm_mem(GUEST_SECRETS), 0);
 	EXPECT_FALSE(guest_can_find(fw->vmpck[0], SNP_VMPCK_SIZE));
 	EXPECT_FALSE(guest_can_find(fw->vmpck[3], SNP_VMPCK_SIZE));
-	free(f);
 }

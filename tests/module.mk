@@ -39,4 +39,6 @@ kernel-test-y += tests/vm/test_exec.o tests/vm/test_linux.o
 kernel-test-y += tests/vm/test_native.o
 # The SEV-SNP platform against the SNP model (tests/models/snp).
 unit-y += tests/unit/test_snp_model.o tests/unit/test_snp_ghcb.o \
-	tests/unit/test_snp_core.o tests/unit/test_snp_secrets.o
+	tests/unit/test_snp_core.o tests/unit/test_snp_secrets.o \
+	tests/unit/test_snp_loop.o tests/unit/test_snp_ap.o \
+	tests/unit/test_snp_boot.o

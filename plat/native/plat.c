@@ -101,12 +101,12 @@ enum svsm_err plat_start_ap(uint32_t apic_id, paddr_t trampoline_pa)
 	case PLAT_SNP:
 	case PLAT_TDX:
 		/*
-		 * Filled by each platform's own work. SEV-SNP: the SVSM
-		 * builds a VMSA for the AP (made one with RMPADJUST) and
-		 * asks for it with the AP Creation NAE event through the
-		 * GHCB; INIT-SIPI would let the hypervisor choose the AP's
-		 * first state. TDX: APs wait in the TDVF mailbox or are
-		 * started through a TDVMCALL, not by SIPI.
+		 * Not reachable: plat_init_early() refuses both. SEV-SNP:
+		 * snp_ap_start() (plat/snp/ap_start.c) builds the AP's VMSA,
+		 * makes it one with RMPADJUST and sends AP creation through
+		 * this CPU's GHCB page; it is called here once the SNP boot
+		 * provides the per-CPU GHCB pages. TDX: APs wait in the TDVF
+		 * mailbox or are started through a TDVMCALL, not by SIPI.
 		 */
 		return SVSM_ERR_UNSUPPORTED;
 	}

@@ -44,8 +44,16 @@ struct snp_guest {
 	uint64_t svsm_size;
 	uint64_t sev_features; /**< what a guest VMSA must carry */
 	struct valid_region valid;
-	uint64_t caa[SNP_VCPUS_MAX]; /**< per calling vCPU (REMAP_CA) */
+	uint64_t caa[SNP_VCPUS_MAX]; /**< per vCPU slot, moved by REMAP_CA */
 	struct snp_vcpu vcpus[SNP_VCPUS_MAX];
+	bool is_lost; /**< integrity lost: termination requested */
+};
+
+/** The vCPU one round of the VMPL switch loop runs (snp_vcpu_arm). */
+struct snp_run {
+	uint32_t slot; /**< its index in snp_guest.vcpus: the calling vCPU */
+	uint64_t vmsa;
+	uint64_t caa; /**< its calling area now (REMAP_CA moves it) */
 };
 
 /** Where the guest's memory and the SVSM's region are (page aligned). */
@@ -79,3 +87,27 @@ enum svsm_err snp_request_take(struct snp_guest *g, uint32_t vcpu,
 enum svsm_err
 snp_request_finish(struct snp_guest *g, uint64_t vmsa,
 		   const struct svsm_call_regs *regs) SVSM_MUST_CHECK;
+/**
+ * Takes the guest's boot vCPU (the VMSA at `vmsa` the launch gave, its
+ * calling area `caa`) as CREATE_VCPU takes a new one: the page must be
+ * validated guest memory, is made a VMSA for the guest's VMPL, then
+ * checked. The VMPL switch loop runs only vCPUs taken this way or made by
+ * CREATE_VCPU.
+ */
+enum svsm_err snp_vcpu_adopt(struct snp_guest *g, uint64_t vmsa, uint64_t caa,
+			     uint32_t apic_id) SVSM_MUST_CHECK;
+/**
+ * Before the loop enters the guest: finds the vCPU for `apic_id`, sets
+ * EFER.SVME in its VMSA (runnable) and says in `run` what runs.
+ * SVSM_ERR_NOTFOUND when there is none (deleted, never created) or
+ * integrity was lost.
+ */
+enum svsm_err snp_vcpu_arm(struct snp_guest *g, uint32_t apic_id,
+			   struct snp_run *run) SVSM_MUST_CHECK;
+/**
+ * After the guest exited: if `run` is still that vCPU, clears EFER.SVME
+ * (nobody may run it while csvsm works on it) and reads the exit code
+ * once into `*exit_code`. SVSM_ERR_NOTFOUND if it was deleted meanwhile.
+ */
+enum svsm_err snp_vcpu_disarm(struct snp_guest *g, const struct snp_run *run,
+			      uint64_t *exit_code) SVSM_MUST_CHECK;

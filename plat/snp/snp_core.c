@@ -70,6 +70,17 @@ static bool touches_vmsa(struct snp_guest *g, uint64_t gpa, uint64_t len)
 	return false;
 }
 
+/** The vCPU created for APIC ID `apic_id`, or NULL. */
+static struct snp_vcpu *vcpu_of_apic(struct snp_guest *g, uint32_t apic_id)
+{
+	for (uint32_t i = 0; i < SNP_VCPUS_MAX; i++) {
+		if (g->vcpus[i].vmsa != 0 && g->vcpus[i].apic_id == apic_id) {
+			return &g->vcpus[i];
+		}
+	}
+	return NULL;
+}
+
 /** Whether `pa` is some vCPU's calling area. */
 static bool is_caa(const struct snp_guest *g, uint64_t pa)
 {
@@ -171,9 +182,14 @@ static enum svsm_err mem_write_locked(void *plat, uint64_t gpa, const void *src,
 static const struct proto_mem_ops SNP_MEM_LOCKED = { mem_read_locked,
 						     mem_write_locked };
 
-/** Integrity is lost: terminate (csvsm's reason set). */
-static enum svsm_err lost(void)
+/**
+ * Integrity is lost: terminate (csvsm's reason set). On hardware the
+ * request does not return; `g->is_lost` stops the VMPL switch loop where
+ * it does (the model), so nothing is written back or run after it.
+ */
+static enum svsm_err lost(struct snp_guest *g)
 {
+	g->is_lost = true;
 	return ghcb_fail_closed(SVSM_ERR_INTEGRITY, GHCB_TERM_INTEGRITY);
 }
 
@@ -243,7 +259,7 @@ static enum svsm_err pvalidate_locked(struct snp_guest *g, uint64_t gpa,
 	}
 	if (st.rc != SNP_RC_SUCCESS || st.no_change) {
 		snp_hw_unmap(va, huge);
-		return lost(); /* the RMP is not what the table says */
+		return lost(g); /* the RMP is not what the table says */
 	}
 	valid_commit(&g->valid, pa_init(gpa), pages,
 		     validate ? VALID_STATE_VALID : VALID_STATE_INVALID);
@@ -254,7 +270,7 @@ static enum svsm_err pvalidate_locked(struct snp_guest *g, uint64_t gpa,
 		rc = snp_hw_rmpadjust(va, huge, SNP_GUEST_VMPL | RMPADJUST_RWX);
 	}
 	snp_hw_unmap(va, huge);
-	return rc == SNP_RC_SUCCESS ? SVSM_OK : lost();
+	return rc == SNP_RC_SUCCESS ? SVSM_OK : lost(g);
 }
 
 static enum svsm_err core_pvalidate(void *plat, uint64_t gpa, bool huge,
@@ -304,13 +320,15 @@ static uint32_t adjust_page(uint64_t gpa, uint64_t attrs)
 
 /** The checks of CREATE_VCPU before anything changes; a free slot. */
 static enum svsm_err create_prepare(struct snp_guest *g, uint64_t vmsa,
-				    uint64_t caa, struct snp_vcpu **slot)
+				    uint64_t caa, uint32_t apic_id,
+				    struct snp_vcpu **slot)
 {
 	if (!is_guest(g, vmsa, PAGE) || !is_guest(g, caa, PAGE)) {
 		return SVSM_ERR_RANGE;
 	}
-	if (vmsa_at(g, vmsa) || vmsa_at(g, caa) || is_caa(g, vmsa)) {
-		return SVSM_ERR_EXISTS;
+	if (vmsa_at(g, vmsa) || vmsa_at(g, caa) || is_caa(g, vmsa) ||
+	    vcpu_of_apic(g, apic_id)) {
+		return SVSM_ERR_EXISTS; /* one VMSA per APIC ID: the loop's */
 	}
 	if (valid_get(&g->valid, pa_init(vmsa)) != VALID_STATE_VALID ||
 	    valid_get(&g->valid, pa_init(caa)) != VALID_STATE_VALID) {
@@ -330,7 +348,7 @@ static enum svsm_err create_locked(struct snp_guest *g, uint32_t vcpu,
 				   uint32_t apic_id)
 {
 	struct snp_vcpu *slot = NULL;
-	enum svsm_err err = create_prepare(g, vmsa, caa, &slot);
+	enum svsm_err err = create_prepare(g, vmsa, caa, apic_id, &slot);
 
 	if (err != SVSM_OK) {
 		return err;
@@ -342,9 +360,10 @@ static enum svsm_err create_locked(struct snp_guest *g, uint32_t vcpu,
 		return SVSM_ERR_INVAL; /* inside a 2 MiB page: never a VMSA */
 	}
 	if (rc != SNP_RC_SUCCESS) {
-		return lost();
+		return lost(g);
 	}
 	*slot = (struct snp_vcpu){ vmsa, caa, apic_id };
+	g->caa[slot - g->vcpus] = 0; /* a new vCPU starts on `caa` */
 	struct proto_env env;
 	struct proto_vmsa_rules rules = {
 		.guest_vmpl = SNP_GUEST_VMPL,
@@ -357,7 +376,7 @@ static enum svsm_err create_locked(struct snp_guest *g, uint32_t vcpu,
 	if (err != SVSM_OK) {
 		slot->vmsa = 0;
 		if (adjust_page(vmsa, RMPADJUST_RWX) != SNP_RC_SUCCESS) {
-			return lost();
+			return lost(g);
 		}
 	}
 	return err;
@@ -401,10 +420,11 @@ static enum svsm_err core_delete_vcpu(void *plat, uint32_t vcpu, uint64_t vmsa)
 		err = vmsa_stop(vmsa);
 		if (err == SVSM_OK) {
 			v->vmsa = 0;
+			g->caa[v - g->vcpus] = 0;
 			/* Clears the VMSA bit and gives the page back. */
 			if (adjust_page(vmsa, RMPADJUST_RWX) !=
 			    SNP_RC_SUCCESS) {
-				err = lost();
+				err = lost(g);
 			}
 		}
 	}
@@ -519,4 +539,64 @@ enum svsm_err snp_request_finish(struct snp_guest *g, uint64_t vmsa,
 	v->r8 = regs->r8;
 	snp_hw_unmap(v, false);
 	return SVSM_OK;
+}
+
+enum svsm_err snp_vcpu_adopt(struct snp_guest *g, uint64_t vmsa, uint64_t caa,
+			     uint32_t apic_id)
+{
+	return core_create_vcpu(g, 0, vmsa, caa, apic_id);
+}
+
+/** Sets (`is_on`) or clears EFER.SVME of the VMSA at `vmsa`. */
+static enum svsm_err vmsa_set_runnable(uint64_t vmsa, bool is_on,
+				       uint64_t *exit_code)
+{
+	struct vmsa *v = snp_hw_map(vmsa, false);
+
+	if (!v) {
+		return SVSM_ERR_BUSY;
+	}
+	if (is_on) {
+		v->efer |= VMSA_EFER_SVME;
+	} else {
+		v->efer &= ~VMSA_EFER_SVME;
+		*exit_code = v->guest_exit_code; /* read once */
+	}
+	snp_hw_unmap(v, false);
+	return SVSM_OK;
+}
+
+enum svsm_err snp_vcpu_arm(struct snp_guest *g, uint32_t apic_id,
+			   struct snp_run *run)
+{
+	enum svsm_err err = SVSM_ERR_NOTFOUND;
+
+	spin_lock(&g->lock);
+	struct snp_vcpu *v = g->is_lost ? NULL : vcpu_of_apic(g, apic_id);
+
+	if (v) {
+		uint32_t slot = (uint32_t)(v - g->vcpus);
+
+		err = vmsa_set_runnable(v->vmsa, true, NULL);
+		*run = (struct snp_run){
+			.slot = slot,
+			.vmsa = v->vmsa,
+			.caa = g->caa[slot] != 0 ? g->caa[slot] : v->caa,
+		};
+	}
+	spin_unlock(&g->lock);
+	return err;
+}
+
+enum svsm_err snp_vcpu_disarm(struct snp_guest *g, const struct snp_run *run,
+			      uint64_t *exit_code)
+{
+	enum svsm_err err = SVSM_ERR_NOTFOUND;
+
+	spin_lock(&g->lock);
+	if (g->vcpus[run->slot].vmsa == run->vmsa) {
+		err = vmsa_set_runnable(run->vmsa, false, exit_code);
+	}
+	spin_unlock(&g->lock);
+	return err;
 }

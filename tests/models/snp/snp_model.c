@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "../../../arch/x86/snp_ops.h"
+#include "uapi/svsm/vmsa.h"
 
 #define HUGE_SIZE 0x200000ULL
 #define HUGE_PAGES 512U
@@ -71,6 +72,11 @@ static struct {
 	uint32_t cpuid_count;
 	const uint64_t *script;
 	size_t script_left;
+	uint64_t (*guest_fn)(void *ctx, struct vmsa *v);
+	void *guest_ctx;
+	uint64_t guest_vmsa;
+	uint32_t guest_runs;
+	uint64_t ap_vmsa[SNPM_APICS];
 } m;
 
 static void fault(const char *what)
@@ -198,6 +204,64 @@ void snpm_set_cpuid(uint32_t fn, uint32_t reg, uint32_t val)
 		m.cpuid[m.cpuid_count++] =
 			(struct cpuid_answer){ fn, reg, val };
 	}
+}
+
+void snpm_set_guest(uint64_t (*fn)(void *ctx, struct vmsa *v), void *ctx,
+		    uint64_t vmsa_gpa)
+{
+	m.guest_fn = fn;
+	m.guest_ctx = ctx;
+	m.guest_vmsa = vmsa_gpa;
+}
+
+void snpm_set_guest_vmsa(uint64_t vmsa_gpa)
+{
+	m.guest_vmsa = vmsa_gpa;
+}
+
+uint32_t snpm_guest_runs(void)
+{
+	return m.guest_runs;
+}
+
+uint64_t snpm_ap_vmsa(uint32_t apic_id)
+{
+	return apic_id < SNPM_APICS ? m.ap_vmsa[apic_id] : 0;
+}
+
+/** Whether the guest's VMPL may access every page of [gpa, gpa + len). */
+static bool guest_may(uint64_t gpa, size_t len, uint8_t perm)
+{
+	uint8_t vmpl = m.vmpl != 0 ? m.vmpl : 2U;
+
+	if (len == 0 || gpa >= SNPM_MEM_SIZE || len > SNPM_MEM_SIZE - gpa) {
+		return false;
+	}
+	for (uint64_t p = gpa & ~(SNPM_PAGE - 1U); p < gpa + len;
+	     p += SNPM_PAGE) {
+		if (!snpm_access_ok(p, vmpl, perm)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool snpm_guest_write(uint64_t gpa, const void *src, size_t len)
+{
+	if (!guest_may(gpa, len, SNPM_PERM_WRITE)) {
+		return false;
+	}
+	memcpy(&mem[gpa], src, len);
+	return true;
+}
+
+bool snpm_guest_read(uint64_t gpa, void *dst, size_t len)
+{
+	if (!guest_may(gpa, len, SNPM_PERM_READ)) {
+		return false;
+	}
+	memcpy(dst, &mem[gpa], len);
+	return true;
 }
 
 /* ---- the instructions ------------------------------------------------ */
@@ -421,12 +485,16 @@ static uint64_t answer_vmpl(uint64_t req)
 }
 
 /* GHCB page offsets (56421, table 3) the responder reads and writes. */
+#define GHCB_RAX 0x1F8U
 #define GHCB_EXIT_CODE 0x390U
 #define GHCB_EXIT_INFO_1 0x398U
 #define GHCB_EXIT_INFO_2 0x3A0U
 #define GHCB_VALID_BITMAP 0x3F0U
 #define GHCB_VERSION 0xFFAU
+#define GHCB_AP_CREATION 0x80000013ULL
 #define GHCB_RUN_VMPL 0x80000018ULL
+#define AP_CREATE 1U  /* 56421, AP creation: SW_EXITINFO1[15:0] */
+#define HOST_ERROR 1U /* SW_EXITINFO1 = 1: SW_EXITINFO2 says why */
 
 static uint64_t ghcb_get(uint32_t off)
 {
@@ -449,6 +517,88 @@ static bool ghcb_is_valid(uint32_t off)
 	return (word >> ((off / 8U) % 64U)) & 1U;
 }
 
+/**
+ * Whether the hypervisor could VMRUN the VMSA at `gpa` at `vmpl`: the RMP
+ * holds it as a VMSA, its VMPL field says `vmpl` and EFER.SVME is set.
+ */
+static bool is_runnable(uint64_t gpa, uint8_t vmpl)
+{
+	const struct snpm_rmp *r = snpm_rmp(gpa);
+	const struct vmsa *v;
+
+	if (!r || (gpa & (SNPM_PAGE - 1U)) != 0 || !r->is_assigned ||
+	    !r->is_validated || !r->is_vmsa) {
+		return false;
+	}
+	v = (const struct vmsa *)&mem[gpa];
+	return v->vmpl == vmpl && (v->efer & VMSA_EFER_SVME) != 0;
+}
+
+/**
+ * SNP_RUN_VMPL: runs this vCPU's guest VMSA at the VMPL in
+ * SW_EXITINFO1[7:0] until its next exit. Returns SW_EXITINFO1.
+ */
+static uint64_t answer_run_vmpl(uint64_t *info_2)
+{
+	uint8_t vmpl = (uint8_t)ghcb_get(GHCB_EXIT_INFO_1);
+
+	if (m.mode == SNPM_GHCB_VMPL_REFUSE) {
+		*info_2 = 0x5;
+		return HOST_ERROR;
+	}
+	m.counts.vmpl_switches++;
+	if (!m.guest_fn) {
+		return 0;
+	}
+	if (m.guest_runs >= SNPM_GUEST_RUNS_MAX) {
+		fault("the guest ran too often: the loop does not end");
+		*info_2 = 0x6;
+		return HOST_ERROR;
+	}
+	if (vmpl == 0 || vmpl > 3 || !is_runnable(m.guest_vmsa, vmpl)) {
+		*info_2 = 0x7; /* VMRUN failed */
+		return HOST_ERROR;
+	}
+	struct vmsa *v = (struct vmsa *)&mem[m.guest_vmsa];
+
+	m.guest_runs++;
+	m.vmpl = vmpl;
+	uint64_t code = m.guest_fn(m.guest_ctx, v);
+
+	m.vmpl = 0;
+	v->guest_exit_code = code;
+	return 0;
+}
+
+/**
+ * AP creation (56421, 0x8000_0013), create now: SW_EXITINFO1 = APIC ID
+ * << 32 | VMPL << 16 | 1, SW_EXITINFO2 = the VMSA's GPA, RAX (marked
+ * valid) = its SEV features. The hypervisor can only start a page the
+ * RMP holds as a VMSA for that VMPL with those features.
+ */
+static uint64_t answer_ap_creation(uint64_t *info_2)
+{
+	uint64_t info_1 = ghcb_get(GHCB_EXIT_INFO_1);
+	uint64_t gpa = ghcb_get(GHCB_EXIT_INFO_2);
+	uint32_t apic_id = (uint32_t)(info_1 >> 32);
+	uint8_t vmpl = (uint8_t)(info_1 >> 16);
+
+	if (m.mode == SNPM_GHCB_AP_REFUSE) {
+		*info_2 = 0x8;
+		return HOST_ERROR;
+	}
+	if ((info_1 & 0xFFFFU) != AP_CREATE || (info_1 >> 16 & 0xFFFFU) > 3 ||
+	    apic_id >= SNPM_APICS || !ghcb_is_valid(GHCB_RAX) ||
+	    !is_runnable(gpa, vmpl) ||
+	    ((const struct vmsa *)&mem[gpa])->sev_features !=
+		    ghcb_get(GHCB_RAX)) {
+		*info_2 = 0x9;
+		return HOST_ERROR;
+	}
+	m.ap_vmsa[apic_id] = gpa;
+	return 0;
+}
+
 /** A request through the registered GHCB page (MSR = its GPA). */
 static void answer_page(void)
 {
@@ -460,14 +610,13 @@ static void answer_page(void)
 	    !ghcb_is_valid(GHCB_EXIT_INFO_1) ||
 	    !ghcb_is_valid(GHCB_EXIT_INFO_2)) {
 		fault("GHCB request without its fields marked valid");
-		info_1 = 1;
-	} else if (ghcb_get(GHCB_EXIT_CODE) != GHCB_RUN_VMPL) {
-		info_1 = 1; /* not offered by this host */
-	} else if (m.mode == SNPM_GHCB_VMPL_REFUSE) {
-		info_1 = 1;
-		info_2 = 0x5;
+		info_1 = HOST_ERROR;
+	} else if (ghcb_get(GHCB_EXIT_CODE) == GHCB_RUN_VMPL) {
+		info_1 = answer_run_vmpl(&info_2);
+	} else if (ghcb_get(GHCB_EXIT_CODE) == GHCB_AP_CREATION) {
+		info_1 = answer_ap_creation(&info_2);
 	} else {
-		m.counts.vmpl_switches++;
+		info_1 = HOST_ERROR; /* not offered by this host */
 	}
 	if (m.mode == SNPM_GHCB_WRONG_CODE) {
 		info_1 = 0x7; /* neither success nor error */

@@ -54,6 +54,7 @@ enum snpm_ghcb_mode {
 	SNPM_GHCB_PSC_REFUSE,	 /**< fails page-state changes */
 	SNPM_GHCB_VMPL_REFUSE,	 /**< refuses the VMPL switch */
 	SNPM_GHCB_CPUID_LIE,	 /**< answers another register */
+	SNPM_GHCB_AP_REFUSE,	 /**< reports an error for AP creation */
 };
 
 /** Counts of what the code under test did. */
@@ -115,3 +116,47 @@ void snpm_maps_of(uint64_t gpa, uint32_t *marked, uint32_t *unmarked);
 void snpm_script(const uint64_t *answers, size_t count);
 /** Sets what CPUID function `fn` reports for register `reg` (0-3). */
 void snpm_set_cpuid(uint32_t fn, uint32_t reg, uint32_t val);
+
+/* ---- the guest at VMPL2 and the vCPUs the hypervisor runs ------------- */
+
+/** VMSA.guest_exit_code after a VMGEXIT (APM vol. 2, table C-1). */
+#define SNPM_EXIT_VMGEXIT 0x403ULL
+/** Another exit (an interrupt for the hypervisor): not an SVSM call. */
+#define SNPM_EXIT_INTR 0x60ULL
+/** Guest runs after which the model stops a runaway test (a fault). */
+#define SNPM_GUEST_RUNS_MAX 10000U
+/** APIC IDs the model's hypervisor knows (vCPUs 0 .. SNPM_APICS - 1). */
+#define SNPM_APICS 8U
+
+struct vmsa;
+
+/**
+ * Installs a scripted guest: each SNP_RUN_VMPL through the GHCB page runs
+ * the VMSA at `vmsa_gpa` (the hypervisor's record of this vCPU's guest
+ * VMSA) by calling `fn`. The hypervisor can run it only if the RMP holds
+ * the page as a VMSA, its VMPL field is the one asked for and EFER.SVME
+ * is set; else it reports the switch failed. `fn` stands for the guest's
+ * code up to its next exit: it runs at that VMPL (snpm_guest_read and
+ * _write apply that VMPL's permissions), sets the registers the hardware
+ * saves in `v`, and returns the exit code the hardware writes into
+ * VMSA.guest_exit_code. NULL `fn`: the switch is only counted.
+ */
+void snpm_set_guest(uint64_t (*fn)(void *ctx, struct vmsa *v), void *ctx,
+		    uint64_t vmsa_gpa);
+/** Points the hypervisor at another guest VMSA (after CREATE_VCPU). */
+void snpm_set_guest_vmsa(uint64_t vmsa_gpa);
+/** How often the scripted guest ran. */
+uint32_t snpm_guest_runs(void);
+/**
+ * The running guest (or, outside a run, VMPL2) copies `len` bytes to
+ * guest memory at `gpa`; false, and nothing written, if its VMPL may not
+ * write every page.
+ */
+bool snpm_guest_write(uint64_t gpa, const void *src, size_t len);
+/** The same for reading. */
+bool snpm_guest_read(uint64_t gpa, void *dst, size_t len);
+/**
+ * The VMSA GPA the hypervisor started for APIC ID `apic_id` through the
+ * AP creation request (GHCB 0x8000_0013), or 0.
+ */
+uint64_t snpm_ap_vmsa(uint32_t apic_id);

@@ -1,7 +1,7 @@
 # The csvsm host tool: dump, run (and later call, measure).
 csvsm-y += tools/csvsm/main.o
 # `csvsm call`: one SVSM call over the native request channel.
-csvsm-y += tools/csvsm/call.o
+csvsm-y += tools/csvsm/call.o tools/csvsm/chan.o
 tests-t += tests/prove/call.t
 
 # `csvsm run`: the IGVM loader for QEMU 7.2 and its reset shim.

@@ -277,39 +277,6 @@ static int parse_opts(int argc, char **argv, struct call_opts *o)
 	return parse_positional(argc, argv, o);
 }
 
-static const char *result_name(uint64_t rax)
-{
-	switch (rax) {
-	case SVSM_RC_SUCCESS:
-		return "SUCCESS";
-	case SVSM_RC_INCOMPLETE:
-		return "INCOMPLETE";
-	case SVSM_RC_UNSUPPORTED_PROTOCOL:
-		return "UNSUPPORTED_PROTOCOL";
-	case SVSM_RC_UNSUPPORTED_CALL:
-		return "UNSUPPORTED_CALL";
-	case SVSM_RC_INVALID_ADDRESS:
-		return "INVALID_ADDRESS";
-	case SVSM_RC_INVALID_FORMAT:
-		return "INVALID_FORMAT";
-	case SVSM_RC_INVALID_PARAMETER:
-		return "INVALID_PARAMETER";
-	case SVSM_RC_INVALID_REQUEST:
-		return "INVALID_REQUEST";
-	case SVSM_RC_BUSY:
-		return "BUSY";
-	case SVSM_RC_PVALIDATE_FAIL_INPUT:
-		return "PVALIDATE_FAIL_INPUT";
-	case SVSM_RC_PVALIDATE_FAIL_SIZEMISMATCH:
-		return "PVALIDATE_FAIL_SIZEMISMATCH";
-	case SVSM_RC_PVALIDATE_FAIL_NO_CHANGE:
-		return "PVALIDATE_FAIL_NO_CHANGE";
-	default:
-		return rax >= SVSM_RC_PROTOCOL_BASE ? "PROTOCOL_ERROR"
-						    : "UNKNOWN";
-	}
-}
-
 static bool do_mem_op(struct chan *ch, const struct mem_op *op)
 {
 	static uint8_t buf[REQCHAN_DATA_MAX];
@@ -342,7 +309,7 @@ static int run_call(struct chan *ch, struct call_opts *o)
 		return 1;
 	}
 	printf("%-3s 0x%016" PRIx64 " %s\n", names[0], o->regs[0],
-	       result_name(o->regs[0]));
+	       chan_result_name(o->regs[0]));
 	for (size_t r = 1; r < 5; r++) {
 		printf("%-3s 0x%016" PRIx64 "\n", names[r], o->regs[r]);
 	}

@@ -18,6 +18,8 @@
 
 #include "svsm/le.h"
 
+#include "uapi/svsm/protocol.h"
+
 static void put_le64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++) {
@@ -252,6 +254,39 @@ bool chan_mem_read(struct chan *ch, uint64_t gpa, void *buf, uint32_t len)
 	}
 	memcpy(buf, ch->parser.frame.payload, len);
 	return true;
+}
+
+const char *chan_result_name(uint64_t rax)
+{
+	switch (rax) {
+	case SVSM_RC_SUCCESS:
+		return "SUCCESS";
+	case SVSM_RC_INCOMPLETE:
+		return "INCOMPLETE";
+	case SVSM_RC_UNSUPPORTED_PROTOCOL:
+		return "UNSUPPORTED_PROTOCOL";
+	case SVSM_RC_UNSUPPORTED_CALL:
+		return "UNSUPPORTED_CALL";
+	case SVSM_RC_INVALID_ADDRESS:
+		return "INVALID_ADDRESS";
+	case SVSM_RC_INVALID_FORMAT:
+		return "INVALID_FORMAT";
+	case SVSM_RC_INVALID_PARAMETER:
+		return "INVALID_PARAMETER";
+	case SVSM_RC_INVALID_REQUEST:
+		return "INVALID_REQUEST";
+	case SVSM_RC_BUSY:
+		return "BUSY";
+	case SVSM_RC_PVALIDATE_FAIL_INPUT:
+		return "PVALIDATE_FAIL_INPUT";
+	case SVSM_RC_PVALIDATE_FAIL_SIZEMISMATCH:
+		return "PVALIDATE_FAIL_SIZEMISMATCH";
+	case SVSM_RC_PVALIDATE_FAIL_NO_CHANGE:
+		return "PVALIDATE_FAIL_NO_CHANGE";
+	default:
+		return rax >= SVSM_RC_PROTOCOL_BASE ? "PROTOCOL_ERROR"
+						    : "UNKNOWN";
+	}
 }
 
 void chan_close(struct chan *ch)

@@ -46,5 +46,8 @@ bool chan_mem_write(struct chan *ch, uint64_t gpa, const void *data,
 /** Reads `len` (1..4096) bytes of guest memory at `gpa` into `buf`. */
 bool chan_mem_read(struct chan *ch, uint64_t gpa, void *buf, uint32_t len);
 
+/** The name of an SVSM result code (RAX after a call). */
+const char *chan_result_name(uint64_t rax);
+
 /** Ends the session; idempotent. */
 void chan_close(struct chan *ch);

@@ -2,6 +2,8 @@
 csvsm-y += tools/csvsm/main.o
 # `csvsm call`: one SVSM call over the native request channel.
 csvsm-y += tools/csvsm/call.o tools/csvsm/chan.o
+# `csvsm run --mssim-port`: tpm2-tools to the vTPM over the channel.
+csvsm-y += tools/csvsm/mssim.o
 tests-t += tests/prove/call.t
 
 # `csvsm run`: the IGVM loader for QEMU 7.2 and its reset shim.

@@ -270,8 +270,10 @@ static uint32_t vtpm_command(uint8_t locality, const uint8_t *cmd,
 	if (!mssim_vtpm_response_size(br.buf, &size)) {
 		(void)fprintf(stderr,
 			      "%s: SVSM_VTPM_CMD: response size %" PRIu32
-			      " does not fit the %u-byte buffer\n",
-			      WHO, le32_get(br.buf), SVSM_VTPM_BUFFER_SIZE);
+			      " is not in %u..%u (a TPM header, the "
+			      "buffer)\n",
+			      WHO, le32_get(br.buf), TPM_HDR_SIZE,
+			      SVSM_VTPM_MAX_RESPONSE);
 		return 0;
 	}
 	if (4U + size > FIRST_READ &&

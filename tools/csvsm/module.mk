@@ -4,7 +4,7 @@ csvsm-y += tools/csvsm/main.o
 csvsm-y += tools/csvsm/call.o tools/csvsm/chan.o
 # `csvsm run --mssim-port`: tpm2-tools to the vTPM over the channel.
 csvsm-y += tools/csvsm/mssim.o
-tests-t += tests/prove/call.t tests/prove/mssim.t
+tests-t += tests/prove/call.t tests/prove/mssim.t tests/prove/vtpm_csvsm.t
 
 # `csvsm run`: the IGVM loader for QEMU 7.2 and its reset shim.
 csvsm-y += tools/csvsm/run.o tools/csvsm/loadplan.o tools/csvsm/shim_blob.o

@@ -15,7 +15,7 @@ USER_PROG_CFLAGS := -std=gnu11 -O2 $(WARN) -ffreestanding \
 USER_PROG_LDFLAGS := -static -nostdlib -Wl,-z,noexecstack \
 	-Wl,--build-id=none -Wl,-z,max-page-size=4096
 
-LIBSVSM_SRC := user/lib/sys.c user/lib/string.c user/lib/heap.c \
+LIBSVSM_SRC := user/lib/sys.c user/lib/string.c user/lib/heap.c user/lib/env.c \
 	user/lib/log.c user/lib/libc_names.c lib/util/fmt.c
 LIBSVSM_OBJ := $(patsubst %.c,$(USER_OBJ)/%.o,$(LIBSVSM_SRC))
 LIBSVSM := $(USER_BUILD)/libsvsm.a
@@ -50,7 +50,7 @@ $(BUILD)/san/user/%.o $(BUILD)/san/tests/unit/test_libsvsm_%.o \
 	$(BUILD)/san/tests/unit/test_init_%.o: SANCFLAGS += $(LIBSVSM_INCS)
 $(BUILD)/fuzz/user/%.o $(BUILD)/fuzz/tests/fuzz/fuzz_init_%.o: \
 	FUZZCFLAGS += $(LIBSVSM_INCS)
-unit-y += user/lib/sys.o user/lib/string.o user/lib/heap.o user/lib/log.o \
+unit-y += user/lib/sys.o user/lib/string.o user/lib/heap.o user/lib/log.o user/lib/env.o \
 	user/init/conf.o user/init/supervise.o
 unit-y += tests/unit/test_libsvsm_heap.o tests/unit/test_libsvsm_string.o \
 	tests/unit/test_libsvsm_log.o tests/unit/test_init_conf.o \

@@ -108,8 +108,8 @@ expect SUCCESS "QUERY_PROTOCOL(0, 2)" core 6 2
 [ "$(reg rcx)" = 0x0000000000000000 ]
 ok $? "QUERY_PROTOCOL(0, 2) answers 0: version not offered"
 call core 6 0x200000001
-[ "$(reg rcx)" = 0x0000000000000000 ]
-ok $? "QUERY_PROTOCOL(2, 1) answers 0: no vTPM yet"
+[ "$(reg rcx)" = 0x0000000100000001 ]
+ok $? "QUERY_PROTOCOL(2, 1) answers 1..1: the vTPM service is linked"
 expect UNSUPPORTED_PROTOCOL "protocol 9" 9 0
 expect UNSUPPORTED_CALL "core call 8" core 8
 expect UNSUPPORTED_CALL "DEPOSIT_MEM" core 4 0x3000000 1

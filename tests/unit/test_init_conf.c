@@ -199,3 +199,76 @@ TEST(init_conf, policy_names)
 	EXPECT_FALSE(init_policy_allow(&p, "writes"));
 	EXPECT_FALSE(init_policy_allow(&p, ""));
 }
+
+TEST(init_conf, channels_join_two_services)
+{
+	const char *text = "service reqd\n"
+			   "\texec /sbin/reqd\n"
+			   "\tchannel vtpm client\n"
+			   "\tchannel uefi client\n"
+			   "service vtpm\n"
+			   "\texec /sbin/vtpm\n"
+			   "\tchannel vtpm server\n"
+			   "service uefi\n"
+			   "\texec /sbin/uefi\n"
+			   "\tchannel uefi server\n";
+
+	ASSERT_TRUE(parse(text));
+	ASSERT_EQ(conf.channel_count, 2U);
+	EXPECT_STREQ(conf.channels[0].name, "vtpm");
+	EXPECT_EQ(conf.channels[0].end[INIT_CHAN_SERVER], 1);
+	EXPECT_EQ(conf.channels[0].end[INIT_CHAN_CLIENT], 0);
+	EXPECT_EQ(conf.channels[1].end[INIT_CHAN_SERVER], 2);
+	EXPECT_EQ(conf.channels[1].end[INIT_CHAN_CLIENT], 0);
+	ASSERT_EQ(conf.services[0].chan_count, 2U);
+	EXPECT_EQ(conf.services[0].chan[0], 0U);
+	EXPECT_EQ(conf.services[0].chan_role[0], (uint8_t)INIT_CHAN_CLIENT);
+	EXPECT_EQ(conf.services[0].chan[1], 1U);
+	ASSERT_EQ(conf.services[1].chan_count, 1U);
+	EXPECT_EQ(conf.services[1].chan_role[0], (uint8_t)INIT_CHAN_SERVER);
+	EXPECT_EQ(conf.services[2].chan[0], 1U);
+}
+
+TEST(init_conf, channel_refusals)
+{
+	char text[2048];
+	int off = 0;
+
+	refused(t, "service a\nexec /a\nchannel x\n", 3, "usage: channel");
+	refused(t, "service a\nexec /a\nchannel x peer\n", 3, "'peer'");
+	refused(t, "service a\nexec /a\nchannel x/y server\n", 3,
+		"bad channel name");
+	refused(t, "channel x server\n", 1, "outside a service");
+	refused(t, "service a\nexec /a\nchannel x server\n", 3,
+		"channel x has no client");
+	refused(t,
+		"service a\nexec /a\nchannel x client\n"
+		"service b\nexec /b\n",
+		3, "channel x has no server");
+	refused(t,
+		"service a\nexec /a\nchannel x server\n"
+		"service b\nexec /b\nchannel x server\n",
+		6, "has a server already (a)");
+	refused(t, "service a\nexec /a\nchannel x server\nchannel x client\n",
+		4, "both ends");
+	/* Nine channels for one service: one more than spawn passes. */
+	off += snprintf(text + off, sizeof(text) - (size_t)off,
+			"service a\nexec /a\n");
+	for (int i = 0; i < 9; i++) {
+		off += snprintf(text + off, sizeof(text) - (size_t)off,
+				"channel c%d server\n", i);
+	}
+	refused(t, text, 11, "more than 8 channels for a");
+	/* Seventeen channels in the file: the fifth of the third service
+	 * (six each) is one too many. */
+	off = 0;
+	for (int i = 0; i < 18; i++) {
+		if (i % 6 == 0) {
+			off += snprintf(text + off, sizeof(text) - (size_t)off,
+					"service s%d\nexec /s\n", i);
+		}
+		off += snprintf(text + off, sizeof(text) - (size_t)off,
+				"channel c%d server\n", i);
+	}
+	refused(t, text, 23, "more than 16 channels");
+}

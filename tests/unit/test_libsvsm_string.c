@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests of libsvsm's string functions (user/lib/string.c). Signed
+ * Unit tests of libsvsm's string functions (user/lib/string.c) and
+ * its environment lookup (user/lib/env.c). Signed
  * results are compared with EXPECT_TRUE: the EXPECT_LT/GT family compares
  * as uint64_t.
  */
+#include <libsvsm/env.h>
 #include <libsvsm/string.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "svsm/test.h"
@@ -74,4 +77,37 @@ TEST(libsvsm_string, strlcpy_and_strlcat_truncate)
 	EXPECT_STREQ(b, "abcd");
 	EXPECT_EQ(svsm_strlcat(b, "efgh", sizeof(b)), 8);
 	EXPECT_STREQ(b, "abcde");
+}
+
+TEST(libsvsm_env, getenv_and_handles)
+{
+	static const char *const strings[] = { "prog", "arg", "A=1",
+					       "INIT_CHANNEL_vtpm=3",
+					       "INIT_CHANNEL_v=7", "EMPTY=" };
+	uint64_t sp[] = {
+		2,
+		(uint64_t)(uintptr_t)strings[0],
+		(uint64_t)(uintptr_t)strings[1],
+		0,
+		(uint64_t)(uintptr_t)strings[2],
+		(uint64_t)(uintptr_t)strings[3],
+		(uint64_t)(uintptr_t)strings[4],
+		(uint64_t)(uintptr_t)strings[5],
+		0,
+	};
+
+	EXPECT_STREQ(svsm_getenv(sp, "A"), "1");
+	EXPECT_STREQ(svsm_getenv(sp, "INIT_CHANNEL_vtpm"), "3");
+	EXPECT_STREQ(svsm_getenv(sp, "INIT_CHANNEL_v"), "7");
+	EXPECT_STREQ(svsm_getenv(sp, "EMPTY"), "");
+	EXPECT_TRUE(svsm_getenv(sp, "INIT_CHANNEL") == NULL);
+	EXPECT_TRUE(svsm_getenv(sp, "arg") == NULL);
+	EXPECT_TRUE(svsm_getenv(sp, "B") == NULL);
+	EXPECT_EQ(svsm_parse_handle("3"), 3);
+	EXPECT_EQ(svsm_parse_handle("63"), 63);
+	EXPECT_EQ(svsm_parse_handle("64"), -1);
+	EXPECT_EQ(svsm_parse_handle(""), -1);
+	EXPECT_EQ(svsm_parse_handle("3x"), -1);
+	EXPECT_EQ(svsm_parse_handle("99999999999999999999"), -1);
+	EXPECT_EQ(svsm_parse_handle(NULL), -1);
 }

@@ -391,6 +391,98 @@ static bool do_cpu(struct parser *ps, char **tok, uint32_t n)
 	return true;
 }
 
+/** The channel called `name`, added when new; NULL when full. */
+static struct init_channel *channel_get(struct parser *ps, const char *name)
+{
+	struct init_conf *c = ps->conf;
+
+	for (uint32_t i = 0; i < c->channel_count; i++) {
+		if (svsm_strcmp(c->channels[i].name, name) == 0) {
+			return &c->channels[i];
+		}
+	}
+	if (c->channel_count == INIT_CHANNELS_MAX) {
+		return NULL;
+	}
+	struct init_channel *ch = &c->channels[c->channel_count++];
+
+	(void)svsm_strlcpy(ch->name, name, sizeof(ch->name));
+	ch->end[INIT_CHAN_SERVER] = -1;
+	ch->end[INIT_CHAN_CLIENT] = -1;
+	ch->line = ps->line;
+	return ch;
+}
+
+static bool do_channel(struct parser *ps, char **tok, uint32_t n)
+{
+	struct init_service *s = ps->cur;
+	static const char *const ROLES[] = { "server", "client" };
+	uint32_t role;
+
+	if (n != 3) {
+		return refuse(ps, "usage: channel NAME server|client");
+	}
+	if (svsm_strcmp(tok[2], "server") == 0) {
+		role = INIT_CHAN_SERVER;
+	} else if (svsm_strcmp(tok[2], "client") == 0) {
+		role = INIT_CHAN_CLIENT;
+	} else {
+		return refuse(ps, "channel: server or client, not '%s'",
+			      tok[2]);
+	}
+	if (!is_name(tok[1]) || svsm_strlen(tok[1]) >= INIT_NAME_MAX) {
+		return refuse(ps,
+			      "bad channel name (letters, digits, _.-; "
+			      "at most %u)",
+			      INIT_NAME_MAX - 1U);
+	}
+	if (s->chan_count == INIT_SVC_CHANNELS_MAX) {
+		return refuse(ps, "more than %u channels for %s",
+			      INIT_SVC_CHANNELS_MAX, s->name);
+	}
+	struct init_channel *ch = channel_get(ps, tok[1]);
+
+	if (ch == NULL) {
+		return refuse(ps, "more than %u channels", INIT_CHANNELS_MAX);
+	}
+	int32_t self = (int32_t)(s - ps->conf->services);
+
+	if (ch->end[role] >= 0) {
+		return refuse(ps, "channel %s has a %s already (%s)", ch->name,
+			      ROLES[role],
+			      ps->conf->services[ch->end[role]].name);
+	}
+	if (ch->end[1U - role] == self) {
+		return refuse(ps, "%s cannot be both ends of channel %s",
+			      s->name, ch->name);
+	}
+	ch->end[role] = self;
+	s->chan[s->chan_count] = (uint8_t)(ch - ps->conf->channels);
+	s->chan_role[s->chan_count] = (uint8_t)role;
+	s->chan_count++;
+	return true;
+}
+
+/** At the end of the file: every channel needs both of its ends. */
+static bool check_channels(struct parser *ps)
+{
+	const struct init_conf *c = ps->conf;
+
+	for (uint32_t i = 0; i < c->channel_count; i++) {
+		const struct init_channel *ch = &c->channels[i];
+
+		if (ch->end[INIT_CHAN_SERVER] < 0 ||
+		    ch->end[INIT_CHAN_CLIENT] < 0) {
+			ps->line = ch->line;
+			return refuse(ps, "channel %s has no %s", ch->name,
+				      ch->end[INIT_CHAN_SERVER] < 0
+					      ? "server"
+					      : "client");
+		}
+	}
+	return true;
+}
+
 /** A keyword that belongs inside a service block, and its handler. */
 struct keyword {
 	const char *name;
@@ -401,6 +493,7 @@ static const struct keyword KEYWORDS[] = {
 	{ "exec", do_exec },	   { "restart", do_restart },
 	{ "backoff", do_backoff }, { "allow", do_allow },
 	{ "open", do_open },	   { "cpu", do_cpu },
+	{ "channel", do_channel },
 };
 
 /** Handles one line, cut into `n` NUL-terminated tokens. */
@@ -472,6 +565,7 @@ bool init_conf_parse(const char *text, size_t len, struct init_conf *out,
 	struct parser ps = { .conf = out, .err = err };
 
 	out->service_count = 0;
+	out->channel_count = 0;
 	err->line = 0;
 	err->msg[0] = '\0';
 	if (len > INIT_CONF_MAX) {
@@ -496,5 +590,5 @@ bool init_conf_parse(const char *text, size_t len, struct init_conf *out,
 		}
 		pos = end + 1U;
 	}
-	return finish_service(&ps);
+	return finish_service(&ps) && check_channels(&ps);
 }

@@ -25,12 +25,32 @@
 #define INIT_BACKOFF_FIRST_MS 100U /* defaults */
 #define INIT_BACKOFF_CAP_MS 5000U
 #define INIT_ERROR_MAX 128U
+#define INIT_CHANNELS_MAX 16U /* channels in the file */
+/* channels of one service: each becomes one handle passed at spawn */
+#define INIT_SVC_CHANNELS_MAX SVSM_SPAWN_HANDLES
 
 /** When init starts a service again after it ended. */
 enum init_restart {
 	INIT_RESTART_NEVER,
 	INIT_RESTART_ON_FAILURE, /**< a status other than 0, or killed */
 	INIT_RESTART_ALWAYS,
+};
+
+/** Which end of a channel a service holds. */
+enum init_chan_role {
+	INIT_CHAN_SERVER,
+	INIT_CHAN_CLIENT,
+};
+
+/**
+ * A channel between two services (`channel NAME server|client`): init
+ * creates it before starting anything and holds both ends while it runs,
+ * so it outlives restarts of either side (uapi/svsm/svcmsg.h).
+ */
+struct init_channel {
+	char name[INIT_NAME_MAX];
+	int32_t end[2]; /**< service index per role, -1 until named */
+	uint32_t line;	/**< where it was first named */
 };
 
 /** One service. argv strings are NUL-separated in `args`. */
@@ -46,12 +66,17 @@ struct init_service {
 	uint32_t cpu;  /**< a CPU or SVSM_SPAWN_ANY_CPU */
 	uint32_t line; /**< where its `service` line is */
 	struct svsm_policy policy;
+	uint32_t chan_count; /**< its channels, in the order named */
+	uint8_t chan[INIT_SVC_CHANNELS_MAX];	  /**< index in channels[] */
+	uint8_t chan_role[INIT_SVC_CHANNELS_MAX]; /**< enum init_chan_role */
 };
 
 /** The whole file. */
 struct init_conf {
 	uint32_t service_count;
 	struct init_service services[INIT_SERVICES_MAX];
+	uint32_t channel_count;
+	struct init_channel channels[INIT_CHANNELS_MAX];
 };
 
 /** Why the parser refused a file: the line (1-based; 0: the file). */

@@ -16,7 +16,13 @@
  * it refuses.
  *
  * Each service gets INIT_SERVICE=name and INIT_RESTARTS=n (its restarts
- * so far) in its environment.
+ * so far) in its environment, and INIT_CHANNEL_name=h for each of its
+ * channels: init creates every channel before it starts the first
+ * service that names it, holds both ends while it runs, and passes a
+ * service its end at each start (handles 3, 4, ... in the order the
+ * file names them). When a service ends, init discards what was waiting
+ * on its ends and tells each peer with an SVSM_SVCMSG_PEER_ENDED
+ * (uapi/svsm/svcmsg.h).
  *
  * Usage: init [-x] [CONFIG]
  */
@@ -26,6 +32,7 @@
 #include <stdbool.h>
 
 #include "svsm/fmt.h"
+#include "uapi/svsm/svcmsg.h"
 
 #include "conf.h"
 #include "supervise.h"
@@ -43,6 +50,9 @@ static struct init_conf conf;
 static struct init_svc_state state[INIT_SERVICES_MAX];
 static char conf_text[INIT_CONF_MAX + 1U];
 static bool exit_when_idle;
+/* Both ends of every channel (by role), -1 until created. */
+static int32_t chan_end[INIT_CHANNELS_MAX][2];
+static uint8_t drain_buf[SVSM_MSG_MAX];
 
 /** Reads `path` into conf_text; returns its length or -errno. */
 static long read_file(const char *path)
@@ -117,6 +127,69 @@ static int load_conf(const char *path)
 	}
 }
 
+/**
+ * The handles of service `svc`'s channels, creating the channels not
+ * created yet, and its INIT_CHANNEL_name=h variables (in `env`, one
+ * string of INIT_NAME_MAX + 24 bytes each). Returns 0 or -errno.
+ */
+static long channel_handles(const struct init_service *svc,
+			    int32_t handles[INIT_SVC_CHANNELS_MAX],
+			    char env[][INIT_NAME_MAX + 24U])
+{
+	for (uint32_t k = 0; k < svc->chan_count; k++) {
+		uint32_t c = svc->chan[k];
+
+		if (chan_end[c][0] < 0) {
+			int32_t ends[2];
+			long r = svsm_chan_create(ends, 0);
+
+			if (r < 0) {
+				svsm_logf("cannot create channel %s (error "
+					  "%ld)",
+					  conf.channels[c].name, -r);
+				return r;
+			}
+			chan_end[c][INIT_CHAN_SERVER] = ends[0];
+			chan_end[c][INIT_CHAN_CLIENT] = ends[1];
+		}
+		handles[k] = chan_end[c][svc->chan_role[k]];
+		(void)fmt_snprintf(env[k], sizeof(env[k]),
+				   "INIT_CHANNEL_%s=%u", conf.channels[c].name,
+				   3U + k);
+	}
+	return 0;
+}
+
+/**
+ * Service `svc` ended: on each of its channels, discards the messages
+ * that were waiting for it and tells the peer.
+ */
+static void channels_ended(const struct init_service *svc)
+{
+	for (uint32_t k = 0; k < svc->chan_count; k++) {
+		uint32_t c = svc->chan[k];
+		int32_t h = chan_end[c][svc->chan_role[k]];
+		uint32_t dropped = 0;
+
+		if (h < 0) {
+			continue;
+		}
+		while (svsm_chan_recv(h, drain_buf, sizeof(drain_buf), 0) >=
+		       0) {
+			dropped++;
+		}
+		struct svsm_svcmsg note = { .type = SVSM_SVCMSG_PEER_ENDED };
+		long r = svsm_chan_send(h, &note, sizeof(note), 0);
+
+		if (dropped != 0 || r < 0) {
+			svsm_logf("channel %s: %u message%s for %s dropped%s",
+				  conf.channels[c].name, dropped,
+				  dropped == 1 ? "" : "s", svc->name,
+				  r < 0 ? "; peer not told (queue full)" : "");
+		}
+	}
+}
+
 /** Starts service `i`; returns the spawn result (handle or -errno). */
 static long start(uint32_t i, uint64_t now)
 {
@@ -129,20 +202,35 @@ static long start(uint32_t i, uint64_t now)
 	argv[svc->argc] = NULL;
 	char env_name[INIT_NAME_MAX + 16U];
 	char env_restarts[32];
+	char env_chan[INIT_SVC_CHANNELS_MAX][INIT_NAME_MAX + 24U];
+	int32_t handles[INIT_SVC_CHANNELS_MAX];
+	const char *envp[2U + INIT_SVC_CHANNELS_MAX + 1U];
 
 	(void)fmt_snprintf(env_name, sizeof(env_name), "INIT_SERVICE=%s",
 			   svc->name);
 	(void)fmt_snprintf(env_restarts, sizeof(env_restarts),
 			   "INIT_RESTARTS=%u", state[i].restarts);
-	const char *envp[] = { env_name, env_restarts, NULL };
+	envp[0] = env_name;
+	envp[1] = env_restarts;
+	long h = channel_handles(svc, handles, env_chan);
+
+	for (uint32_t k = 0; k < svc->chan_count; k++) {
+		envp[2U + k] = env_chan[k];
+	}
+	envp[2U + svc->chan_count] = NULL;
 	struct svsm_spawn_args args = {
 		.path = (uint64_t)(uintptr_t)svc->path,
 		.argv = (uint64_t)(uintptr_t)argv,
 		.envp = (uint64_t)(uintptr_t)envp,
+		.handles = (uint64_t)(uintptr_t)handles,
 		.policy = (uint64_t)(uintptr_t)&svc->policy,
+		.nhandles = svc->chan_count,
 		.cpu = svc->cpu,
 	};
-	long h = svsm_spawn(&args);
+
+	if (h == 0) {
+		h = svsm_spawn(&args);
+	}
 
 	if (h >= 0) {
 		init_supervise_started(&state[i], (int32_t)h, now);
@@ -165,6 +253,7 @@ static void ended(uint32_t i, uint32_t status, uint64_t now)
 	const struct init_service *svc = &conf.services[i];
 
 	(void)svsm_handle_close(state[i].handle);
+	channels_ended(svc);
 	struct init_decision d =
 		init_supervise_ended(svc, &state[i], status, now);
 	const char *fault = init_status_fault(status);
@@ -251,6 +340,10 @@ static int supervise(void)
 {
 	uint64_t now = svsm_now_ns();
 
+	for (uint32_t c = 0; c < INIT_CHANNELS_MAX; c++) {
+		chan_end[c][0] = -1;
+		chan_end[c][1] = -1;
+	}
 	for (uint32_t i = 0; i < conf.service_count; i++) {
 		init_supervise_init(&conf.services[i], &state[i], now);
 	}

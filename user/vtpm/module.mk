@@ -10,7 +10,8 @@ $(VTPM_HOST): $(addprefix $(BUILD)/host/,$(VTPM_CORE) user/vtpm/host_main.o)
 	$(Q)$(HOSTCC) -o $@ $^ -ltpms -lcrypto
 
 all: $(VTPM_HOST)
-tests-t += tests/prove/vtpm_host.t tests/prove/vtpm_core.t
+tests-t += tests/prove/vtpm_host.t tests/prove/vtpm_core.t \
+	tests/prove/vtpm_reqd.t
 
 # The core through the vTPM protocol layer, on the model platform: a KTAP
 # binary of its own under ASan and UBSan, since it links libtpms and
@@ -25,13 +26,13 @@ $(VTPM_TESTS): $(addprefix $(BUILD)/san/,$(sort $(VTPM_CORE) \
 
 all: $(VTPM_TESTS)
 
-# The service for csvsm: static glibc with Debian's libtpms.a and
-# libcrypto.a. Linked only; not in the RAM FS yet (size budget, and the
-# IPC transport from svsm-reqd does not exist yet). The linker's notes
-# about dlopen/getaddrinfo in static programs concern code never called.
+# The service for csvsm (/sbin/vtpm in the production RAM FS): static
+# glibc with Debian's libtpms.a and libcrypto.a, stripped. The linker's
+# notes about dlopen/getaddrinfo in static programs concern code never
+# called.
 $(BUILD)/user/vtpm: $(addprefix $(BUILD)/host/,$(VTPM_CORE) user/vtpm/svc_main.o)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) -static -o $@ $^ -ltpms -lcrypto 2>$@.link-notes || \
+	$(Q)$(HOSTCC) -static -s -o $@ $^ -ltpms -lcrypto 2>$@.link-notes || \
 		{ cat $@.link-notes >&2; exit 1; }
 
 all: $(BUILD)/user/vtpm

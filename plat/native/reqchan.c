@@ -30,6 +30,7 @@
 #define REQ_PORT SERIAL_COM2
 #define POLL_MS 1U
 #define ACTIVE_NS 2000000U /* 2 ms */
+#define IDLE_GAP_NS 20000U /* 20 us */
 
 static struct {
 	struct reqchan_parser parser;
@@ -188,6 +189,18 @@ static void take(uint8_t c)
 	}
 }
 
+/*
+ * Between two looks at the UART: under TCG every port access takes
+ * QEMU's global lock, which its main loop needs to move the host's bytes
+ * into the FIFO, so looking without a gap starves the very input awaited.
+ */
+static void idle_gap(uint64_t now)
+{
+	while (clock_monotonic_ns() - now < IDLE_GAP_NS) {
+		pause();
+	}
+}
+
 static void reqchan_task(void *arg)
 {
 	(void)arg;
@@ -212,7 +225,7 @@ static void reqchan_task(void *arg)
 			} else if (last == 0 || now - last > ACTIVE_NS) {
 				break;
 			} else {
-				pause();
+				idle_gap(now);
 			}
 		}
 		task_sleep_ms(POLL_MS);

@@ -81,9 +81,12 @@ TEST(libsvsm_string, strlcpy_and_strlcat_truncate)
 
 TEST(libsvsm_env, getenv_and_handles)
 {
-	static const char *const strings[] = { "prog", "arg", "A=1",
+	static const char *const strings[] = { "prog",
+					       "arg",
+					       "A=1",
 					       "INIT_CHANNEL_vtpm=3",
-					       "INIT_CHANNEL_v=7", "EMPTY=" };
+					       "INIT_CHANNEL_v=7",
+					       "EMPTY=" };
 	uint64_t sp[] = {
 		2,
 		(uint64_t)(uintptr_t)strings[0],

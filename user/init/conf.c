@@ -475,9 +475,8 @@ static bool check_channels(struct parser *ps)
 		    ch->end[INIT_CHAN_CLIENT] < 0) {
 			ps->line = ch->line;
 			return refuse(ps, "channel %s has no %s", ch->name,
-				      ch->end[INIT_CHAN_SERVER] < 0
-					      ? "server"
-					      : "client");
+				      ch->end[INIT_CHAN_SERVER] < 0 ? "server"
+								    : "client");
 		}
 	}
 	return true;

@@ -32,10 +32,10 @@
 #include <stdbool.h>
 
 #include "svsm/fmt.h"
-#include "uapi/svsm/svcmsg.h"
 
 #include "conf.h"
 #include "supervise.h"
+#include "uapi/svsm/svcmsg.h"
 
 #define DEFAULT_CONF "/etc/init.conf"
 #define CONF_RETRY_FIRST_MS 1000U
@@ -153,9 +153,8 @@ static long channel_handles(const struct init_service *svc,
 			chan_end[c][INIT_CHAN_CLIENT] = ends[1];
 		}
 		handles[k] = chan_end[c][svc->chan_role[k]];
-		(void)fmt_snprintf(env[k], sizeof(env[k]),
-				   "INIT_CHANNEL_%s=%u", conf.channels[c].name,
-				   3U + k);
+		(void)fmt_snprintf(env[k], sizeof(env[k]), "INIT_CHANNEL_%s=%u",
+				   conf.channels[c].name, 3U + k);
 	}
 	return 0;
 }

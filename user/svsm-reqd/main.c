@@ -24,12 +24,12 @@
 #include <stdint.h>
 
 #include "svsm/proto.h"
-#include "uapi/svsm/svcmsg.h"
 
 #include "libsvsm/env.h"
 #include "libsvsm/log.h"
 #include "libsvsm/string.h"
 #include "libsvsm/sys.h"
+#include "uapi/svsm/svcmsg.h"
 
 /* Long enough for an RSA-2048 key generation under emulation. */
 #define VTPM_TIMEOUT_NS (120ULL * 1000000000ULL)
@@ -181,8 +181,8 @@ static enum svsm_err svc_await(const struct svc_link *l, size_t *len)
 }
 
 /** proto_vtpm.send_command: one request to the vTPM service. */
-static enum svsm_err vtpm_send(void *ctx, uint8_t *buf, size_t len,
-			       size_t cap, size_t *rsp_len)
+static enum svsm_err vtpm_send(void *ctx, uint8_t *buf, size_t len, size_t cap,
+			       size_t *rsp_len)
 {
 	struct svc_link *l = ctx;
 	struct svsm_svcmsg hdr = { .type = SVSM_SVCMSG_REQUEST,
@@ -210,8 +210,8 @@ static enum svsm_err vtpm_send(void *ctx, uint8_t *buf, size_t len,
 		return err;
 	}
 	if (got > cap) {
-		svsm_logf("%s: a %zu-byte response (at most %zu)", l->name,
-			  got, cap);
+		svsm_logf("%s: a %zu-byte response (at most %zu)", l->name, got,
+			  cap);
 		return SVSM_ERR_IO;
 	}
 	svsm_memcpy(buf, svc_msg + sizeof(hdr), got);
@@ -234,7 +234,8 @@ int csvsm_main(const uint64_t *sp)
 	struct serving s;
 	static struct svc_link vtpm_link = { .name = "vtpm" };
 	static struct proto_vtpm vtpm = { vtpm_send, &vtpm_link, vtpm_buf };
-	const char *vtpm_env = svsm_getenv(sp, "INIT_CHANNEL_" SVSM_SVC_VTPM_CHANNEL);
+	const char *vtpm_env =
+		svsm_getenv(sp, "INIT_CHANNEL_" SVSM_SVC_VTPM_CHANNEL);
 	size_t proto_count = 1; /* the core protocol; the vTPM's if linked */
 	long h = svsm_req_serve();
 

@@ -63,8 +63,8 @@ static int reply(long h, uint32_t seq, int32_t status, size_t len)
 	long r = syscall(SVSM_SYS_CHAN_SEND, h, rsp, sizeof(hdr) + len, 0);
 
 	if (r < 0) {
-		(void)printf("vtpm: cannot answer request %u (errno %d)\n",
-			     seq, errno);
+		(void)printf("vtpm: cannot answer request %u (errno %d)\n", seq,
+			     errno);
 		return -1;
 	}
 	return 0;

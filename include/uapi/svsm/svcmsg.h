@@ -31,10 +31,10 @@
 
 /** The header of every service message. */
 struct svsm_svcmsg {
-	uint32_t type;	 /**< SVSM_SVCMSG_* */
-	uint32_t seq;	 /**< the request's number, echoed in its response */
-	int32_t status;	 /**< RESPONSE: 0 or -errno; REQUEST: 0 */
-	uint32_t len;	 /**< payload bytes after the header */
+	uint32_t type;	/**< SVSM_SVCMSG_* */
+	uint32_t seq;	/**< the request's number, echoed in its response */
+	int32_t status; /**< RESPONSE: 0 or -errno; REQUEST: 0 */
+	uint32_t len;	/**< payload bytes after the header */
 };
 _Static_assert(sizeof(struct svsm_svcmsg) == 16, "fixed layout");
 

@@ -20,7 +20,7 @@ struct linux_svsm_request {
 	uint8_t buf[];
 } __attribute__((packed));
 
-static const uint8_t getrandom16[] = {
+static const uint8_t GETRANDOM16[] = {
 	0x80, 0x01, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x01, 0x7b, 0x00, 0x10,
 };
 
@@ -46,7 +46,7 @@ static size_t send_frame(uint8_t *out, uint8_t locality, const uint8_t *cmd,
 TEST(mssim, send_command_whole_and_split_anywhere)
 {
 	static uint8_t in[64];
-	size_t n = send_frame(in, 0, getrandom16, sizeof(getrandom16));
+	size_t n = send_frame(in, 0, GETRANDOM16, sizeof(GETRANDOM16));
 	struct mssim_frame f;
 
 	/* Every prefix is MORE; the whole is one frame. */
@@ -58,10 +58,10 @@ TEST(mssim, send_command_whole_and_split_anywhere)
 	EXPECT_EQ(f.code, MSSIM_SEND_COMMAND);
 	EXPECT_EQ(f.size, n);
 	EXPECT_EQ(f.locality, 0);
-	EXPECT_EQ(f.cmd_size, sizeof(getrandom16));
+	EXPECT_EQ(f.cmd_size, sizeof(GETRANDOM16));
 	EXPECT_TRUE(f.cmd == in + 9);
 	/* Followed by a second frame: the first still ends where it did. */
-	size_t m = send_frame(in + n, 3, getrandom16, 10);
+	size_t m = send_frame(in + n, 3, GETRANDOM16, 10);
 
 	ASSERT_EQ(mssim_parse(MSSIM_PORT_DATA, in, n + m, &f), MSSIM_FRAME);
 	EXPECT_EQ(f.size, n);
@@ -172,10 +172,10 @@ TEST(mssim, vtpm_request_is_the_linux_drivers_layout)
 	/* As svsm_vtpm_cmd_request_fill() fills it (x86: little-endian). */
 	req->platform_cmd = 8;
 	req->locality = 0;
-	req->buf_size = sizeof(getrandom16);
-	memcpy(req->buf, getrandom16, sizeof(getrandom16));
-	n = mssim_vtpm_request(buf, 0, getrandom16, sizeof(getrandom16));
-	EXPECT_EQ(n, 9 + sizeof(getrandom16));
+	req->buf_size = sizeof(GETRANDOM16);
+	memcpy(req->buf, GETRANDOM16, sizeof(GETRANDOM16));
+	n = mssim_vtpm_request(buf, 0, GETRANDOM16, sizeof(GETRANDOM16));
+	EXPECT_EQ(n, 9 + sizeof(GETRANDOM16));
 	EXPECT_EQ(offsetof(struct linux_svsm_request, buf), 9);
 	EXPECT_MEMEQ(buf, want_buf, n);
 	/* Locality and the size's high bytes land where the driver's do. */

@@ -192,7 +192,7 @@ static bool chan_ready(void)
 	if (!chan_open(&br.ch, br.socket_path, REPLY_TIMEOUT_S, WHO)) {
 		return false;
 	}
-	if (br.ch.guest_size < 2U * PAGE_SIZE ||
+	if (br.ch.guest_size < 2ULL * PAGE_SIZE ||
 	    br.ch.guest_base % PAGE_SIZE != 0 ||
 	    br.ch.guest_size % PAGE_SIZE != 0) {
 		(void)fprintf(stderr,

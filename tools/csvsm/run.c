@@ -57,23 +57,23 @@ extern const uint8_t csvsm_shim_end[];
 /** The command-line options of `csvsm run`. */
 struct run_opts {
 	const char *igvm_path;
-	uint32_t cpus;
-	uint64_t mem_size;
-	bool is_kvm;
 	const char *gdb_port;
 	const char *cmdline;
-	uint32_t timeout_s; /* 0: none */
 	const char *qemu;
-	bool is_dry_run;
-	bool is_icount;		/* guest time follows instructions (TCG only) */
-	const char *memory_map; /* hostile-host testing: see --help */
-	uint32_t sockets;	/* --topology; 0: QEMU's default */
+	const char *memory_map;	    /* hostile-host testing: see --help */
+	const char *request_socket; /* the request channel's socket, or NULL */
+	uint64_t mem_size;
+	uint32_t cpus;
+	uint32_t timeout_s; /* 0: none */
+	uint32_t sockets;   /* --topology; 0: QEMU's default */
 	uint32_t cores;
 	uint32_t threads;
-	bool has_cpus;	   /* --cpus given */
-	uint32_t vp_count; /* hostile-host testing: see --help; 0: --cpus */
-	const char *request_socket; /* the request channel's socket, or NULL */
-	uint16_t mssim_port;	    /* the mssim bridge's data port; 0: none */
+	uint32_t vp_count;   /* hostile-host testing: see --help; 0: --cpus */
+	uint16_t mssim_port; /* the mssim bridge's data port; 0: none */
+	bool is_kvm;
+	bool is_dry_run;
+	bool is_icount; /* guest time follows instructions (TCG only) */
+	bool has_cpus;	/* --cpus given */
 };
 
 /** A growing, NULL-terminated argument vector of malloc'd strings. */
@@ -701,6 +701,7 @@ static bool build_args(const struct run_opts *o, struct run_state *st)
 
 	if (dir == NULL || (st->req_socket != NULL && req == NULL)) {
 		free(dir);
+		free(req);
 		return false;
 	}
 	argvec_push(a, "%s", o->qemu);

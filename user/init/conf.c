@@ -416,7 +416,7 @@ static struct init_channel *channel_get(struct parser *ps, const char *name)
 static bool do_channel(struct parser *ps, char **tok, uint32_t n)
 {
 	struct init_service *s = ps->cur;
-	static const char *const ROLES[] = { "server", "client" };
+	static const char *const roles[] = { "server", "client" };
 	uint32_t role;
 
 	if (n != 3) {
@@ -449,7 +449,7 @@ static bool do_channel(struct parser *ps, char **tok, uint32_t n)
 
 	if (ch->end[role] >= 0) {
 		return refuse(ps, "channel %s has a %s already (%s)", ch->name,
-			      ROLES[role],
+			      roles[role],
 			      ps->conf->services[ch->end[role]].name);
 	}
 	if (ch->end[1U - role] == self) {

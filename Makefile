@@ -14,6 +14,7 @@ BUILD := build
 Q ?= @
 CPUS ?= 4
 MEM ?= 256M
+MSSIM_PORT ?= 2321
 FUZZ_SECONDS ?= 20
 
 KCC := gcc
@@ -154,10 +155,13 @@ fuzz: $(FUZZ_BINS)
 		bash scripts/fuzz.sh $$f $(FUZZ_SECONDS) || exit 1; done
 
 # ---- run and test ------------------------------------------------------
+# tpm2-tools reach the vTPM through the mssim bridge on MSSIM_PORT (and
+# MSSIM_PORT+1); `make run MSSIM_PORT=` leaves it out.
 run: deps $(BUILD)/csvsm.igvm $(CSVSM)
 	$(Q)rm -f $(BUILD)/req.sock
 	$(Q)$(CSVSM) run --igvm $(BUILD)/csvsm.igvm --cpus $(CPUS) --mem $(MEM) \
-		--request-socket $(BUILD)/req.sock
+		--request-socket $(BUILD)/req.sock \
+		$(if $(MSSIM_PORT),--mssim-port $(MSSIM_PORT))
 
 vmtest: $(BUILD)/csvsm-test.igvm $(CSVSM)
 	$(Q)perl scripts/runtests.pl tests/prove/vm.t tests/prove/crash.t

@@ -14,18 +14,23 @@
  */
 #include "svsm/reqchan.h"
 
+#include "arch/insn.h"
+
 #include "svsm/boot.h"
 #include "svsm/le.h"
 #include "svsm/log.h"
 #include "svsm/plat.h"
 #include "svsm/request.h"
 #include "svsm/task.h"
+#include "svsm/time.h"
 
 #include "guest.h"
 #include "serial.h"
 
 #define REQ_PORT SERIAL_COM2
 #define POLL_MS 1U
+#define ACTIVE_NS 2000000U /* 2 ms */
+#define IDLE_GAP_NS 20000U /* 20 us */
 
 static struct {
 	struct reqchan_parser parser;
@@ -172,20 +177,55 @@ static void handle(const struct reqchan_frame *f)
 	}
 }
 
+/** Takes one byte and acts on what it completes. */
+static void take(uint8_t c)
+{
+	enum reqchan_event ev = reqchan_parser_feed(&rc.parser, c);
+
+	if (ev == REQCHAN_FRAME) {
+		handle(&rc.parser.frame);
+	} else if (ev == REQCHAN_BAD) {
+		send_error(rc.parser.error, rc.parser.bad_seq);
+	}
+}
+
+/*
+ * Between two looks at the UART: under TCG every port access takes
+ * QEMU's global lock, which its main loop needs to move the host's bytes
+ * into the FIFO, so looking without a gap starves the very input awaited.
+ */
+static void idle_gap(uint64_t now)
+{
+	while (clock_monotonic_ns() - now < IDLE_GAP_NS) {
+		pause();
+	}
+}
+
 static void reqchan_task(void *arg)
 {
 	(void)arg;
 	for (;;) {
+		uint64_t last = 0;
 		uint8_t c;
 
-		while (serial_getc(REQ_PORT, &c)) {
-			enum reqchan_event ev =
-				reqchan_parser_feed(&rc.parser, c);
+		/*
+		 * Once bytes flow, the next ones are usually microseconds
+		 * away (QEMU refills the 16-byte FIFO when it empties; the
+		 * host sends its next frame when it has the reply), so keep
+		 * polling for ACTIVE_NS after the last byte before sleeping
+		 * a whole tick: a frame then costs its bytes, not a tick
+		 * per FIFO load.
+		 */
+		for (;;) {
+			uint64_t now = clock_monotonic_ns();
 
-			if (ev == REQCHAN_FRAME) {
-				handle(&rc.parser.frame);
-			} else if (ev == REQCHAN_BAD) {
-				send_error(rc.parser.error, rc.parser.bad_seq);
+			if (serial_getc(REQ_PORT, &c)) {
+				take(c);
+				last = clock_monotonic_ns();
+			} else if (last == 0 || now - last > ACTIVE_NS) {
+				break;
+			} else {
+				idle_gap(now);
 			}
 		}
 		task_sleep_ms(POLL_MS);

@@ -31,7 +31,7 @@ void serial_init(uint16_t base)
 	outb(base + UART_DLL, DIVISOR_115200);
 	outb(base + UART_DLM, 0);
 	outb(base + UART_LCR, LCR_8N1);
-	outb(base + UART_FCR, 0x07); /* enable and clear FIFOs */
+	outb(base + UART_FCR, 0xC7); /* FIFOs on and cleared, trigger 14 */
 	outb(base + UART_MCR, 0x03); /* DTR, RTS */
 }
 

@@ -14,19 +14,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "svsm/le.h"
 #include "svsm/reqchan.h"
 
+#include "chan.h"
 #include "csvsm.h"
 #include "uapi/svsm/protocol.h"
 
@@ -49,13 +44,6 @@ struct call_opts {
 	uint64_t regs[5]; /* RAX RCX RDX R8 R9 */
 	struct mem_op ops[OPS_MAX];
 	uint32_t op_count;
-};
-
-struct chan {
-	int fd;
-	uint32_t seq;
-	struct timespec deadline;
-	struct reqchan_parser parser;
 };
 
 static void usage(FILE *f)
@@ -289,189 +277,19 @@ static int parse_opts(int argc, char **argv, struct call_opts *o)
 	return parse_positional(argc, argv, o);
 }
 
-/** Connects, retrying until the deadline (QEMU may still be starting). */
-static bool chan_connect(struct chan *ch, const char *path)
+static bool do_mem_op(struct chan *ch, const struct mem_op *op)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	static uint8_t buf[REQCHAN_DATA_MAX];
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		(void)fprintf(stderr, "csvsm: call: socket path too long\n");
-		return false;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	for (;;) {
-		ch->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (ch->fd < 0) {
-			perror("csvsm: call: socket");
-			return false;
-		}
-		if (connect(ch->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-			return true;
-		}
-		int e = errno;
-
-		(void)close(ch->fd);
-		ch->fd = -1;
-		struct timespec now;
-
-		(void)clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((e != ENOENT && e != ECONNREFUSED) ||
-		    now.tv_sec >= ch->deadline.tv_sec) {
-			(void)fprintf(stderr, "csvsm: call: connect %s: %s\n",
-				      path, strerror(e));
-			return false;
-		}
-		(void)usleep(100000);
-	}
-}
-
-static bool send_all(int fd, const uint8_t *b, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = send(fd, b, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			perror("csvsm: call: send");
-			return false;
-		}
-		b += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-/** Waits for the reply to `seq` of `type`; false on error or timeout. */
-static bool await_reply(struct chan *ch, uint8_t type)
-{
-	uint8_t buf[512];
-
-	for (;;) {
-		struct timespec now;
-
-		(void)clock_gettime(CLOCK_MONOTONIC, &now);
-		long ms = (ch->deadline.tv_sec - now.tv_sec) * 1000L +
-			  (ch->deadline.tv_nsec - now.tv_nsec) / 1000000L;
-		struct pollfd pfd = { ch->fd, POLLIN, 0 };
-
-		if (ms <= 0 || poll(&pfd, 1, (int)ms) == 0) {
-			(void)fprintf(stderr,
-				      "csvsm: call: no reply within the "
-				      "timeout\n");
-			return false;
-		}
-		ssize_t n = recv(ch->fd, buf, sizeof(buf), 0);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			(void)fprintf(stderr,
-				      "csvsm: call: the channel closed\n");
-			return false;
-		}
-		for (ssize_t i = 0; i < n; i++) {
-			if (reqchan_parser_feed(&ch->parser, buf[i]) !=
-			    REQCHAN_FRAME) {
-				continue;
-			}
-			const struct reqchan_frame *f = &ch->parser.frame;
-
-			if (f->type == REQCHAN_ERROR &&
-			    f->len == REQCHAN_ERROR_SIZE) {
-				(void)fprintf(stderr,
-					      "csvsm: call: csvsm refused "
-					      "frame %" PRIu32
-					      ": error %" PRIu32 "\n",
-					      le32_get(f->payload + 4),
-					      le32_get(f->payload));
-				return false;
-			}
-			if (f->seq == ch->seq &&
-			    f->type == (type | REQCHAN_REPLY)) {
-				return true;
-			}
-		}
-	}
-}
-
-/** Sends one request and waits for its reply (in ch->parser.frame). */
-static bool exchange(struct chan *ch, struct call_opts *o, uint8_t type,
-		     const void *payload, size_t len)
-{
-	static uint8_t frame[REQCHAN_HDR_SIZE + REQCHAN_PAYLOAD_MAX];
-	size_t n;
-
-	ch->seq++;
-	n = reqchan_encode(frame, sizeof(frame), type, ch->seq, payload, len);
-	(void)clock_gettime(CLOCK_MONOTONIC, &ch->deadline);
-	ch->deadline.tv_sec += (time_t)o->timeout_s;
-	return n > 0 && send_all(ch->fd, frame, n) && await_reply(ch, type);
-}
-
-static const char *result_name(uint64_t rax)
-{
-	switch (rax) {
-	case SVSM_RC_SUCCESS:
-		return "SUCCESS";
-	case SVSM_RC_INCOMPLETE:
-		return "INCOMPLETE";
-	case SVSM_RC_UNSUPPORTED_PROTOCOL:
-		return "UNSUPPORTED_PROTOCOL";
-	case SVSM_RC_UNSUPPORTED_CALL:
-		return "UNSUPPORTED_CALL";
-	case SVSM_RC_INVALID_ADDRESS:
-		return "INVALID_ADDRESS";
-	case SVSM_RC_INVALID_FORMAT:
-		return "INVALID_FORMAT";
-	case SVSM_RC_INVALID_PARAMETER:
-		return "INVALID_PARAMETER";
-	case SVSM_RC_INVALID_REQUEST:
-		return "INVALID_REQUEST";
-	case SVSM_RC_BUSY:
-		return "BUSY";
-	case SVSM_RC_PVALIDATE_FAIL_INPUT:
-		return "PVALIDATE_FAIL_INPUT";
-	case SVSM_RC_PVALIDATE_FAIL_SIZEMISMATCH:
-		return "PVALIDATE_FAIL_SIZEMISMATCH";
-	case SVSM_RC_PVALIDATE_FAIL_NO_CHANGE:
-		return "PVALIDATE_FAIL_NO_CHANGE";
-	default:
-		return rax >= SVSM_RC_PROTOCOL_BASE ? "PROTOCOL_ERROR"
-						    : "UNKNOWN";
-	}
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static bool do_mem_op(struct chan *ch, struct call_opts *o,
-		      const struct mem_op *op)
-{
-	static uint8_t p[REQCHAN_PAYLOAD_MAX];
-
-	put_le64(p, op->gpa);
 	if (op->is_write) {
-		memcpy(p + 8, op->data, op->len);
-		return exchange(ch, o, REQCHAN_MEM_WRITE, p, 8U + op->len);
+		return chan_mem_write(ch, op->gpa, op->data, op->len);
 	}
-	p[8] = (uint8_t)op->len;
-	p[9] = (uint8_t)(op->len >> 8);
-	p[10] = 0;
-	p[11] = 0;
-	if (!exchange(ch, o, REQCHAN_MEM_READ, p, REQCHAN_READ_REQ_SIZE)) {
+	if (!chan_mem_read(ch, op->gpa, buf, op->len)) {
 		return false;
 	}
 	printf("read 0x%" PRIx64 ":", op->gpa);
-	for (uint32_t i = 0; i < ch->parser.frame.len; i++) {
-		printf("%s%02x", i % 32 == 0 && i > 0 ? "\n  " : " ",
-		       ch->parser.frame.payload[i]);
+	for (uint32_t i = 0; i < op->len; i++) {
+		printf("%s%02x", i % 32 == 0 && i > 0 ? "\n  " : " ", buf[i]);
 	}
 	printf("\n");
 	return true;
@@ -480,30 +298,23 @@ static bool do_mem_op(struct chan *ch, struct call_opts *o,
 /** Every --write, the call (its registers printed), every --read. */
 static int run_call(struct chan *ch, struct call_opts *o)
 {
-	uint8_t p[REQCHAN_CALL_SIZE];
 	static const char *const names[5] = { "rax", "rcx", "rdx", "r8", "r9" };
 
 	for (uint32_t i = 0; i < o->op_count; i++) {
-		if (o->ops[i].is_write && !do_mem_op(ch, o, &o->ops[i])) {
+		if (o->ops[i].is_write && !do_mem_op(ch, &o->ops[i])) {
 			return 1;
 		}
 	}
-	for (size_t r = 0; r < 5; r++) {
-		put_le64(p + 8 * r, o->regs[r]);
-	}
-	if (!exchange(ch, o, REQCHAN_CALL, p, sizeof(p))) {
+	if (!chan_call(ch, o->regs)) {
 		return 1;
 	}
-	for (size_t r = 0; r < 5; r++) {
-		o->regs[r] = le64_get(ch->parser.frame.payload + 8 * r);
-	}
 	printf("%-3s 0x%016" PRIx64 " %s\n", names[0], o->regs[0],
-	       result_name(o->regs[0]));
+	       chan_result_name(o->regs[0]));
 	for (size_t r = 1; r < 5; r++) {
 		printf("%-3s 0x%016" PRIx64 "\n", names[r], o->regs[r]);
 	}
 	for (uint32_t i = 0; i < o->op_count; i++) {
-		if (!o->ops[i].is_write && !do_mem_op(ch, o, &o->ops[i])) {
+		if (!o->ops[i].is_write && !do_mem_op(ch, &o->ops[i])) {
 			return 1;
 		}
 	}
@@ -522,35 +333,18 @@ int cmd_call(int argc, char **argv)
 		free_ops(&o);
 		return rc;
 	}
-	ch.fd = -1;
-	reqchan_parser_init(&ch.parser);
-	(void)clock_gettime(CLOCK_MONOTONIC, &ch.deadline);
-	ch.deadline.tv_sec += (time_t)o.timeout_s;
-	/* A fresh session number each time: left-over replies of an
-	 * earlier session cannot match. */
-	struct timespec now;
-
-	(void)clock_gettime(CLOCK_REALTIME, &now);
-	ch.seq = (uint32_t)now.tv_nsec ^ (uint32_t)getpid() << 12;
-	if (!chan_connect(&ch, o.socket)) {
-		free_ops(&o);
-		return 1;
-	}
 	rc = 1;
-	ch.seq--; /* exchange() numbers SYNC as seq */
-	if (exchange(&ch, &o, REQCHAN_SYNC, NULL, 0)) {
+	if (chan_open(&ch, o.socket, o.timeout_s, "csvsm: call")) {
 		if (o.is_info) {
-			const uint8_t *p = ch.parser.frame.payload;
-
 			printf("guest memory 0x%" PRIx64 " size 0x%" PRIx64
 			       "\nvcpus %" PRIu64 "\n",
-			       le64_get(p), le64_get(p + 8), le64_get(p + 16));
+			       ch.guest_base, ch.guest_size, ch.vcpu_count);
 			rc = 0;
 		} else {
 			rc = run_call(&ch, &o);
 		}
 	}
-	(void)close(ch.fd);
+	chan_close(&ch);
 	free_ops(&o);
 	return rc;
 }

@@ -1,8 +1,10 @@
 # The csvsm host tool: dump, run (and later call, measure).
 csvsm-y += tools/csvsm/main.o
 # `csvsm call`: one SVSM call over the native request channel.
-csvsm-y += tools/csvsm/call.o
-tests-t += tests/prove/call.t
+csvsm-y += tools/csvsm/call.o tools/csvsm/chan.o
+# `csvsm run --mssim-port`: tpm2-tools to the vTPM over the channel.
+csvsm-y += tools/csvsm/mssim.o
+tests-t += tests/prove/call.t tests/prove/mssim.t tests/prove/vtpm_csvsm.t
 
 # `csvsm run`: the IGVM loader for QEMU 7.2 and its reset shim.
 csvsm-y += tools/csvsm/run.o tools/csvsm/loadplan.o tools/csvsm/shim_blob.o

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,6 +36,7 @@
 #include "csvsm.h"
 #include "igvm/igvm_file.h"
 #include "loadplan.h"
+#include "mssim.h"
 
 #define MIB (1024ULL * 1024ULL)
 #define RUN_MEM_MIN (2 * MIB)
@@ -55,22 +57,23 @@ extern const uint8_t csvsm_shim_end[];
 /** The command-line options of `csvsm run`. */
 struct run_opts {
 	const char *igvm_path;
-	uint32_t cpus;
-	uint64_t mem_size;
-	bool is_kvm;
 	const char *gdb_port;
 	const char *cmdline;
-	uint32_t timeout_s; /* 0: none */
 	const char *qemu;
-	bool is_dry_run;
-	bool is_icount;		/* guest time follows instructions (TCG only) */
-	const char *memory_map; /* hostile-host testing: see --help */
-	uint32_t sockets;	/* --topology; 0: QEMU's default */
+	const char *memory_map;	    /* hostile-host testing: see --help */
+	const char *request_socket; /* the request channel's socket, or NULL */
+	uint64_t mem_size;
+	uint32_t cpus;
+	uint32_t timeout_s; /* 0: none */
+	uint32_t sockets;   /* --topology; 0: QEMU's default */
 	uint32_t cores;
 	uint32_t threads;
-	bool has_cpus;	   /* --cpus given */
-	uint32_t vp_count; /* hostile-host testing: see --help; 0: --cpus */
-	const char *request_socket; /* the request channel's socket, or NULL */
+	uint32_t vp_count;   /* hostile-host testing: see --help; 0: --cpus */
+	uint16_t mssim_port; /* the mssim bridge's data port; 0: none */
+	bool is_kvm;
+	bool is_dry_run;
+	bool is_icount; /* guest time follows instructions (TCG only) */
+	bool has_cpus;	/* --cpus given */
 };
 
 /** A growing, NULL-terminated argument vector of malloc'd strings. */
@@ -91,6 +94,9 @@ struct run_state {
 	char *dir; /* the private temporary directory, or NULL */
 	int dir_fd;
 	struct argvec args;
+	char *req_socket; /* the request channel's socket, or NULL */
+	struct mssim_ports ports;
+	pid_t bridge; /* the mssim bridge's process, or 0 */
 };
 
 /* The last fatal signal csvsm received (0: none); read by the main flow. */
@@ -113,7 +119,7 @@ static void usage(FILE *f)
 		"[--memory-map BASE:PAGES[:TYPE],...]\n"
 		"                 [--topology SOCKETS:CORES:THREADS] "
 		"[--vp-count N]\n"
-		"                 [--request-socket PATH]\n"
+		"                 [--request-socket PATH] [--mssim-port PORT]\n"
 		"Boots the IGVM image's native platform in QEMU (q35). "
 		"Defaults: --igvm\n"
 		"build/csvsm.igvm --cpus 1 --mem 256M --accel tcg, no timeout. "
@@ -136,7 +142,13 @@ static void usage(FILE *f)
 		"of the CPU\ncount, unchecked, to test how it treats a host "
 		"whose parameters disagree\nwith its ACPI tables.\n"
 		"--request-socket attaches the native request channel (COM2) "
-		"to a Unix\nsocket at PATH for `csvsm call --socket PATH`.\n");
+		"to a Unix\nsocket at PATH for `csvsm call --socket PATH`.\n"
+		"--mssim-port serves the MS TPM simulator protocol on "
+		"127.0.0.1 PORT (data)\nand PORT+1 (platform) and carries "
+		"each TPM command to csvsm's vTPM as an\nSVSM_VTPM_CMD over "
+		"the request channel (a private socket unless\n"
+		"--request-socket is given): tpm2_getrandom -T "
+		"mssim:host=127.0.0.1,port=PORT 16\n");
 }
 
 static int usage_error(void)
@@ -280,6 +292,12 @@ static bool apply_opt(struct run_opts *o, int c, const char *arg)
 	case 'M':
 		o->memory_map = arg;
 		return true;
+	case 'P':
+		if (!parse_uint(arg, UINT16_MAX - 1U, &v)) {
+			return false;
+		}
+		o->mssim_port = (uint16_t)v;
+		return true;
 	case 'R':
 		/* QEMU's option syntax cannot carry a comma; a Unix socket
 		 * path has at most 107 bytes. */
@@ -309,6 +327,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "topology", required_argument, NULL, 'T' },
 		{ "vp-count", required_argument, NULL, 'V' },
 		{ "request-socket", required_argument, NULL, 'R' },
+		{ "mssim-port", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -678,8 +697,11 @@ static bool build_args(const struct run_opts *o, struct run_state *st)
 {
 	struct argvec *a = &st->args;
 	char *dir = qemu_opt_escape(st->dir);
+	char *req = st->req_socket ? qemu_opt_escape(st->req_socket) : NULL;
 
-	if (dir == NULL) {
+	if (dir == NULL || (st->req_socket != NULL && req == NULL)) {
+		free(dir);
+		free(req);
 		return false;
 	}
 	argvec_push(a, "%s", o->qemu);
@@ -713,11 +735,10 @@ static bool build_args(const struct run_opts *o, struct run_state *st)
 	argvec_push(a, "stdio,id=con,signal=on");
 	argvec_push(a, "-serial");
 	argvec_push(a, "chardev:con");
-	if (o->request_socket != NULL) {
+	if (req != NULL) {
 		/* COM2: the native request channel (docs/REQCHAN.md). */
 		argvec_push(a, "-chardev");
-		argvec_push(a, "socket,id=req,path=%s,server=on,wait=off",
-			    o->request_socket);
+		argvec_push(a, "socket,id=req,path=%s,server=on,wait=off", req);
 		argvec_push(a, "-serial");
 		argvec_push(a, "chardev:req");
 	}
@@ -737,6 +758,7 @@ static bool build_args(const struct run_opts *o, struct run_state *st)
 		argvec_push(a, "tcp::%s", o->gdb_port);
 	}
 	free(dir);
+	free(req);
 	return !a->is_nomem;
 }
 
@@ -879,6 +901,51 @@ static int exit_status(int status)
 	return 1;
 }
 
+/**
+ * Starts the mssim bridge in a child process with the listening sockets
+ * (bound before QEMU started); it ends with csvsm (a signal from the
+ * terminal reaches it as it reaches QEMU; PR_SET_PDEATHSIG otherwise).
+ * Without it QEMU still runs: the clients then find no server.
+ */
+static void start_bridge(struct run_state *st)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		(void)signal(SIGINT, SIG_DFL);
+		(void)signal(SIGTERM, SIG_DFL);
+		(void)signal(SIGHUP, SIG_DFL);
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 ||
+		    getppid() != parent) {
+			_exit(1);
+		}
+		_exit(mssim_serve(&st->ports, st->req_socket));
+	}
+	if (pid < 0) {
+		(void)fprintf(stderr,
+			      "csvsm: cannot start the mssim bridge: "
+			      "%s\n",
+			      strerror(errno));
+	}
+	st->bridge = pid > 0 ? pid : 0;
+	mssim_close(&st->ports);
+}
+
+/** Ends the mssim bridge, if it runs. */
+static void stop_bridge(struct run_state *st)
+{
+	int status;
+
+	if (st->bridge <= 0) {
+		return;
+	}
+	(void)kill(st->bridge, SIGTERM);
+	while (waitpid(st->bridge, &status, 0) < 0 && errno == EINTR) {
+	}
+	st->bridge = 0;
+}
+
 /** Runs QEMU to the end; returns csvsm's exit status. */
 static int run_qemu(const struct run_opts *o, struct run_state *st)
 {
@@ -893,7 +960,11 @@ static int run_qemu(const struct run_opts *o, struct run_state *st)
 			      strerror(errno));
 		return 1;
 	}
+	if (st->ports.data_fd >= 0) {
+		start_bridge(st);
+	}
 	status = wait_qemu(pid, o->timeout_s, &is_timed_out);
+	stop_bridge(st);
 	if (status < 0) {
 		(void)fprintf(stderr, "csvsm: waiting for QEMU: %s\n",
 			      strerror(errno));
@@ -924,6 +995,10 @@ static void catch_signals(void)
 
 static void run_state_destroy(struct run_state *st)
 {
+	stop_bridge(st);
+	mssim_close(&st->ports);
+	free(st->req_socket);
+	st->req_socket = NULL;
 	argvec_free(&st->args);
 	if (st->dir_fd >= 0) {
 		(void)close(st->dir_fd);
@@ -942,10 +1017,42 @@ static void run_state_destroy(struct run_state *st)
 	st->image = NULL;
 }
 
+/**
+ * The request channel's socket: --request-socket, else for the mssim
+ * bridge one in the private directory, else none.
+ */
+static bool request_socket(const struct run_opts *o, struct run_state *st)
+{
+	if (o->request_socket != NULL) {
+		st->req_socket = strdup(o->request_socket);
+	} else if (o->mssim_port != 0) {
+		if (asprintf(&st->req_socket, "%s/req.sock", st->dir) < 0) {
+			st->req_socket = NULL;
+		}
+	} else {
+		return true;
+	}
+	if (st->req_socket == NULL) {
+		(void)fprintf(stderr, "csvsm: out of memory\n");
+		return false;
+	}
+	if (strlen(st->req_socket) >= 108) {
+		(void)fprintf(stderr,
+			      "csvsm: %s: too long for a Unix socket (set "
+			      "TMPDIR to a shorter directory)\n",
+			      st->req_socket);
+		return false;
+	}
+	return true;
+}
+
 /** Runs the image (or prints QEMU's command line); the exit status. */
 static int launch(const struct run_opts *o, struct run_state *st)
 {
 	if (!write_files(st)) {
+		return 1;
+	}
+	if (!request_socket(o, st)) {
 		return 1;
 	}
 	if (!build_args(o, st)) {
@@ -957,6 +1064,10 @@ static int launch(const struct run_opts *o, struct run_state *st)
 		return 0;
 	}
 	if (pending_signal != 0) {
+		return 1;
+	}
+	/* Bound before QEMU starts: a busy port stops csvsm here. */
+	if (o->mssim_port != 0 && !mssim_listen(&st->ports, o->mssim_port)) {
 		return 1;
 	}
 	return run_qemu(o, st);
@@ -983,6 +1094,7 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	st->dir_fd = -1;
+	st->ports = (struct mssim_ports){ .data_fd = -1, .platform_fd = -1 };
 	catch_signals();
 	rc = plan_image(&o, st) == SVSM_OK ? launch(&o, st) : 1;
 	run_state_destroy(st);

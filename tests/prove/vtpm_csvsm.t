@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# The vTPM inside csvsm end to end through the mssim bridge: `csvsm run
+# --mssim-port` boots the production image, whose init starts the vTPM
+# service behind svsm-reqd, and Debian's tpm2-tools reach it through the
+# bridge, each command one SVSM_VTPM_CMD over the native request channel.
+# Every value that can be computed outside the TPM is: PCR values with
+# sha256sum, signatures with openssl. Malformed requests sent with `csvsm
+# call` beside the bridge get their SVSM errors and the tools go on (the
+# full list, with Linux's request layout byte for byte, is
+# tests/prove/vtpm_reqd.t); raw mssim frames abuse the bridge
+# (tests/e2e/mssim_bridge.py). Then build/csvsm-vtpmfault.igvm, whose
+# vTPM faults on its second request: the tool gets TPM_RC_FAILURE, the
+# bridge reports csvsm's BUSY, init restarts the vTPM, and the next tool
+# is served. tpm2-tools without a resource manager leave objects loaded,
+# so transient objects are flushed after each step.
+cd "$(dirname "$0")/../.." || exit 1
+CSVSM=build/tools/csvsm
+tmp=$(mktemp -d)
+sock=$tmp/req.sock
+n=0
+vm=
+
+if ! make -s "$CSVSM" build/csvsm.igvm build/csvsm-vtpmfault.igvm \
+	>/dev/null 2>&1; then
+	echo "Bail out! cannot build $CSVSM and the images"
+	exit 1
+fi
+for t in tpm2_startup openssl python3 sha256sum xxd; do
+	if ! command -v "$t" >/dev/null; then
+		echo "1..0 # SKIP $t not installed (scripts/deps.sh)"
+		exit 0
+	fi
+done
+trap '[ -n "$vm" ] && kill $vm 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+
+is_free() { # is_free PORT: nothing listens on 127.0.0.1:PORT
+	python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+# boot IMAGE: csvsm with the bridge on a free port pair and its request
+# socket at $sock; waits until the vTPM serves.
+boot() {
+	for _ in $(seq 1 20); do
+		port=$((20000 + RANDOM % 40000))
+		is_free "$port" && is_free $((port + 1)) && break
+	done
+	sock=$tmp/req-$1.sock
+	"$CSVSM" run --igvm "build/$1.igvm" --mssim-port "$port" \
+		--request-socket "$sock" --timeout 3000 </dev/null \
+		>"$tmp/console" 2>&1 &
+	vm=$!
+	T=(-T "mssim:host=127.0.0.1,port=$port")
+	for _ in $(seq 1 1500); do
+		grep -q 'vtpm: TPM up' "$tmp/console" && break
+		kill -0 $vm 2>/dev/null || break
+		sleep 0.2
+	done
+	if ! grep -q "csvsm: mssim: serving tpm2-tools on 127.0.0.1:$port" \
+		"$tmp/console" || ! grep -q 'vtpm: TPM up' "$tmp/console"; then
+		echo "Bail out! $1: the bridge or the vTPM did not start"
+		sed 's/^/# /' "$tmp/console" | tail -20
+		exit 1
+	fi
+}
+
+ok() { # ok STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		sed 's/^/# /' "$tmp/out" 2>/dev/null | tail -12
+	fi
+}
+
+# call ARGS...: one csvsm call; output in $tmp/out, status in $rc.
+call() {
+	"$CSVSM" call --socket "$sock" --timeout 300 "$@" >"$tmp/out" 2>&1
+	rc=$?
+}
+expect() { # expect RESULT DESCRIPTION ARGS...
+	local want=$1 what=$2
+	shift 2
+	call "$@"
+	[ "$rc" -eq 0 ] && grep -q "^rax 0x[0-9a-f]* $want\$" "$tmp/out"
+	ok $? "$what: $want"
+}
+
+boot csvsm
+
+tpm() { # tpm TOOL ARGS...: one tool; output in $tmp/out
+	local tool=$1
+	shift
+	"tpm2_$tool" "${T[@]}" "$@" >"$tmp/out" 2>&1
+}
+flush() {
+	tpm2_flushcontext "${T[@]}" -t >/dev/null 2>&1
+	tpm2_flushcontext "${T[@]}" -s >/dev/null 2>&1
+}
+
+# The service ran TPM2_Startup: a client's Startup gets TPM_RC_INITIALIZE,
+# which tpm2_startup accepts.
+tpm startup -c
+ok $? "tpm2_startup -c"
+
+tpm getrandom 16 -o "$tmp/rand"
+[ $? -eq 0 ] && [ "$(stat -c %s "$tmp/rand")" -eq 16 ]
+ok $? "getrandom 16 returns 16 bytes"
+tpm getrandom 16 -o "$tmp/rand2" && ! cmp -s "$tmp/rand" "$tmp/rand2"
+ok $? "two getrandom 16 differ"
+
+# PCR 16: read, extend, read; compare with sha256(old || digest).
+tpm pcrread sha256:16 -o "$tmp/pcr0" &&
+	d=$(printf 'csvsm vtpm through the bridge' | sha256sum | cut -d' ' -f1) &&
+	tpm pcrextend "16:sha256=$d" && tpm pcrread sha256:16 -o "$tmp/pcr1"
+st=$?
+want=$( (cat "$tmp/pcr0" && printf '%s' "$d" | xxd -r -p) | sha256sum |
+	cut -d' ' -f1)
+got=$(xxd -p -c 64 "$tmp/pcr1" 2>/dev/null)
+[ $st -eq 0 ] && [ -n "$got" ] && [ "$got" = "$want" ]
+ok $? "pcrextend then pcrread: sha256(old || digest) ($got)"
+
+tpm createprimary -C o -G ecc -c "$tmp/prim.ctx"
+ok $? "createprimary (owner, ECC)"
+flush
+printf 'the message csvsm signs\n' >"$tmp/msg"
+printf 'another message\n' >"$tmp/msg2"
+for alg in rsa2048 ecc256; do
+	tpm create -C "$tmp/prim.ctx" -G "$alg" -u "$tmp/$alg.pub" \
+		-r "$tmp/$alg.priv"
+	ok $? "create $alg signing key"
+	flush
+	tpm load -C "$tmp/prim.ctx" -u "$tmp/$alg.pub" -r "$tmp/$alg.priv" \
+		-c "$tmp/$alg.ctx"
+	ok $? "load $alg"
+	flush
+	tpm sign -c "$tmp/$alg.ctx" -g sha256 -o "$tmp/$alg.sig" "$tmp/msg"
+	ok $? "sign with $alg"
+	flush
+	tpm verifysignature -c "$tmp/$alg.ctx" -g sha256 -m "$tmp/msg" \
+		-s "$tmp/$alg.sig"
+	ok $? "verifysignature $alg"
+	flush
+	tpm sign -c "$tmp/$alg.ctx" -g sha256 -f plain -o "$tmp/$alg.plain" \
+		"$tmp/msg" && flush &&
+		tpm readpublic -c "$tmp/$alg.ctx" -f pem -o "$tmp/$alg.pem" &&
+		openssl dgst -sha256 -verify "$tmp/$alg.pem" \
+			-signature "$tmp/$alg.plain" "$tmp/msg" >"$tmp/out" 2>&1
+	ok $? "openssl dgst -verify accepts the $alg signature"
+	flush
+	openssl dgst -sha256 -verify "$tmp/$alg.pem" \
+		-signature "$tmp/$alg.plain" "$tmp/msg2" >"$tmp/out" 2>&1
+	[ $? -ne 0 ]
+	ok $? "openssl rejects the $alg signature over another message"
+done
+
+head -c 32 /dev/urandom >"$tmp/nvdata"
+tpm nvdefine 0x1500016 -C o -s 32 -a "ownerread|ownerwrite" &&
+	tpm nvwrite 0x1500016 -C o -i "$tmp/nvdata" &&
+	tpm nvread 0x1500016 -C o -s 32 -o "$tmp/nvback" &&
+	cmp -s "$tmp/nvdata" "$tmp/nvback"
+ok $? "nvdefine, nvwrite, nvread: the data comes back"
+tpm nvundefine 0x1500016 -C o
+ok $? "nvundefine"
+
+tpm getcap properties-fixed && grep -q 'TPM2_PT_FAMILY_INDICATOR' "$tmp/out" &&
+	grep -q 'value: "2.0"' "$tmp/out"
+ok $? "getcap properties-fixed: a TPM 2.0"
+
+# --- malformed requests beside the bridge ------------------------------
+le() { # le BYTES VALUE: VALUE as BYTES little-endian bytes, in hex
+	local i out=
+	for ((i = 0; i < $1; i++)); do
+		out+=$(printf '%02x' $((($2 >> (8 * i)) & 0xff)))
+	done
+	echo "$out"
+}
+# svsm_req CMD LOCALITY SIZE HEX: Linux's tpm_svsm request.
+svsm_req() { echo "$(le 4 "$1")$(le 1 "$2")$(le 4 "$3")$4"; }
+GETRANDOM8=80010000000c0000017b0008
+B=0x4000000
+expect INVALID_PARAMETER "locality 1" vtpm 1 $B \
+	--write $B:"$(svsm_req 8 1 12 $GETRANDOM8)"
+expect INVALID_PARAMETER "size 4088" vtpm 1 $B \
+	--write $B:"$(svsm_req 8 0 4088 $GETRANDOM8)"
+expect UNSUPPORTED_CALL "platform command 7" vtpm 1 $B \
+	--write $B:"$(svsm_req 7 0 12 $GETRANDOM8)"
+expect INVALID_ADDRESS "a buffer in the SVSM region" vtpm 1 0x400000
+expect INVALID_ADDRESS "a buffer beyond RAM" vtpm 1 0x100000000000
+tpm getrandom 8 -o "$tmp/rand3" && [ "$(stat -c %s "$tmp/rand3")" -eq 8 ]
+ok $? "after them tpm2-tools are still served through the bridge"
+
+# Raw mssim frames against the bridge in front of the real TPM.
+python3 tests/e2e/mssim_bridge.py "$port" csvsm >"$tmp/out" 2>&1
+rcp=$?
+while read -r line; do
+	case $line in
+	"ok "*) ok 0 "bridge: ${line#ok }" ;;
+	"not ok "*) ok 1 "bridge: ${line#not ok }" ;;
+	esac
+done <"$tmp/out"
+ok $rcp "the bridge checks ran to the end"
+grep -q 'csvsm: mssim: SVSM_VTPM_CMD: INVALID_PARAMETER' "$tmp/console"
+ok $? "the bridge reported csvsm's INVALID_PARAMETER for locality 1"
+! grep -q 'init: \(vtpm\|svsm-reqd\) \(exited\|killed\)' "$tmp/console"
+ok $? "neither svsm-reqd nor the vTPM ended"
+kill $vm 2>/dev/null
+wait $vm 2>/dev/null
+
+# ---- a vTPM that faults on its second request ----
+boot csvsm-vtpmfault
+fails=0
+for i in 1 2 3; do
+	tpm getrandom 8 -o "$tmp/r$i"
+	st=$?
+	if [ $st -ne 0 ]; then
+		fails=$((fails + 1))
+		grep -q '(0x101)' "$tmp/out" || fails=99
+	fi
+done
+[ $fails -eq 1 ] && [ $st -eq 0 ] && [ "$(stat -c %s "$tmp/r3")" -eq 8 ]
+ok $? "the command the vTPM faults on fails with TPM_RC_FAILURE, the next tools are served"
+grep -q 'csvsm: mssim: SVSM_VTPM_CMD: BUSY' "$tmp/console"
+ok $? "the bridge reports csvsm's BUSY"
+grep -q 'process [0-9]* (/sbin/vtpm) killed: page fault' "$tmp/console" &&
+	grep -q 'init: vtpm killed by page fault, restarting' "$tmp/console" &&
+	[ "$(grep -c 'init: started vtpm' "$tmp/console")" -eq 2 ]
+ok $? "csvsm reports the crash and init restarts the vTPM"
+
+echo "1..$n"

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.." || exit 1
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 build/tools/csvsm run --igvm build/csvsm-test.igvm --cpus "${VM_CPUS:-4}" \
-	--timeout "${VM_TIMEOUT:-300}" >"$out" 2>&1
+	--timeout "${VM_TIMEOUT:-600}" >"$out" 2>&1
 rc=$?
 tr -d '\r' <"$out" | sed -n '/^KTAP version 1$/,$p'
 if ! grep -q '^# vmtest: ' "$out"; then

@@ -16,17 +16,7 @@ CSVSM=build/tools/csvsm
 IMG=build/csvsm-test.igvm
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$tmp/out" | tail -20
-	fi
-}
+. tests/prove/lib.sh
 
 # boot [csvsm run options]: sets rc; the console (no CRs) is in $tmp/out.
 boot() {

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 CSVSM=build/tools/csvsm
 tmp=$(mktemp -d)
 sock=$tmp/req.sock
-n=0
+. tests/prove/lib.sh
 
 if ! make -s "$CSVSM" build/csvsm.igvm >/dev/null 2>&1; then
 	echo "Bail out! cannot build $CSVSM and build/csvsm.igvm"
@@ -36,49 +36,6 @@ if ! grep -q 'requests: native request channel on COM2' "$tmp/console" ||
 	sed 's/^/# /' "$tmp/console" | tail -20
 	exit 1
 fi
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$tmp/out" | tail -12
-	fi
-}
-
-# call ARGS...: one csvsm call; output in $tmp/out, status in $rc.
-call() {
-	"$CSVSM" call --socket "$sock" --timeout 60 "$@" >"$tmp/out" 2>&1
-	rc=$?
-}
-
-reg() { # reg NAME: the register's value from the last call
-	awk -v r="$1" '$1 == r { print $2 }' "$tmp/out"
-}
-
-readback() { # readback GPA: the hex bytes a --read GPA:... printed
-	local a
-	a=$(printf '0x%x' "$1")
-	sed -n "s/^read $a: //p" "$tmp/out" | tr -d ' '
-}
-
-# expect RESULT DESCRIPTION ARGS...: the call is answered with RESULT.
-expect() {
-	local want=$1 what=$2
-	shift 2
-	call "$@"
-	[ "$rc" -eq 0 ] && grep -q "^rax 0x[0-9a-f]* $want\$" "$tmp/out"
-	ok $? "$what: $want"
-}
-
-le() { # le BYTES VALUE: VALUE as BYTES little-endian bytes, in hex
-	local i out=
-	for ((i = 0; i < $1; i++)); do
-		out+=$(printf '%02x' $((($2 >> (8 * i)) & 0xff)))
-	done
-	echo "$out"
-}
 
 # pval_req ENTRIES NEXT E...: a PVALIDATE request's bytes in hex.
 pval_req() {

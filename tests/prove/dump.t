@@ -14,8 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 CSVSM=build/tools/csvsm
 MKIGVM=build/tools/mkigvm
-n=0
-failed=0
+. tests/prove/lib.sh
 
 if ! make -s "$CSVSM" "$MKIGVM" >/dev/null 2>&1; then
 	echo "Bail out! cannot build $CSVSM and $MKIGVM"
@@ -31,16 +30,6 @@ else
 	"$MKIGVM" "$src" || { echo "Bail out! mkigvm failed"; exit 1; }
 fi
 echo "# valid file: $src"
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
 
 u32() { # u32 FILE OFFSET: prints the little-endian u32 at OFFSET
 	od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '

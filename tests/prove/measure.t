@@ -17,8 +17,7 @@ CSVSM=build/tools/csvsm
 MKIGVM=build/tools/mkigvm
 REF="python3 tests/e2e/snp_measure.py"
 IMG=build/csvsm.igvm
-n=0
-failed=0
+. tests/prove/lib.sh
 
 if ! make -s "$CSVSM" "$MKIGVM" "$IMG" build/csvsm-test.igvm \
 	>/dev/null 2>&1; then
@@ -27,16 +26,6 @@ if ! make -s "$CSVSM" "$MKIGVM" "$IMG" build/csvsm-test.igvm \
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
 
 bare() { # bare FILE: csvsm's digest, or "failed"
 	"$CSVSM" measure --bare "$1" 2>/dev/null || echo failed

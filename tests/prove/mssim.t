@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.." || exit 1
 CSVSM=build/tools/csvsm
 FAKE=tests/e2e/fake_csvsm.py
 tmp=$(mktemp -d)
-n=0
+. tests/prove/lib.sh
 vm=
 
 if ! make -s "$CSVSM" build/csvsm.igvm >/dev/null 2>&1; then
@@ -21,16 +21,6 @@ if ! make -s "$CSVSM" build/csvsm.igvm >/dev/null 2>&1; then
 	exit 1
 fi
 trap '[ -n "$vm" ] && kill $vm 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$tmp/out" 2>/dev/null | tail -12
-	fi
-}
 
 is_free() { # is_free PORT: nothing listens on 127.0.0.1:PORT
 	python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null

@@ -18,8 +18,7 @@ MKRAMFS=build/tools/mkramfs
 MKIGVM=build/tools/mkigvm
 CSVSM=build/tools/csvsm
 IGVMBLD=build/tools/igvmbld
-n=0
-failed=0
+. tests/prove/lib.sh
 
 if ! make -s "$MKRAMFS" "$MKIGVM" "$CSVSM" "$IGVMBLD" build/csvsm.igvm \
 	build/csvsm-test.igvm >/dev/null 2>&1; then
@@ -28,16 +27,6 @@ if ! make -s "$MKRAMFS" "$MKIGVM" "$CSVSM" "$IGVMBLD" build/csvsm.igvm \
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
 
 # refuse DESCRIPTION WANT_STATUS REGEX COMMAND...: the command must exit
 # with WANT_STATUS, print exactly one line on stderr matching REGEX (for

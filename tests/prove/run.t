@@ -16,8 +16,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 CSVSM=build/tools/csvsm
 MKBOOT=build/tools/mkboot
-n=0
-failed=0
+. tests/prove/lib.sh
 
 if ! make -s "$CSVSM" "$MKBOOT" >/dev/null 2>&1; then
 	echo "Bail out! cannot build $CSVSM and $MKBOOT"
@@ -27,16 +26,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/t"
 export TMPDIR=$tmp/t # csvsm's private directories go here
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
 
 # run_vm NAME [csvsm run options]: boots $tmp/NAME.igvm; sets rc, out, err.
 run_vm() {

@@ -19,7 +19,8 @@ cd "$(dirname "$0")/../.." || exit 1
 CSVSM=build/tools/csvsm
 tmp=$(mktemp -d)
 sock=$tmp/req.sock
-n=0
+. tests/prove/lib.sh
+CALL_TIMEOUT=300
 vm=
 
 if ! make -s "$CSVSM" build/csvsm.igvm build/csvsm-vtpmfault.igvm \
@@ -38,9 +39,11 @@ trap '[ -n "$vm" ] && kill $vm 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXI
 is_free() { # is_free PORT: nothing listens on 127.0.0.1:PORT
 	python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
 }
-# boot IMAGE: csvsm with the bridge on a free port pair and its request
-# socket at $sock; waits until the vTPM serves.
+# boot IMAGE: csvsm with the bridge on a free port pair, its request
+# socket at $sock and its console in $console (a file per boot: the VM
+# before may still be writing to its own); waits until the vTPM serves.
 boot() {
+	console=$tmp/console-$1
 	for _ in $(seq 1 20); do
 		port=$((20000 + RANDOM % 40000))
 		is_free "$port" && is_free $((port + 1)) && break
@@ -48,43 +51,20 @@ boot() {
 	sock=$tmp/req-$1.sock
 	"$CSVSM" run --igvm "build/$1.igvm" --mssim-port "$port" \
 		--request-socket "$sock" --timeout 3000 </dev/null \
-		>"$tmp/console" 2>&1 &
+		>"$console" 2>&1 &
 	vm=$!
 	T=(-T "mssim:host=127.0.0.1,port=$port")
 	for _ in $(seq 1 1500); do
-		grep -q 'vtpm: TPM up' "$tmp/console" && break
+		grep -q 'vtpm: TPM up' "$console" && break
 		kill -0 $vm 2>/dev/null || break
 		sleep 0.2
 	done
 	if ! grep -q "csvsm: mssim: serving tpm2-tools on 127.0.0.1:$port" \
-		"$tmp/console" || ! grep -q 'vtpm: TPM up' "$tmp/console"; then
+		"$console" || ! grep -q 'vtpm: TPM up' "$console"; then
 		echo "Bail out! $1: the bridge or the vTPM did not start"
-		sed 's/^/# /' "$tmp/console" | tail -20
+		sed 's/^/# /' "$console" | tail -20
 		exit 1
 	fi
-}
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$tmp/out" 2>/dev/null | tail -12
-	fi
-}
-
-# call ARGS...: one csvsm call; output in $tmp/out, status in $rc.
-call() {
-	"$CSVSM" call --socket "$sock" --timeout 300 "$@" >"$tmp/out" 2>&1
-	rc=$?
-}
-expect() { # expect RESULT DESCRIPTION ARGS...
-	local want=$1 what=$2
-	shift 2
-	call "$@"
-	[ "$rc" -eq 0 ] && grep -q "^rax 0x[0-9a-f]* $want\$" "$tmp/out"
-	ok $? "$what: $want"
 }
 
 boot csvsm
@@ -169,13 +149,6 @@ tpm getcap properties-fixed && grep -q 'TPM2_PT_FAMILY_INDICATOR' "$tmp/out" &&
 ok $? "getcap properties-fixed: a TPM 2.0"
 
 # --- malformed requests beside the bridge ------------------------------
-le() { # le BYTES VALUE: VALUE as BYTES little-endian bytes, in hex
-	local i out=
-	for ((i = 0; i < $1; i++)); do
-		out+=$(printf '%02x' $((($2 >> (8 * i)) & 0xff)))
-	done
-	echo "$out"
-}
 # svsm_req CMD LOCALITY SIZE HEX: Linux's tpm_svsm request.
 svsm_req() { echo "$(le 4 "$1")$(le 1 "$2")$(le 4 "$3")$4"; }
 GETRANDOM8=80010000000c0000017b0008
@@ -201,9 +174,9 @@ while read -r line; do
 	esac
 done <"$tmp/out"
 ok $rcp "the bridge checks ran to the end"
-grep -q 'csvsm: mssim: SVSM_VTPM_CMD: INVALID_PARAMETER' "$tmp/console"
+grep -q 'csvsm: mssim: SVSM_VTPM_CMD: INVALID_PARAMETER' "$console"
 ok $? "the bridge reported csvsm's INVALID_PARAMETER for locality 1"
-! grep -q 'init: \(vtpm\|svsm-reqd\) \(exited\|killed\)' "$tmp/console"
+! grep -q 'init: \(vtpm\|svsm-reqd\) \(exited\|killed\)' "$console"
 ok $? "neither svsm-reqd nor the vTPM ended"
 kill $vm 2>/dev/null
 wait $vm 2>/dev/null
@@ -221,11 +194,11 @@ for i in 1 2 3; do
 done
 [ $fails -eq 1 ] && [ $st -eq 0 ] && [ "$(stat -c %s "$tmp/r3")" -eq 8 ]
 ok $? "the command the vTPM faults on fails with TPM_RC_FAILURE, the next tools are served"
-grep -q 'csvsm: mssim: SVSM_VTPM_CMD: BUSY' "$tmp/console"
+grep -q 'csvsm: mssim: SVSM_VTPM_CMD: BUSY' "$console"
 ok $? "the bridge reports csvsm's BUSY"
-grep -q 'process [0-9]* (/sbin/vtpm) killed: page fault' "$tmp/console" &&
-	grep -q 'init: vtpm killed by page fault, restarting' "$tmp/console" &&
-	[ "$(grep -c 'init: started vtpm' "$tmp/console")" -eq 2 ]
+grep -q 'process [0-9]* (/sbin/vtpm) killed: page fault' "$console" &&
+	grep -q 'init: vtpm killed by page fault, restarting' "$console" &&
+	[ "$(grep -c 'init: started vtpm' "$console")" -eq 2 ]
 ok $? "csvsm reports the crash and init restarts the vTPM"
 
 echo "1..$n"

@@ -13,7 +13,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 HOST=build/tools/vtpm-host
 tmp=$(mktemp -d)
-n=0
+. tests/prove/lib.sh
 srv=
 
 if ! make -s "$HOST" >/dev/null 2>&1; then
@@ -48,16 +48,6 @@ if [ -z "$srv" ]; then
 	exit 1
 fi
 T=(-T "mssim:host=127.0.0.1,port=$port")
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$tmp/out" 2>/dev/null | tail -12
-	fi
-}
 
 tpm() { # tpm TOOL ARGS...: one tool; output in $tmp/out
 	local tool=$1

@@ -18,7 +18,8 @@
 cd "$(dirname "$0")/../.." || exit 1
 CSVSM=build/tools/csvsm
 tmp=$(mktemp -d)
-n=0
+. tests/prove/lib.sh
+CALL_TIMEOUT=120
 vm=
 
 if ! make -s "$CSVSM" build/csvsm.igvm build/csvsm-vtpmfault.igvm \
@@ -28,66 +29,25 @@ if ! make -s "$CSVSM" build/csvsm.igvm build/csvsm-vtpmfault.igvm \
 fi
 trap 'kill $vm 2>/dev/null; wait $vm 2>/dev/null; rm -rf "$tmp"' EXIT
 
-# boot IMAGE: starts csvsm with its request socket at $sock and waits
-# until the vTPM serves.
+# boot IMAGE: starts csvsm with its request socket at $sock and its
+# console in $console (a file per boot: the VM before may still be
+# writing to its own), and waits until the vTPM serves.
 boot() {
 	sock=$tmp/req-$1.sock
+	console=$tmp/console-$1
 	"$CSVSM" run --igvm "build/$1.igvm" --request-socket "$sock" \
-		--timeout 600 </dev/null >"$tmp/console" 2>&1 &
+		--timeout 600 </dev/null >"$console" 2>&1 &
 	vm=$!
 	for _ in $(seq 1 600); do
-		grep -q 'vtpm: TPM up' "$tmp/console" && break
+		grep -q 'vtpm: TPM up' "$console" && break
 		sleep 0.2
 	done
 	if ! grep -q 'svsm-reqd: serving SVSM requests (protocols: core, vtpm)' \
-		"$tmp/console" || ! grep -q 'vtpm: TPM up' "$tmp/console"; then
+		"$console" || ! grep -q 'vtpm: TPM up' "$console"; then
 		echo "Bail out! $1: svsm-reqd and the vTPM did not start"
-		sed 's/^/# /' "$tmp/console" | tail -20
+		sed 's/^/# /' "$console" | tail -20
 		exit 1
 	fi
-}
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$tmp/out" | tail -12
-	fi
-}
-
-call() { # call ARGS...: output in $tmp/out, status in $rc
-	"$CSVSM" call --socket "$sock" --timeout 120 "$@" >"$tmp/out" 2>&1
-	rc=$?
-}
-
-reg() { # reg NAME: the register's value from the last call
-	awk -v r="$1" '$1 == r { print $2 }' "$tmp/out"
-}
-
-readback() { # readback GPA: the hex bytes a --read GPA:... printed
-	local a
-	a=$(printf '0x%x' "$1")
-	awk -v h="read $a:" '$0 ~ "^" h { on = 1; sub(h, ""); printf "%s", $0; next }
-		on && /^ / { printf "%s", $0; next } { on = 0 }' "$tmp/out" |
-		tr -d ' '
-}
-
-expect() { # expect RESULT DESCRIPTION ARGS...
-	local want=$1 what=$2
-	shift 2
-	call "$@"
-	[ "$rc" -eq 0 ] && grep -q "^rax 0x[0-9a-f]* $want\$" "$tmp/out"
-	ok $? "$what: $want"
-}
-
-le() { # le BYTES VALUE: VALUE as BYTES little-endian bytes, in hex
-	local i out=
-	for ((i = 0; i < $1; i++)); do
-		out+=$(printf '%02x' $((($2 >> (8 * i)) & 0xff)))
-	done
-	echo "$out"
 }
 
 # svsm_req CMD LOCALITY SIZE HEX: struct tpm_svsm_send_cmd_req (Linux
@@ -194,7 +154,7 @@ tpm $B $GETRANDOM
 grep -q '^rax 0x0* SUCCESS$' "$tmp/out" &&
 	[ "${rsp:0:32}" = 1c00000080010000001c000000000010 ]
 ok $? "the TPM still answers after the bad requests"
-! grep -q 'init: \(vtpm\|svsm-reqd\) \(exited\|killed\)' "$tmp/console"
+! grep -q 'init: \(vtpm\|svsm-reqd\) \(exited\|killed\)' "$console"
 ok $? "neither svsm-reqd nor the vTPM ended"
 kill $vm 2>/dev/null
 wait $vm 2>/dev/null
@@ -210,21 +170,21 @@ tpm $B $GETRANDOM
 grep -q '^rax 0x[0-9a-f]* BUSY$' "$tmp/out"
 ok $? "the request the vTPM faults on fails with BUSY"
 for _ in $(seq 1 300); do
-	[ "$(grep -c 'vtpm: TPM up' "$tmp/console")" -ge 2 ] && break
+	[ "$(grep -c 'vtpm: TPM up' "$console")" -ge 2 ] && break
 	sleep 0.2
 done
-grep -q 'process [0-9]* (/sbin/vtpm) killed: page fault' "$tmp/console" &&
+grep -q 'process [0-9]* (/sbin/vtpm) killed: page fault' "$console" &&
 	grep -q 'init: vtpm killed by page fault, restarting in 100 ms' \
-		"$tmp/console"
+		"$console"
 ok $? "the fault is reported and init restarts the vTPM"
-grep -q 'svsm-reqd: vtpm ended before answering request 2' "$tmp/console"
+grep -q 'svsm-reqd: vtpm ended before answering request 2' "$console"
 ok $? "svsm-reqd learns the vTPM ended with its request"
 tpm $B $GETRANDOM
 grep -q '^rax 0x0* SUCCESS$' "$tmp/out" &&
 	[ "${rsp:0:32}" = 1c00000080010000001c000000000010 ]
 ok $? "the restarted vTPM answers the next request"
-[ "$(grep -c 'init: started vtpm' "$tmp/console")" -eq 2 ] &&
-	! grep -q 'init: svsm-reqd \(exited\|killed\)' "$tmp/console"
+[ "$(grep -c 'init: started vtpm' "$console")" -eq 2 ] &&
+	! grep -q 'init: svsm-reqd \(exited\|killed\)' "$console"
 ok $? "the vTPM started twice, svsm-reqd once"
 
 echo "1..$n"

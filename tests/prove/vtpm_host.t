@@ -14,6 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 HOST=build/tools/vtpm-host
 tmp=$(mktemp -d)
 . tests/prove/lib.sh
+. tests/prove/tpm2_tools.sh
 srv=
 
 if ! make -s "$HOST" >/dev/null 2>&1; then
@@ -49,17 +50,6 @@ if [ -z "$srv" ]; then
 fi
 T=(-T "mssim:host=127.0.0.1,port=$port")
 
-tpm() { # tpm TOOL ARGS...: one tool; output in $tmp/out
-	local tool=$1
-	shift
-	"tpm2_$tool" "${T[@]}" "$@" >"$tmp/out" 2>&1
-}
-
-flush() {
-	tpm2_flushcontext "${T[@]}" -t >/dev/null 2>&1
-	tpm2_flushcontext "${T[@]}" -s >/dev/null 2>&1
-}
-
 grep -q manufactured "$tmp/server"
 ok $? "the service manufactured the TPM at first start"
 
@@ -68,69 +58,7 @@ ok $? "the service manufactured the TPM at first start"
 tpm startup -c
 ok $? "tpm2_startup -c is accepted after the service's own Startup"
 
-tpm getrandom 16 -o "$tmp/rand"
-[ $? -eq 0 ] && [ "$(stat -c %s "$tmp/rand")" -eq 16 ]
-ok $? "getrandom 16 returns 16 bytes"
-
-# PCR 16: read, extend with a digest, read; compare with sha256(old||d).
-tpm pcrread sha256:16 -o "$tmp/pcr0" &&
-	d=$(printf 'csvsm vtpm' | sha256sum | cut -d' ' -f1) &&
-	tpm pcrextend "16:sha256=$d" && tpm pcrread sha256:16 -o "$tmp/pcr1"
-st=$?
-want=$( (cat "$tmp/pcr0" && printf '%s' "$d" | xxd -r -p) | sha256sum |
-	cut -d' ' -f1)
-got=$(xxd -p -c 64 "$tmp/pcr1" 2>/dev/null)
-[ $st -eq 0 ] && [ -n "$got" ] && [ "$got" = "$want" ]
-ok $? "pcrextend then pcrread: sha256(old || digest) ($got)"
-
-# A storage primary, then an RSA and an ECC signing key under it.
-tpm createprimary -C o -G ecc -c "$tmp/prim.ctx"
-ok $? "createprimary (owner, ECC)"
-flush
-printf 'the message csvsm signs\n' >"$tmp/msg"
-for alg in rsa2048 ecc256; do
-	tpm create -C "$tmp/prim.ctx" -G "$alg" -u "$tmp/$alg.pub" \
-		-r "$tmp/$alg.priv"
-	ok $? "create $alg signing key"
-	flush
-	tpm load -C "$tmp/prim.ctx" -u "$tmp/$alg.pub" -r "$tmp/$alg.priv" \
-		-c "$tmp/$alg.ctx"
-	ok $? "load $alg"
-	flush
-	tpm sign -c "$tmp/$alg.ctx" -g sha256 -o "$tmp/$alg.sig" "$tmp/msg"
-	ok $? "sign with $alg"
-	flush
-	tpm verifysignature -c "$tmp/$alg.ctx" -g sha256 -m "$tmp/msg" \
-		-s "$tmp/$alg.sig"
-	ok $? "verifysignature $alg"
-	flush
-	tpm sign -c "$tmp/$alg.ctx" -g sha256 -f plain -o "$tmp/$alg.plain" \
-		"$tmp/msg" && flush &&
-		tpm readpublic -c "$tmp/$alg.ctx" -f pem -o "$tmp/$alg.pem" &&
-		openssl dgst -sha256 -verify "$tmp/$alg.pem" \
-			-signature "$tmp/$alg.plain" "$tmp/msg" >"$tmp/out" 2>&1
-	ok $? "openssl dgst -verify accepts the $alg signature"
-	flush
-	printf 'another message\n' >"$tmp/msg2"
-	openssl dgst -sha256 -verify "$tmp/$alg.pem" \
-		-signature "$tmp/$alg.plain" "$tmp/msg2" >"$tmp/out" 2>&1
-	[ $? -ne 0 ]
-	ok $? "openssl rejects the $alg signature over another message"
-done
-
-# NV index: define, write, read back.
-head -c 32 /dev/urandom >"$tmp/nvdata"
-tpm nvdefine 0x1500016 -C o -s 32 -a "ownerread|ownerwrite" &&
-	tpm nvwrite 0x1500016 -C o -i "$tmp/nvdata" &&
-	tpm nvread 0x1500016 -C o -s 32 -o "$tmp/nvback" &&
-	cmp -s "$tmp/nvdata" "$tmp/nvback"
-ok $? "nvdefine, nvwrite, nvread: the data comes back"
-tpm nvundefine 0x1500016 -C o
-ok $? "nvundefine"
-
-tpm getcap properties-fixed && grep -q 'TPM2_PT_FAMILY_INDICATOR' "$tmp/out" &&
-	grep -q 'value: "2.0"' "$tmp/out"
-ok $? "getcap properties-fixed: a TPM 2.0"
+tpm2_tool_checks
 
 # The EKs: persisted where the service says, equal to what tpm2_createek
 # makes from the TCG templates, and the manifest is the RSA EK's

@@ -28,6 +28,13 @@
 #define GHCB_TERM_SET_CSVSM 1U
 #define GHCB_TERM_BAD_ANSWER 1U /* the host broke the MSR protocol */
 #define GHCB_TERM_INTEGRITY 2U	/* PVALIDATE/RMPADJUST went wrong */
+#define GHCB_TERM_VC 3U		/* a #VC csvsm does not handle */
+#define GHCB_TERM_CPUID_PAGE 4U /* the CPUID page was refused */
+#define GHCB_TERM_SECRETS 5U	/* the secrets page was refused */
+#define GHCB_TERM_CBIT 6U	/* page tables without the C-bit */
+#define GHCB_TERM_LAUNCH 7U	/* launch info or pre-validated memory */
+#define GHCB_TERM_GHCB_BUSY 8U	/* the GHCB page needed while in use */
+#define GHCB_TERM_BOOT 9U	/* any other failure of the SNP boot */
 
 /** What the SEV information answer said (0x001). */
 struct ghcb_sev_info {

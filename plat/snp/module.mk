@@ -6,7 +6,7 @@
 # against the SNP model (tests/models/snp) behind arch/x86/snp_ops.h.
 snp-objs := plat/snp/ghcb_msr.o plat/snp/ghcb.o plat/snp/snp_core.o \
 	plat/snp/secrets.o plat/snp/vcpu_loop.o plat/snp/ap_start.o \
-	plat/snp/boot.o plat/snp/vc.o
+	plat/snp/boot.o plat/snp/vc.o plat/snp/start.o
 kernel-y += $(snp-objs)
 unit-y += $(snp-objs)
 unit-y += tests/models/snp/snp_model.o

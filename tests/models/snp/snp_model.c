@@ -89,6 +89,8 @@ static struct {
 	uint64_t msr_val[DEV_ROOM];
 	uint32_t msr_count;
 	const struct snpm_page_answer *page_answer;
+	uint64_t sev_status;
+	void *shared_va;
 } m;
 
 static void fault(const char *what)
@@ -103,6 +105,7 @@ void snpm_reset(void)
 	memset(mem, 0, sizeof(mem));
 	memset(&m, 0, sizeof(m));
 	m.terminated = -1;
+	m.sev_status = 0x27; /* SEV, SEV-ES, SNP, restricted injection */
 	for (uint64_t i = 0; i < SNPM_PAGES; i++) {
 		uint64_t gpa = i * SNPM_PAGE;
 		struct snpm_rmp *r = &m.rmp[i];
@@ -666,6 +669,34 @@ bool snpm_msr_get(uint32_t msr, uint64_t *val)
 		*val = m.msr_val[i];
 	}
 	return i >= 0;
+}
+
+void snpm_set_sev_status(uint64_t status)
+{
+	m.sev_status = status;
+}
+
+void *snpm_shared_va(void)
+{
+	return m.shared_va;
+}
+
+uint64_t snp_hw_sev_status(void)
+{
+	return m.sev_status;
+}
+
+/** The hardware would fault on a private page reached without C-bit. */
+void *snp_hw_map_shared(void *va, uint8_t cbit)
+{
+	uint64_t gpa = gpa_of(va);
+
+	if (cbit != CBIT_POS || gpa >= SNPM_MEM_SIZE || m.rmp[gpa / SNPM_PAGE].is_assigned) {
+		fault("a private page mapped shared");
+		return NULL;
+	}
+	m.shared_va = va;
+	return va;
 }
 
 void snpm_page_answer(const struct snpm_page_answer *a)

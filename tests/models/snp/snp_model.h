@@ -128,6 +128,10 @@ void snpm_io_in(uint16_t port, uint32_t val);
 bool snpm_io_out_last(uint16_t *port, uint32_t *val, uint8_t *size);
 void snpm_msr_set(uint32_t msr, uint64_t val);
 bool snpm_msr_get(uint32_t msr, uint64_t *val);
+/** Sets what SEV_STATUS reads (SEV, SEV-ES, SNP, restricted injection at reset). */
+void snpm_set_sev_status(uint64_t status);
+/** The last page snp_hw_map_shared() made shared, or NULL. */
+void *snpm_shared_va(void);
 /** What the page responder writes instead of its own answer (fuzzing). */
 struct snpm_page_answer {
 	uint64_t info_1;

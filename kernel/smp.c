@@ -251,7 +251,7 @@ static void trampoline_remove(void)
 		return;
 	}
 	for (uint32_t level = 0; level < 3; level++) {
-		chain[level] = pa_init(e & PTE_ADDR_MASK);
+		chain[level] = pa_init(pte_addr(e));
 		if (!table_only(chain[level], 512U, 0, &e) ||
 		    (level < 2 && !(e & PTE_P)) ||
 		    (level == 2 && (e & PTE_P))) {

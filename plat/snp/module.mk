@@ -7,7 +7,7 @@
 snp-objs := plat/snp/ghcb_msr.o plat/snp/ghcb.o plat/snp/snp_core.o \
 	plat/snp/secrets.o plat/snp/vcpu_loop.o plat/snp/ap_start.o \
 	plat/snp/boot.o plat/snp/vc.o plat/snp/start.o
-kernel-y += $(snp-objs)
+kernel-y += $(snp-objs) plat/snp/plat.o
 unit-y += $(snp-objs)
 unit-y += tests/models/snp/snp_model.o
 # The host's answers to the GHCB MSR client, fuzzed.

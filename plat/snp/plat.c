@@ -84,11 +84,48 @@ static void ghcb_give(uint32_t cpu)
 	ghcbs[cpu].is_busy = false;
 }
 
+/**
+ * The C-bit the entry stub set, read back from the kernel half's PML4
+ * entry (the one bit of 32-51 it may hold), so that the temporary
+ * window can map the CPUID and secrets pages privately before the
+ * CPUID page is read. Step 3 then checks it against the page and the
+ * host, and in every entry. False when the entry has none or several.
+ */
+static bool stub_cbit(uint8_t *cbit)
+{
+	uint64_t high;
+	const uint64_t *pml4;
+
+	if (launch.pt_window_va == 0 || launch.pt_root_pa < launch.pt_pbase ||
+	    launch.pt_root_pa >= launch.pt_pend) {
+		return false;
+	}
+	pml4 = va_to_ptr(va_init(launch.pt_window_va +
+				 (launch.pt_root_pa - launch.pt_pbase)));
+	high = pml4[511] & 0x000FFFFF00000000ULL;
+	if (high == 0 || (high & (high - 1U)) != 0) {
+		return false;
+	}
+	*cbit = (uint8_t)__builtin_ctzll(high);
+	return true;
+}
+
 enum svsm_err snp_plat_init(const struct svsm_launch_info *li)
 {
 	enum svsm_err err;
+	uint8_t cbit = 0;
 
 	memcpy(&launch, li, sizeof(launch));
+	if (!stub_cbit(&cbit)) {
+		ghcb_msr_terminate(GHCB_TERM_SET_CSVSM, GHCB_TERM_CBIT);
+		return SVSM_ERR_INTEGRITY;
+	}
+	/* Private mappings from now on; the window for steps 2 and 4. */
+	pgtable_set_enc_mask(1ULL << cbit);
+	if (tmpmap_init(&launch) != SVSM_OK) {
+		ghcb_msr_terminate(GHCB_TERM_SET_CSVSM, GHCB_TERM_BOOT);
+		return SVSM_ERR_INVAL;
+	}
 	struct snp_boot_in in = {
 		.li = &launch,
 		.ptes = va_to_ptr(va_init(launch.pt_window_va)),
@@ -104,7 +141,6 @@ enum svsm_err snp_plat_init(const struct svsm_launch_info *li)
 	if (err != SVSM_OK) {
 		return err; /* terminated with the step's reason */
 	}
-	pgtable_set_enc_mask(1ULL << boot.cpuid.cbit);
 	ghcbs[0].page = boot.ghcb;
 	ghcbs[0].gpa = boot.ghcb_gpa;
 	is_console_ready = true;

@@ -30,8 +30,9 @@ enum plat_type {
  * boot checks of plat/snp/start.h against the launch info `li` (a
  * refusal requests termination).
  */
-enum svsm_err plat_init_early(uint32_t platform,
-			      const struct svsm_launch_info *li) SVSM_MUST_CHECK;
+enum svsm_err
+plat_init_early(uint32_t platform,
+		const struct svsm_launch_info *li) SVSM_MUST_CHECK;
 /** The platform's name ("native", "sev-snp", "tdx"). */
 const char *plat_name(void);
 /** Writes console bytes (no-op before plat_init_early). */

@@ -107,8 +107,8 @@ void *tmpmap_map(paddr_t pa)
 
 		*mask |= 1U << i;
 		window_ptes[i] = (pa_addr(pa) & PTE_ADDR_MASK) |
-				 pgtable_enc_mask() | PTE_P |
-				 PTE_RW | PTE_A | PTE_D | PTE_NX;
+				 pgtable_enc_mask() | PTE_P | PTE_RW | PTE_A |
+				 PTE_D | PTE_NX;
 		invlpg(va);
 		irq_restore(flags);
 		return va_to_ptr(va_init(va));

@@ -106,8 +106,9 @@ enum svsm_err ghcb_page_call_regs(struct ghcb *page, uint64_t gpa,
 enum svsm_err ghcb_page_call(struct ghcb *page, uint64_t gpa,
 			     struct ghcb_call *c)
 {
-	struct ghcb_regs r = { c->rax != 0 ? GHCB_REG_RAX : 0U, 0, c->rax, 0,
-			       0, 0, 0 };
+	struct ghcb_regs r = {
+		c->rax != 0 ? GHCB_REG_RAX : 0U, 0, c->rax, 0, 0, 0, 0
+	};
 
 	return ghcb_page_call_regs(page, gpa, c, &r);
 }

@@ -19,8 +19,6 @@
  * in use: a #VC or console write that finds its CPU's page busy (a #VC
  * inside a GHCB call) terminates instead of overwriting the request.
  */
-#include "plat_snp.h"
-
 #include "arch/apic.h"
 #include "arch/insn.h"
 #include "arch/msr.h"
@@ -39,6 +37,7 @@
 
 #include "../../arch/x86/snp_ops.h"
 #include "ap_start.h"
+#include "plat_snp.h"
 #include "start.h"
 #include "vc.h"
 #include "vcpu_loop.h"
@@ -159,8 +158,9 @@ void snp_plat_console_write(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		struct ghcb_call c = { GHCB_EXIT_IOIO,
 				       vc_ioio_info(&out_al, COM1), 0, 0 };
-		struct ghcb_regs r = { GHCB_REG_RAX, 0, (uint8_t)s[i], 0, 0, 0,
-				       0 };
+		struct ghcb_regs r = {
+			GHCB_REG_RAX, 0, (uint8_t)s[i], 0, 0, 0, 0
+		};
 
 		if (ghcb_page_call_regs(ghcbs[cpu].page, ghcbs[cpu].gpa, &c,
 					&r) != SVSM_OK) {
@@ -214,8 +214,8 @@ enum svsm_err snp_plat_record_prevalidated(struct valid_region *r,
 
 		err = ghcb_page_make_shared(r, ghcb_pages[i], gpa);
 		if (err == SVSM_OK) {
-			ghcbs[i].page =
-				snp_hw_map_shared(ghcb_pages[i], boot.cpuid.cbit);
+			ghcbs[i].page = snp_hw_map_shared(ghcb_pages[i],
+							  boot.cpuid.cbit);
 			ghcbs[i].gpa = gpa;
 			err = ghcbs[i].page ? SVSM_OK : SVSM_ERR_BUSY;
 		}
@@ -356,7 +356,8 @@ static struct snp_guest *guest_get(void)
 	static bool is_set;
 	const struct boot_info *bi = boot_info_get();
 	struct snp_guest_layout l = { UINT64_MAX, 0, launch.kernel_pbase,
-				      launch.kernel_pend - launch.kernel_pbase };
+				      launch.kernel_pend -
+					      launch.kernel_pbase };
 
 	if (is_set) {
 		return &g;

@@ -61,7 +61,8 @@ static enum svsm_err copy_page(uint64_t gpa, void *dst)
 }
 
 /** Step 2: the CPUID page, copied once and checked. */
-static enum svsm_err step_cpuid(struct snp_boot *b, const struct snp_boot_in *in)
+static enum svsm_err step_cpuid(struct snp_boot *b,
+				const struct snp_boot_in *in)
 {
 	static struct snp_cpuid_page raw;
 	enum svsm_err err = copy_page(in->li->snp_cpuid_pa, &raw);

@@ -80,7 +80,8 @@ enum svsm_err vc_decode(uint64_t exit_code, const uint8_t *bytes, size_t len,
 	}
 	switch (exit_code) {
 	case VC_EXIT_CPUID:
-		if (len < 2 || bytes[0] != OP_TWO_BYTE || bytes[1] != OP_CPUID) {
+		if (len < 2 || bytes[0] != OP_TWO_BYTE ||
+		    bytes[1] != OP_CPUID) {
 			return SVSM_ERR_INVAL;
 		}
 		break;
@@ -149,10 +150,9 @@ static bool has_subleaf(uint32_t leaf)
  * The page's entry for (`leaf`, `subleaf`); with `is_exact`, only the
  * one listed for XCR0 `xcr0` and XSS `xss`.
  */
-static const struct snp_cpuid_fn *find(const struct snp_cpuid *c,
-				       uint32_t leaf, uint32_t subleaf,
-				       bool is_exact, uint64_t xcr0,
-				       uint64_t xss)
+static const struct snp_cpuid_fn *find(const struct snp_cpuid *c, uint32_t leaf,
+				       uint32_t subleaf, bool is_exact,
+				       uint64_t xcr0, uint64_t xss)
 {
 	for (uint32_t i = 0; i < c->page.count && i < SNP_CPUID_COUNT_MAX;
 	     i++) {
@@ -195,7 +195,8 @@ static bool xsave_size(const struct snp_cpuid *c, uint64_t mask,
 			continue;
 		}
 		if (e->ecx & XSAVE_COMP_ALIGNED) {
-			total = (total + XSAVE_ALIGN - 1U) & ~(XSAVE_ALIGN - 1ULL);
+			total = (total + XSAVE_ALIGN - 1U) &
+				~(XSAVE_ALIGN - 1ULL);
 		}
 		total += e->eax;
 	}
@@ -231,9 +232,8 @@ static bool xsave_leaf(const struct snp_cpuid *c, uint32_t subleaf,
 	return true;
 }
 
-bool vc_cpuid_answer(const struct snp_cpuid *c, uint32_t leaf,
-		     uint32_t subleaf, uint64_t xcr0, uint64_t xss,
-		     uint64_t cr4, uint32_t out[4])
+bool vc_cpuid_answer(const struct snp_cpuid *c, uint32_t leaf, uint32_t subleaf,
+		     uint64_t xcr0, uint64_t xss, uint64_t cr4, uint32_t out[4])
 {
 	const struct snp_cpuid_fn *e;
 	uint32_t r[4] = { 0, 0, 0, 0 };
@@ -315,8 +315,7 @@ static enum svsm_err do_msr(const struct vc_env *env, const struct vc_insn *d,
 	bool is_write = d->op == VC_OP_WRMSR;
 	struct ghcb_call c = { GHCB_EXIT_MSR, is_write ? MSR_WRITE : MSR_READ,
 			       0, 0 };
-	struct ghcb_regs r = { GHCB_REG_RCX, 0, 0, regs->rcx & LOW32, 0, 0,
-			       0 };
+	struct ghcb_regs r = { GHCB_REG_RCX, 0, 0, regs->rcx & LOW32, 0, 0, 0 };
 	enum svsm_err err;
 
 	if (is_write) {

@@ -107,9 +107,9 @@ uint64_t vc_ioio_info(const struct vc_insn *insn, uint16_t port);
  * input or, without one, computed from the component subleaves. False
  * when the page cannot answer (a component of `xcr0`/`xss` missing).
  */
-bool vc_cpuid_answer(const struct snp_cpuid *c, uint32_t leaf,
-		     uint32_t subleaf, uint64_t xcr0, uint64_t xss,
-		     uint64_t cr4, uint32_t out[4]);
+bool vc_cpuid_answer(const struct snp_cpuid *c, uint32_t leaf, uint32_t subleaf,
+		     uint64_t xcr0, uint64_t xss, uint64_t cr4,
+		     uint32_t out[4]);
 /**
  * Handles one #VC: decodes (vc_decode), serves it (CPUID from the page;
  * IN/OUT and RDMSR/WRMSR through the GHCB page, the answer copied once

@@ -55,8 +55,7 @@ static void set_up(void)
 	}
 	valid_commit(&region, pa_init(SNPM_SVSM_BASE), pages,
 		     VALID_STATE_VALID);
-	if (ghcb_page_share(&region, snpm_mem(GHCB_GPA), GHCB_GPA) !=
-	    SVSM_OK) {
+	if (ghcb_page_share(&region, snpm_mem(GHCB_GPA), GHCB_GPA) != SVSM_OK) {
 		abort();
 	}
 	snpm_io_in(0x40, 0x12);
@@ -83,7 +82,8 @@ static uint64_t exit_of(const uint8_t *h)
 
 /** The promises of a successful #VC; see the file comment. */
 static bool success_ok(uint64_t exit, const uint8_t *insn, size_t len,
-		       const struct vc_regs *before, const struct vc_regs *after)
+		       const struct vc_regs *before,
+		       const struct vc_regs *after)
 {
 	struct vc_insn d;
 
@@ -128,7 +128,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	exit = exit_of(data);
-	a = (struct snpm_page_answer){ u64(data + 16), u64(data + 24),
+	a = (struct snpm_page_answer){ u64(data + 16),
+				       u64(data + 24),
 				       u64(data + 32),
 				       { u64(data + 40), u64(data + 48) } };
 	if (data[1] & 1U) {

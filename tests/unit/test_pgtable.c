@@ -353,5 +353,6 @@ TEST(pgtable, encryption_bit_in_private_entries_only)
 	EXPECT_EQ(pa_addr(pa), 0x101000);
 	EXPECT_OK(pgtable_unmap(&f->pt, va_init(KVA), 2));
 	pgtable_set_enc_mask(0);
-	EXPECT_EQ(pte_addr((1ULL << 51) | 0x100003ULL), (1ULL << 51) | 0x100000U);
+	EXPECT_EQ(pte_addr((1ULL << 51) | 0x100003ULL),
+		  (1ULL << 51) | 0x100000U);
 }

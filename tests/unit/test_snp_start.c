@@ -65,8 +65,8 @@ static void launch_up(struct test_ctx *t)
 	for (uint32_t i = 0; i < PT_COUNT; i += 2) {
 		l.ptes[i] = (BASE + i * 0x1000U) | 1ULL << 51 | 0x3U;
 	}
-	l.in = (struct snp_boot_in){ &l.li, l.ptes, PT_COUNT,
-				     snpm_mem(GHCB_PA), GHCB_PA };
+	l.in = (struct snp_boot_in){ &l.li, l.ptes, PT_COUNT, snpm_mem(GHCB_PA),
+				     GHCB_PA };
 	ASSERT_OK(valid_region_init(&l.r, pa_init(BASE),
 				    (SNPM_MEM_SIZE - BASE) / SNPM_PAGE, l.bits,
 				    sizeof(l.bits)));

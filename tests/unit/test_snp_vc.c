@@ -181,8 +181,7 @@ TEST(snp_vc, cpuid_from_the_page_only)
 }
 
 /** The model with a shared, registered GHCB page; `env` for it. */
-static void host_up(struct test_ctx *t, struct vc_env *env,
-		    struct snp_cpuid *c)
+static void host_up(struct test_ctx *t, struct vc_env *env, struct snp_cpuid *c)
 {
 	static struct valid_region r;
 	static uint8_t bits[128];
@@ -194,12 +193,9 @@ static void host_up(struct test_ctx *t, struct vc_env *env,
 				    sizeof(bits)));
 	valid_commit(&r, pa_init(SNPM_SVSM_BASE), pages, VALID_STATE_VALID);
 	ASSERT_OK(ghcb_page_share(&r, snpm_mem(GHCB_GPA), GHCB_GPA));
-	*env = (struct vc_env){ (struct ghcb *)snpm_mem(GHCB_GPA),
-				GHCB_GPA,
-				c,
-				0x7,
-				0,
-				0 };
+	*env = (struct vc_env){
+		(struct ghcb *)snpm_mem(GHCB_GPA), GHCB_GPA, c, 0x7, 0, 0
+	};
 }
 
 TEST(snp_vc, cpuid_exit_moves_rip)
@@ -317,8 +313,7 @@ static void hostile(struct test_ctx *t, enum snpm_ghcb_mode mode,
 	snpm_msr_set(0x8B, 0x1);
 	snpm_set_ghcb_mode(mode);
 	snpm_page_answer(a);
-	EXPECT_ERR(vc_handle(&env, exit, insn, len, &regs),
-		   SVSM_ERR_INTEGRITY);
+	EXPECT_ERR(vc_handle(&env, exit, insn, len, &regs), SVSM_ERR_INTEGRITY);
 	EXPECT_MEMEQ(&regs, &keep, sizeof(regs));
 	EXPECT_EQ(snpm_terminated(),
 		  TERM(GHCB_TERM_SET_CSVSM, GHCB_TERM_BAD_ANSWER));

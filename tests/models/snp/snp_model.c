@@ -691,7 +691,8 @@ void *snp_hw_map_shared(void *va, uint8_t cbit)
 {
 	uint64_t gpa = gpa_of(va);
 
-	if (cbit != CBIT_POS || gpa >= SNPM_MEM_SIZE || m.rmp[gpa / SNPM_PAGE].is_assigned) {
+	if (cbit != CBIT_POS || gpa >= SNPM_MEM_SIZE ||
+	    m.rmp[gpa / SNPM_PAGE].is_assigned) {
 		fault("a private page mapped shared");
 		return NULL;
 	}
@@ -738,7 +739,8 @@ static uint64_t answer_ioio(void)
 	uint64_t info = ghcb_get(GHCB_EXIT_INFO_1);
 	uint16_t port = (uint16_t)(info >> 16);
 	uint8_t size = (info & 0x10U) ? 1U : (info & 0x20U) ? 2U : 4U;
-	uint64_t width = size == 4U ? 0xFFFFFFFFULL : (1ULL << (size * 8U)) - 1U;
+	uint64_t width =
+		size == 4U ? 0xFFFFFFFFULL : (1ULL << (size * 8U)) - 1U;
 
 	if ((info & 0x70U) == 0 || (info & 0xCU) != 0) {
 		fault("IOIO exit without a size, or a string form");

@@ -55,9 +55,9 @@ enum snpm_ghcb_mode {
 	SNPM_GHCB_VMPL_REFUSE,	 /**< refuses the VMPL switch */
 	SNPM_GHCB_CPUID_LIE,	 /**< answers another register */
 	SNPM_GHCB_AP_REFUSE,	 /**< reports an error for AP creation */
-	SNPM_GHCB_NOT_VALID,	 /**< IOIO/MSR: answer fields not marked valid */
-	SNPM_GHCB_WIDE,		 /**< IOIO/MSR: bits above the width set */
-	SNPM_GHCB_MSR_GP,	 /**< MSR: reports an error (#GP) */
+	SNPM_GHCB_NOT_VALID, /**< IOIO/MSR: answer fields not marked valid */
+	SNPM_GHCB_WIDE,	     /**< IOIO/MSR: bits above the width set */
+	SNPM_GHCB_MSR_GP,    /**< MSR: reports an error (#GP) */
 };
 
 /** Counts of what the code under test did. */
@@ -128,7 +128,8 @@ void snpm_io_in(uint16_t port, uint32_t val);
 bool snpm_io_out_last(uint16_t *port, uint32_t *val, uint8_t *size);
 void snpm_msr_set(uint32_t msr, uint64_t val);
 bool snpm_msr_get(uint32_t msr, uint64_t *val);
-/** Sets what SEV_STATUS reads (SEV, SEV-ES, SNP, restricted injection at reset). */
+/** Sets what SEV_STATUS reads (SEV, SEV-ES, SNP, restricted injection at
+ * reset). */
 void snpm_set_sev_status(uint64_t status);
 /** The last page snp_hw_map_shared() made shared, or NULL. */
 void *snpm_shared_va(void);

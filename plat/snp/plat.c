@@ -70,12 +70,14 @@ static uint32_t ghcb_take(void)
 {
 	uint32_t cpu = page_alloc_this_cpu();
 
-	if (cpu >= SNP_GHCB_CPUS || !ghcbs[cpu].page || ghcbs[cpu].is_busy) {
-		ghcb_msr_terminate(GHCB_TERM_SET_CSVSM, GHCB_TERM_GHCB_BUSY);
+	if (cpu < SNP_GHCB_CPUS && ghcbs[cpu].page && !ghcbs[cpu].is_busy) {
+		ghcbs[cpu].is_busy = true;
+		return cpu;
+	}
+	ghcb_msr_terminate(GHCB_TERM_SET_CSVSM, GHCB_TERM_GHCB_BUSY);
+	for (;;) {
 		snp_hw_halt();
 	}
-	ghcbs[cpu].is_busy = true;
-	return cpu;
 }
 
 static void ghcb_give(uint32_t cpu)
@@ -185,17 +187,18 @@ enum svsm_err snp_plat_validate(paddr_t pa, uint64_t pages, bool valid)
 {
 	for (uint64_t i = 0; i < pages; i++) {
 		void *va = tmpmap_map(pa_init(pa_addr(pa) + i * PAGE));
-		struct snp_pval_status st;
 
 		if (!va) {
 			return SVSM_ERR_BUSY;
 		}
-		st = snp_hw_pvalidate(va, false, valid);
-		if (st.rc == SNP_RC_SUCCESS && !st.no_change && valid) {
+		struct snp_pval_status st = snp_hw_pvalidate(va, false, valid);
+		bool is_ok = st.rc == SNP_RC_SUCCESS && !st.no_change;
+
+		if (is_ok && valid) {
 			memset(va, 0, PAGE); /* fresh pages hold nothing */
 		}
 		tmpmap_unmap(va);
-		if (st.rc != SNP_RC_SUCCESS || st.no_change) {
+		if (!is_ok) {
 			return ghcb_fail_closed(SVSM_ERR_INTEGRITY,
 						GHCB_TERM_INTEGRITY);
 		}
@@ -241,14 +244,14 @@ bool snp_plat_vc(struct trap_frame *f)
 		return false; /* no user process runs on SNP: a fault */
 	}
 	avail = avail < VC_INSN_MAX ? avail : VC_INSN_MAX;
-	memcpy(insn, (const void *)(uintptr_t)f->rip, avail); /* kernel text */
+	memcpy(insn, va_to_ptr(va_init(f->rip)), avail); /* kernel text */
 	uint32_t cpu = ghcb_take();
-	struct vc_env env = { ghcbs[cpu].page,
-			      ghcbs[cpu].gpa,
-			      &boot.cpuid,
-			      (cr4 & VC_CR4_OSXSAVE) ? xgetbv(0) : 1U,
-			      0,
-			      cr4 };
+	struct vc_env env = {
+		ghcbs[cpu].page,
+		ghcbs[cpu].gpa,
+		&boot.cpuid,
+		{ (cr4 & VC_CR4_OSXSAVE) ? xgetbv(0) : 1U, 0, cr4 },
+	};
 
 	err = vc_handle(&env, f->error_code, insn, avail, &regs);
 	ghcb_give(cpu);

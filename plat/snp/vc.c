@@ -233,8 +233,9 @@ static bool xsave_leaf(const struct snp_cpuid *c, uint32_t subleaf,
 }
 
 bool vc_cpuid_answer(const struct snp_cpuid *c, uint32_t leaf, uint32_t subleaf,
-		     uint64_t xcr0, uint64_t xss, uint64_t cr4, uint32_t out[4])
+		     const struct vc_xstate *x, uint32_t out[4])
 {
+	uint64_t cr4 = x->cr4;
 	const struct snp_cpuid_fn *e;
 	uint32_t r[4] = { 0, 0, 0, 0 };
 
@@ -242,7 +243,7 @@ bool vc_cpuid_answer(const struct snp_cpuid *c, uint32_t leaf, uint32_t subleaf,
 		subleaf = 0;
 	}
 	if (leaf == LEAF_XSAVE && subleaf <= 1U) {
-		if (!xsave_leaf(c, subleaf, xcr0, xss, r)) {
+		if (!xsave_leaf(c, subleaf, x->xcr0, x->xss, r)) {
 			return false;
 		}
 	} else {
@@ -351,8 +352,7 @@ enum svsm_err vc_handle(const struct vc_env *env, uint64_t exit_code,
 	switch (d.op) {
 	case VC_OP_CPUID:
 		if (!vc_cpuid_answer(env->cpuid, (uint32_t)regs->rax,
-				     (uint32_t)regs->rcx, env->xcr0, env->xss,
-				     env->cr4, r)) {
+				     (uint32_t)regs->rcx, &env->x, r)) {
 			return SVSM_ERR_UNSUPPORTED;
 		}
 		out.rax = r[0];

@@ -74,14 +74,19 @@ struct vc_regs {
 	uint64_t rip;
 };
 
+/** The CPU state CPUID answers depend on. */
+struct vc_xstate {
+	uint64_t xcr0; /**< for leaf 0xD */
+	uint64_t xss;
+	uint64_t cr4; /**< for the OSXSAVE and OSPKE bits */
+};
+
 /** What the handler needs of its CPU. */
 struct vc_env {
 	struct ghcb *ghcb; /**< this CPU's GHCB page, shared, registered */
 	uint64_t ghcb_gpa;
 	const struct snp_cpuid *cpuid; /**< the checked CPUID page */
-	uint64_t xcr0;		       /**< for leaf 0xD */
-	uint64_t xss;
-	uint64_t cr4; /**< for the OSXSAVE and OSPKE bits */
+	struct vc_xstate x;
 };
 
 /**
@@ -101,15 +106,14 @@ uint64_t vc_ioio_info(const struct vc_insn *insn, uint16_t port);
  * CPUID (`leaf`, `subleaf`) from the checked page `c` alone (56860,
  * "CPUID reporting"; the hypervisor is never asked): the subleaf counts
  * only for leaves indexed by ECX; a leaf the page does not list reads as
- * zeros; leaf 1 ECX.OSXSAVE and leaf 7 ECX.OSPKE follow `cr4`; leaf 0xD
- * subleaves 0 and 1 give in EBX the XSAVE area size for `xcr0` (and
- * `xcr0 | xss` for subleaf 1, compacted) from the page's entry for that
- * input or, without one, computed from the component subleaves. False
- * when the page cannot answer (a component of `xcr0`/`xss` missing).
+ * zeros; leaf 1 ECX.OSXSAVE and leaf 7 ECX.OSPKE follow `x->cr4`; leaf
+ * 0xD subleaves 0 and 1 give in EBX the XSAVE area size for `x->xcr0`
+ * (and XCR0 | XSS for subleaf 1, compacted) from the page's entry for
+ * that input or, without one, computed from the component subleaves. False
+ * when the page cannot answer (a component of XCR0/XSS missing).
  */
 bool vc_cpuid_answer(const struct snp_cpuid *c, uint32_t leaf, uint32_t subleaf,
-		     uint64_t xcr0, uint64_t xss, uint64_t cr4,
-		     uint32_t out[4]);
+		     const struct vc_xstate *x, uint32_t out[4]);
 /**
  * Handles one #VC: decodes (vc_decode), serves it (CPUID from the page;
  * IN/OUT and RDMSR/WRMSR through the GHCB page, the answer copied once

@@ -142,9 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env = (struct vc_env){ (struct ghcb *)snpm_mem(GHCB_GPA),
 			       GHCB_GPA,
 			       &cpuid,
-			       data[4] & 7U,
-			       0,
-			       0 };
+			       { data[4] & 7U, 0, 0 } };
 	err = vc_handle(&env, exit, data + HEADER, len, &regs);
 	if (err == SVSM_OK) {
 		if (!success_ok(exit, data + HEADER, len, &before, &regs)) {

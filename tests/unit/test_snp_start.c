@@ -63,7 +63,7 @@ static void launch_up(struct test_ctx *t)
 		.snp_secrets_pa = SECRETS_PA,
 	};
 	for (uint32_t i = 0; i < PT_COUNT; i += 2) {
-		l.ptes[i] = (BASE + i * 0x1000U) | 1ULL << 51 | 0x3U;
+		l.ptes[i] = (BASE + (uint64_t)i * 0x1000U) | 1ULL << 51 | 0x3U;
 	}
 	l.in = (struct snp_boot_in){ &l.li, l.ptes, PT_COUNT, snpm_mem(GHCB_PA),
 				     GHCB_PA };

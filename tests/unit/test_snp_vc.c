@@ -18,6 +18,7 @@
 
 #define TERM(set, reason) ((int32_t)((set) | (reason) << 4))
 #define GHCB_GPA (SNPM_SVSM_BASE + 0x3000U)
+#define XS(xcr0, xss, cr4) (&(struct vc_xstate){ (xcr0), (xss), (cr4) })
 
 struct form {
 	uint8_t bytes[3];
@@ -146,36 +147,36 @@ TEST(snp_vc, cpuid_from_the_page_only)
 
 	snpm_reset();
 	cpuid_page(t, &c);
-	ASSERT_TRUE(vc_cpuid_answer(&c, 1, 0x1234, 0x7, 0, 0, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 1, 0x1234, XS(0x7, 0, 0), r));
 	EXPECT_EQ(r[0], 0xA00F11U); /* subleaf ignored: leaf 1 has none */
 	EXPECT_EQ(r[2] & (1U << 27), 0U);
-	ASSERT_TRUE(vc_cpuid_answer(&c, 1, 0, 0x7, 0, VC_CR4_OSXSAVE, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 1, 0, XS(0x7, 0, VC_CR4_OSXSAVE), r));
 	EXPECT_EQ(r[2], 0x7EF8320BU | (1U << 27));
-	ASSERT_TRUE(vc_cpuid_answer(&c, 7, 0, 0x7, 0, VC_CR4_PKE, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 7, 0, XS(0x7, 0, VC_CR4_PKE), r));
 	EXPECT_EQ(r[2], 0x0040069CU | 0x10U);
-	ASSERT_TRUE(vc_cpuid_answer(&c, 7, 0, 0x7, 0, 0, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 7, 0, XS(0x7, 0, 0), r));
 	EXPECT_EQ(r[2], 0x0040068CU); /* OSPKE cleared without CR4.PKE */
-	ASSERT_TRUE(vc_cpuid_answer(&c, 7, 1, 0x7, 0, 0, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 7, 1, XS(0x7, 0, 0), r));
 	EXPECT_EQ(r[0] | r[1] | r[2] | r[3], 0U); /* not listed: zeros */
-	ASSERT_TRUE(vc_cpuid_answer(&c, 0x40000000, 0, 0x7, 0, 0, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 0x40000000, 0, XS(0x7, 0, 0), r));
 	EXPECT_EQ(r[0] | r[1] | r[2] | r[3], 0U);
 	/* Leaf 0xD: the entry for this XCR0, else computed. */
-	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 0, 0x7, 0, 0, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 0, XS(0x7, 0, 0), r));
 	EXPECT_EQ(r[1], 0x340U);
-	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 0, 0x3, 0, 0, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 0, XS(0x3, 0, 0), r));
 	EXPECT_EQ(r[1], 0x240U); /* x87 and SSE only: the legacy area */
-	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 0, 0x27, 0, 0, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 0, XS(0x27, 0, 0), r));
 	EXPECT_EQ(r[1], 0x380U); /* component 5 ends at 0x340 + 0x40 */
 	EXPECT_EQ(r[0], 0x2E7U);
 	/* Compacted: 0x240 + 0x100 (AVX), 64-aligned 0x40, then CET 0x10. */
-	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 1, 0x27, 1ULL << 11, 0, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 1, XS(0x27, 1ULL << 11, 0), r));
 	EXPECT_EQ(r[1], 0x240U + 0x100U + 0x40U + 0x10U);
-	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 1, 0x7, 0, 0, r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 1, XS(0x7, 0, 0), r));
 	EXPECT_EQ(r[1], 0x340U);
 	/* A component the page does not describe: no answer. */
-	EXPECT_FALSE(vc_cpuid_answer(&c, 0xD, 0, 0x1F, 0, 0, r));
-	EXPECT_FALSE(vc_cpuid_answer(&c, 0xD, 1, 0x7, 1ULL << 12, 0, r));
-	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 5, 0x1F, 0, 0, r));
+	EXPECT_FALSE(vc_cpuid_answer(&c, 0xD, 0, XS(0x1F, 0, 0), r));
+	EXPECT_FALSE(vc_cpuid_answer(&c, 0xD, 1, XS(0x7, 1ULL << 12, 0), r));
+	ASSERT_TRUE(vc_cpuid_answer(&c, 0xD, 5, XS(0x1F, 0, 0), r));
 	EXPECT_EQ(r[0], 0x40U);
 	EXPECT_EQ(snpm_counts()->vmgexits, 0U); /* the host was never asked */
 }
@@ -194,7 +195,7 @@ static void host_up(struct test_ctx *t, struct vc_env *env, struct snp_cpuid *c)
 	valid_commit(&r, pa_init(SNPM_SVSM_BASE), pages, VALID_STATE_VALID);
 	ASSERT_OK(ghcb_page_share(&r, snpm_mem(GHCB_GPA), GHCB_GPA));
 	*env = (struct vc_env){
-		(struct ghcb *)snpm_mem(GHCB_GPA), GHCB_GPA, c, 0x7, 0, 0
+		(struct ghcb *)snpm_mem(GHCB_GPA), GHCB_GPA, c, { 0x7, 0, 0 }
 	};
 }
 
@@ -214,7 +215,7 @@ TEST(snp_vc, cpuid_exit_moves_rip)
 	EXPECT_EQ(regs.rdx, 0x1U);
 	EXPECT_EQ(regs.rip, 0x1002U);
 	/* An unanswerable leaf 0xD: refused, nothing changed. */
-	env.xcr0 = 0x1F;
+	env.x.xcr0 = 0x1F;
 	regs = (struct vc_regs){ 0xD, 1, 0, 2, 0x2000 };
 	keep = regs;
 	EXPECT_ERR(vc_handle(&env, VC_EXIT_CPUID, insn, sizeof(insn), &regs),

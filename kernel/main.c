@@ -162,7 +162,7 @@ static void print_banner(void)
 /** Boot-CPU bring-up; see the file comment. */
 void kernel_main(const struct svsm_launch_info *li, uint64_t platform)
 {
-	if (plat_init_early((uint32_t)platform) != SVSM_OK) {
+	if (plat_init_early((uint32_t)platform, li) != SVSM_OK) {
 		plat_exit(false);
 	}
 	memcpy(&boot.launch, li, sizeof(boot.launch));

@@ -52,6 +52,9 @@ static void run_init(void)
 void kernel_payload(void)
 {
 	log_printf("csvsm: ready\n");
-	run_init();
+	/* SEV-SNP serves the guest from the VMPL switch loop instead. */
+	if (!plat_run_payload()) {
+		run_init();
+	}
 	plat_idle();
 }

@@ -251,7 +251,7 @@ static void trampoline_remove(void)
 		return;
 	}
 	for (uint32_t level = 0; level < 3; level++) {
-		chain[level] = pa_init(e & PTE_ADDR_MASK);
+		chain[level] = pa_init(pte_addr(e));
 		if (!table_only(chain[level], 512U, 0, &e) ||
 		    (level < 2 && !(e & PTE_P)) ||
 		    (level == 2 && (e & PTE_P))) {
@@ -346,13 +346,15 @@ static bool start_ap(uint32_t index)
 			   c->apic_id, svsm_err_name(err));
 		return false;
 	}
-	if (pa_addr(ap.pml4) >= (1ULL << 32)) {
+	bool is_sipi = plat_ap_uses_trampoline();
+
+	if (is_sipi && pa_addr(ap.pml4) >= (1ULL << 32)) {
 		err = SVSM_ERR_RANGE; /* the trampoline loads a 32-bit CR3 */
 	}
 	if (err == SVSM_OK) {
 		c->percpu_pa = ap.data;
 		c->pml4_pa = ap.pml4;
-		err = trampoline_fill(index, &ap);
+		err = is_sipi ? trampoline_fill(index, &ap) : SVSM_OK;
 	}
 	if (err != SVSM_OK) {
 		/* Never started: nothing runs on the region. */
@@ -363,7 +365,9 @@ static bool start_ap(uint32_t index)
 		percpu_destroy_ap(index, &ap);
 		return false;
 	}
-	err = plat_start_ap(c->apic_id, pa_init(SMP_TRAMPOLINE_PA));
+	struct plat_ap_boot boot = { pa_addr(ap.pml4), ap.stack_top, index };
+
+	err = plat_start_ap(c->apic_id, pa_init(SMP_TRAMPOLINE_PA), &boot);
 	if (err != SVSM_OK) {
 		/* A SIPI may have got through: park it before freeing. */
 		log_printf("smp: cpu %u (apic id %u) not started: %s\n", index,
@@ -403,13 +407,15 @@ void smp_start_aps(void)
 	if (cpu_count == 1) {
 		return;
 	}
-	if (!trampoline_page_ok()) {
+	bool is_sipi = plat_ap_uses_trampoline();
+
+	if (is_sipi && !trampoline_page_ok()) {
 		log_printf("smp: page 0x%llx is not free low RAM: running on "
 			   "the boot CPU only\n",
 			   (unsigned long long)SMP_TRAMPOLINE_PA);
 		return;
 	}
-	err = trampoline_install();
+	err = is_sipi ? trampoline_install() : SVSM_OK;
 	if (err != SVSM_OK) {
 		log_printf("smp: trampoline not installed (%s): running on the "
 			   "boot CPU only\n",
@@ -426,7 +432,9 @@ void smp_start_aps(void)
 	for (uint32_t i = 1; i < cpu_count; i++) {
 		(void)start_ap(i);
 	}
-	trampoline_remove();
+	if (is_sipi) {
+		trampoline_remove();
+	}
 }
 
 /** An AP's work event: runs the published work in its loop task. */

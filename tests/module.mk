@@ -41,4 +41,5 @@ kernel-test-y += tests/vm/test_native.o
 unit-y += tests/unit/test_snp_model.o tests/unit/test_snp_ghcb.o \
 	tests/unit/test_snp_core.o tests/unit/test_snp_secrets.o \
 	tests/unit/test_snp_loop.o tests/unit/test_snp_ap.o \
-	tests/unit/test_snp_boot.o
+	tests/unit/test_snp_boot.o tests/unit/test_snp_vc.o \
+	tests/unit/test_snp_start.o

@@ -38,3 +38,12 @@ void snp_hw_halt(void);
 void *snp_hw_map(uint64_t gpa, bool huge);
 /** Unmaps what snp_hw_map() returned. */
 void snp_hw_unmap(void *va, bool huge);
+/** Reads SEV_STATUS (MSR C001_0131; never intercepted, no #VC). */
+uint64_t snp_hw_sev_status(void);
+/**
+ * Makes the kernel's own 4 KiB mapping of the page at `va` a shared one:
+ * clears the C-bit `cbit` in its page-table entry and flushes it. Only
+ * for a page already made shared (rescinded, page-state change). The
+ * shared mapping (the same address), or NULL if `va` has no such entry.
+ */
+void *snp_hw_map_shared(void *va, uint8_t cbit);

@@ -135,6 +135,10 @@ void trap_dispatch(struct trap_frame *f)
 		}
 		return;
 	}
+	/* SEV-SNP: an intercepted instruction (CPUID, IN/OUT, MSRs). */
+	if (f->vector == VEC_VC && plat_handle_vc(f)) {
+		return;
+	}
 	/* From ring 3 (NMI and #MC stay fatal: the machine is suspect). */
 	if ((f->cs & 3U) == 3U && f->vector != VEC_NMI && f->vector != VEC_MC) {
 		process_fault(f);

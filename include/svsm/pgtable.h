@@ -41,7 +41,24 @@
 #define PT_PROT_RESERVE 0x8U
 /* Device registers: uncached (PCD and PWT). */
 #define PT_PROT_DEVICE 0x10U
-#define PT_PROT_ALL 0x1FU
+/* A page shared with the host: without the encryption bit (SEV-SNP). */
+#define PT_PROT_SHARED 0x20U
+#define PT_PROT_ALL 0x3FU
+
+/**
+ * The memory-encryption bit set in every entry the kernel makes for
+ * private memory (the SEV-SNP C-bit; 0 on native, so entries are as
+ * they always were). Set once at boot, before the first mapping.
+ */
+void pgtable_set_enc_mask(uint64_t mask);
+/** The encryption bit in use (0 on native). */
+uint64_t pgtable_enc_mask(void);
+
+/** The physical address an entry holds, without the encryption bit. */
+static inline uint64_t pte_addr(uint64_t e)
+{
+	return e & PTE_ADDR_MASK & ~pgtable_enc_mask();
+}
 
 /* At most this many new tables in one prepared update. */
 #define PT_BATCH_MAX_TABLES 16U

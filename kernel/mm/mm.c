@@ -294,8 +294,10 @@ static enum svsm_err init_pages(const struct svsm_launch_info *li)
 		return err;
 	}
 	/* The loader placed (and on SNP validated) the image's pages. */
-	valid_commit(&kernel_valid, pa_init(li->kernel_pbase), image_pages,
-		     VALID_STATE_VALID);
+	err = plat_record_prevalidated(&kernel_valid, li);
+	if (err != SVSM_OK) {
+		return err;
+	}
 	err = mm_validate_range(pa_init(li->free_pbase),
 				region_pages - image_pages, true);
 	if (err == SVSM_OK) {

@@ -71,7 +71,7 @@ static void free_page(uint32_t cpu, paddr_t pa)
 static paddr_t entry_table(uint64_t e)
 {
 	CHECK(!(e & PTE_PS));
-	return pa_init(e & PTE_ADDR_MASK);
+	return pa_init(pte_addr(e));
 }
 
 /**
@@ -412,7 +412,7 @@ static void free_region_tables(struct pgtable *apt)
 	if (!(e & PTE_P)) {
 		return;
 	}
-	paddr_t pdpt = pa_init(e & PTE_ADDR_MASK);
+	paddr_t pdpt = pa_init(pte_addr(e));
 	uint64_t *t = tmpmap_map(pdpt);
 
 	CHECK(t != NULL);

@@ -57,6 +57,19 @@ static bool range_canonical(uint64_t va, uint64_t size)
 	return va >= CANONICAL_HIGH_START;
 }
 
+/* The encryption bit; see pgtable_set_enc_mask(). */
+static uint64_t enc_mask;
+
+void pgtable_set_enc_mask(uint64_t mask)
+{
+	enc_mask = mask;
+}
+
+uint64_t pgtable_enc_mask(void)
+{
+	return enc_mask;
+}
+
 /** Leaf flags for `prot`. */
 static uint64_t leaf_flags(uint32_t prot)
 {
@@ -64,6 +77,9 @@ static uint64_t leaf_flags(uint32_t prot)
 
 	if (prot & PT_PROT_RESERVE) {
 		return 0;
+	}
+	if (!(prot & PT_PROT_SHARED)) {
+		f |= enc_mask;
 	}
 	if (prot & PT_PROT_WRITE) {
 		f |= PTE_RW | PTE_D;
@@ -158,7 +174,7 @@ static enum svsm_err probe_chunk(const struct pt_batch *b, uint64_t va,
 		if (e & PTE_PS) {
 			return SVSM_ERR_EXISTS;
 		}
-		table = pa_init(e & PTE_ADDR_MASK);
+		table = pa_init(pte_addr(e));
 	}
 	*pt_out = table;
 	return SVSM_OK;
@@ -171,7 +187,7 @@ static enum svsm_err probe_chunk(const struct pt_batch *b, uint64_t va,
 static paddr_t link_chunk(struct pt_batch *b, uint64_t va)
 {
 	paddr_t table = b->pt->root;
-	uint64_t inter = PTE_P | PTE_RW | PTE_A;
+	uint64_t inter = PTE_P | PTE_RW | PTE_A | enc_mask;
 
 	if (b->leaf_flags & PTE_US) {
 		inter |= PTE_US;
@@ -181,7 +197,7 @@ static paddr_t link_chunk(struct pt_batch *b, uint64_t va)
 		uint64_t e = pt_read(table, idx);
 
 		if (e & PTE_P) {
-			table = pa_init(e & PTE_ADDR_MASK);
+			table = pa_init(pte_addr(e));
 			continue;
 		}
 		paddr_t next = b->tables[b->tables_used++];
@@ -331,7 +347,7 @@ static bool find_leaf(struct pgtable *pt, uint64_t va, paddr_t *table,
 			*entry = e;
 			return level == 1;
 		}
-		t = pa_init(e & PTE_ADDR_MASK);
+		t = pa_init(pte_addr(e));
 	}
 	return false;
 }
@@ -381,12 +397,12 @@ bool pgtable_lookup(struct pgtable *pt, vaddr_t va, paddr_t *pa,
 		if (level == 1 || (level <= 3 && (e & PTE_PS))) {
 			uint64_t span = 1ULL << (12U + 9U * (level - 1U));
 
-			*pa = pa_init((e & PTE_ADDR_MASK & ~(span - 1)) |
+			*pa = pa_init((pte_addr(e) & ~(span - 1)) |
 				      (v & (span - 1)));
 			*flags = e & ~PTE_ADDR_MASK;
 			return true;
 		}
-		t = pa_init(e & PTE_ADDR_MASK);
+		t = pa_init(pte_addr(e));
 	}
 	return false;
 }
@@ -402,7 +418,7 @@ bool pgtable_leaf_table(struct pgtable *pt, vaddr_t va, paddr_t *table)
 		if (!(e & PTE_P) || (e & PTE_PS)) {
 			return false;
 		}
-		t = pa_init(e & PTE_ADDR_MASK);
+		t = pa_init(pte_addr(e));
 	}
 	*table = t;
 	return true;

@@ -64,7 +64,7 @@ enum svsm_err tmpmap_init(const struct svsm_launch_info *li)
 		if (!(e & PTE_P) || (e & PTE_PS)) {
 			return SVSM_ERR_INVAL;
 		}
-		table = boot_table(li, e & PTE_ADDR_MASK);
+		table = boot_table(li, pte_addr(e));
 	}
 	if (!table) {
 		return SVSM_ERR_INVAL;
@@ -106,8 +106,9 @@ void *tmpmap_map(paddr_t pa)
 		uint64_t va = window_va + (uint64_t)i * PAGE_SIZE;
 
 		*mask |= 1U << i;
-		window_ptes[i] = (pa_addr(pa) & PTE_ADDR_MASK) | PTE_P |
-				 PTE_RW | PTE_A | PTE_D | PTE_NX;
+		window_ptes[i] = (pa_addr(pa) & PTE_ADDR_MASK) |
+				 pgtable_enc_mask() | PTE_P | PTE_RW | PTE_A |
+				 PTE_D | PTE_NX;
 		invlpg(va);
 		irq_restore(flags);
 		return va_to_ptr(va_init(va));

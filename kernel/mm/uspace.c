@@ -179,7 +179,7 @@ static void free_table(uint32_t cpu, paddr_t table, uint32_t entries,
 {
 	for (uint32_t i = 0; i < entries; i++) {
 		uint64_t e = entry_at(table, i);
-		paddr_t child = pa_init(e & PTE_ADDR_MASK);
+		paddr_t child = pa_init(pte_addr(e));
 
 		/* A PROT_NONE leaf still owns its frame. */
 		if (!(e & PTE_P) && (free_child || !(e & PTE_SW_NONE))) {
@@ -267,7 +267,7 @@ void uspace_unmap_range(struct uspace *us, uint64_t va, uint64_t pages)
 
 		if (leaf_owned(e)) {
 			(void)leaf_swap(table, at, &zero);
-			frames[count++] = pa_init(e & PTE_ADDR_MASK);
+			frames[count++] = pa_init(pte_addr(e));
 		}
 		at += PAGE_SIZE;
 		if (count == UNMAP_BATCH) {

@@ -9,6 +9,8 @@
  */
 #include "ghcb.h"
 
+#include <stdbool.h>
+
 #include "svsm/string.h"
 
 #include "../../arch/x86/snp_ops.h"
@@ -26,12 +28,18 @@ static void mark(struct ghcb *page, size_t offset)
 	page->valid_bitmap[bit / 64U] |= 1ULL << (bit % 64U);
 }
 
-enum svsm_err ghcb_page_call(struct ghcb *page, uint64_t gpa,
-			     struct ghcb_call *c)
+/** Whether the host marked the field at `offset` valid in `bitmap`. */
+static bool is_marked(const uint64_t bitmap[2], size_t offset)
 {
-	uint64_t info_1;
-	uint64_t info_2;
+	size_t bit = offset / 8U;
 
+	return (bitmap[bit / 64U] >> (bit % 64U)) & 1U;
+}
+
+/** Fills the request: the exit, its two infos and the registers of `r`. */
+static void fill(struct ghcb *page, const struct ghcb_call *c,
+		 const struct ghcb_regs *r)
+{
 	memset(page, 0, sizeof(*page));
 	page->protocol_version = GHCB_PROTOCOL_VERSION;
 	page->ghcb_usage = GHCB_USAGE_STANDARD;
@@ -41,22 +49,68 @@ enum svsm_err ghcb_page_call(struct ghcb *page, uint64_t gpa,
 	mark(page, offsetof(struct ghcb, sw_exit_code));
 	mark(page, offsetof(struct ghcb, sw_exit_info_1));
 	mark(page, offsetof(struct ghcb, sw_exit_info_2));
-	if (c->rax != 0) {
-		page->rax = c->rax;
+	if (r->in_mask & GHCB_REG_RAX) {
+		page->rax = r->rax;
 		mark(page, offsetof(struct ghcb, rax));
 	}
+	if (r->in_mask & GHCB_REG_RCX) {
+		page->rcx = r->rcx;
+		mark(page, offsetof(struct ghcb, rcx));
+	}
+	if (r->in_mask & GHCB_REG_RDX) {
+		page->rdx = r->rdx;
+		mark(page, offsetof(struct ghcb, rdx));
+	}
+}
+
+enum svsm_err ghcb_page_call_regs(struct ghcb *page, uint64_t gpa,
+				  struct ghcb_call *c, struct ghcb_regs *r)
+{
+	uint64_t info_1;
+	uint64_t info_2;
+	uint64_t bitmap[2];
+	uint64_t rax;
+	uint64_t rdx;
+
+	fill(page, c, r);
 	snp_hw_ghcb_msr_write(gpa);
 	snp_hw_vmgexit();
 	/* One read of each answer field; the host may change them later. */
 	info_1 = __atomic_load_n(&page->sw_exit_info_1, __ATOMIC_RELAXED);
 	info_2 = __atomic_load_n(&page->sw_exit_info_2, __ATOMIC_RELAXED);
+	bitmap[0] = __atomic_load_n(&page->valid_bitmap[0], __ATOMIC_RELAXED);
+	bitmap[1] = __atomic_load_n(&page->valid_bitmap[1], __ATOMIC_RELAXED);
+	rax = __atomic_load_n(&page->rax, __ATOMIC_RELAXED);
+	rdx = __atomic_load_n(&page->rdx, __ATOMIC_RELAXED);
 	if (snp_hw_ghcb_msr_read() != gpa ||
 	    (info_1 & 0xFFFFFFFFU) > INFO1_ERROR) {
 		return ghcb_fail_closed(SVSM_ERR_INTEGRITY,
 					GHCB_TERM_BAD_ANSWER);
 	}
 	c->info_2 = info_2;
-	return (info_1 & 0xFFFFFFFFU) == INFO1_OK ? SVSM_OK : SVSM_ERR_IO;
+	if ((info_1 & 0xFFFFFFFFU) != INFO1_OK) {
+		return SVSM_ERR_IO;
+	}
+	if (((r->out_mask & GHCB_REG_RAX) &&
+	     !is_marked(bitmap, offsetof(struct ghcb, rax))) ||
+	    ((r->out_mask & GHCB_REG_RDX) &&
+	     !is_marked(bitmap, offsetof(struct ghcb, rdx)))) {
+		return ghcb_fail_closed(SVSM_ERR_INTEGRITY,
+					GHCB_TERM_BAD_ANSWER);
+	}
+	r->rax_out = rax;
+	r->rdx_out = rdx;
+	return SVSM_OK;
+}
+
+enum svsm_err ghcb_page_call(struct ghcb *page, uint64_t gpa,
+			     struct ghcb_call *c)
+{
+	struct ghcb_regs r = {
+		c->rax != 0 ? GHCB_REG_RAX : 0U, 0, c->rax, 0, 0, 0, 0
+	};
+
+	return ghcb_page_call_regs(page, gpa, c, &r);
 }
 
 enum svsm_err ghcb_page_run_vmpl(struct ghcb *page, uint64_t gpa, uint8_t vmpl)

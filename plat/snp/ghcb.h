@@ -17,6 +17,8 @@
 #include "svsm/err.h"
 
 /* Exit codes csvsm uses (56421, table "SW_EXITCODE"). */
+#define GHCB_EXIT_IOIO 0x7BULL /* APM vol. 2, table C-1: IOIO */
+#define GHCB_EXIT_MSR 0x7CULL  /* MSR; SW_EXITINFO1 0 read, 1 write */
 #define GHCB_EXIT_SNP_AP_CREATION 0x80000013ULL
 #define GHCB_EXIT_SNP_RUN_VMPL 0x80000018ULL
 #define GHCB_EXIT_TERMINATE 0x8000FFFEULL
@@ -60,6 +62,35 @@ struct ghcb_call {
 	uint64_t rax;	 /**< in: RAX (sent when non-zero) */
 };
 
+/* Which save-area registers a request carries or an answer must carry. */
+#define GHCB_REG_RAX 0x1U
+#define GHCB_REG_RCX 0x2U
+#define GHCB_REG_RDX 0x4U
+
+/**
+ * Registers that go with a request (`in`, the ones `in_mask` names,
+ * sent even when zero) and the ones the host's answer must mark valid
+ * (`out_mask`), copied once into `rax_out` and `rdx_out`.
+ */
+struct ghcb_regs {
+	uint32_t in_mask;
+	uint32_t out_mask;
+	uint64_t rax;
+	uint64_t rcx;
+	uint64_t rdx;
+	uint64_t rax_out;
+	uint64_t rdx_out;
+};
+
+/**
+ * ghcb_page_call() with the registers `r`: those of `r->in_mask` are
+ * written and marked valid; after a successful answer, every register
+ * of `r->out_mask` must be marked valid by the host (else integrity
+ * loss: terminate, SVSM_ERR_INTEGRITY) and is read once.
+ */
+enum svsm_err ghcb_page_call_regs(struct ghcb *page, uint64_t gpa,
+				  struct ghcb_call *c,
+				  struct ghcb_regs *r) SVSM_MUST_CHECK;
 /**
  * Makes the request `c` through the GHCB page `page` (shared, registered
  * at `gpa`). SVSM_OK when the host reports success (SW_EXITINFO1[31:0]

@@ -150,6 +150,14 @@ enum svsm_err ghcb_msr_run_vmpl(uint8_t vmpl)
 enum svsm_err ghcb_page_share(struct valid_region *valid, void *va,
 			      uint64_t gpa)
 {
+	enum svsm_err err = ghcb_page_make_shared(valid, va, gpa);
+
+	return err == SVSM_OK ? ghcb_msr_register(gpa) : err;
+}
+
+enum svsm_err ghcb_page_make_shared(struct valid_region *valid, void *va,
+				    uint64_t gpa)
+{
 	struct snp_pval_status st;
 	enum svsm_err err;
 
@@ -172,5 +180,5 @@ enum svsm_err ghcb_page_share(struct valid_region *valid, void *va,
 		return err;
 	}
 	valid_commit(valid, pa_init(gpa), 1, VALID_STATE_SHARED);
-	return ghcb_msr_register(gpa);
+	return SVSM_OK;
 }

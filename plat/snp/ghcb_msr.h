@@ -28,6 +28,15 @@
 #define GHCB_TERM_SET_CSVSM 1U
 #define GHCB_TERM_BAD_ANSWER 1U /* the host broke the MSR protocol */
 #define GHCB_TERM_INTEGRITY 2U	/* PVALIDATE/RMPADJUST went wrong */
+#define GHCB_TERM_VC 3U		/* a #VC csvsm does not handle */
+#define GHCB_TERM_CPUID_PAGE 4U /* the CPUID page was refused */
+#define GHCB_TERM_SECRETS 5U	/* the secrets page was refused */
+#define GHCB_TERM_CBIT 6U	/* page tables without the C-bit */
+#define GHCB_TERM_LAUNCH 7U	/* launch info or pre-validated memory */
+#define GHCB_TERM_GHCB_BUSY 8U	/* the GHCB page needed while in use */
+#define GHCB_TERM_BOOT 9U	/* any other failure of the SNP boot */
+#define GHCB_TERM_STOPPED 10U	/* plat_exit(true): stopped on purpose */
+#define GHCB_TERM_FAILED 11U	/* plat_exit(false): a fatal error */
 
 /** What the SEV information answer said (0x001). */
 struct ghcb_sev_info {
@@ -63,6 +72,12 @@ enum svsm_err ghcb_msr_run_vmpl(uint8_t vmpl) SVSM_MUST_CHECK;
  */
 enum svsm_err ghcb_page_share(struct valid_region *valid, void *va,
 			      uint64_t gpa) SVSM_MUST_CHECK;
+/**
+ * ghcb_page_share() without the registration: for another CPU's GHCB
+ * page, which that CPU registers itself (the GHCB MSR is per vCPU).
+ */
+enum svsm_err ghcb_page_make_shared(struct valid_region *valid, void *va,
+				    uint64_t gpa) SVSM_MUST_CHECK;
 /**
  * Requests termination (0x100) with `reason` in `set`, then halts; on
  * hardware it never returns.

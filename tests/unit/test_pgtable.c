@@ -312,3 +312,47 @@ TEST(pgtable, reserve_creates_tables_so_later_maps_need_none)
 				       PT_PROT_RESERVE | PT_PROT_WRITE),
 		   SVSM_ERR_INVAL);
 }
+
+/** How many 8-byte words of the fixture's memory have bit `bit` set. */
+static uint32_t words_with_bit(const struct pt_fixture *f, uint32_t bit)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < (size_t)FAKE_PAGES * PAGE_SIZE; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, f->mem + i, sizeof(w));
+		n += (uint32_t)((w >> bit) & 1U);
+	}
+	return n;
+}
+
+TEST(pgtable, encryption_bit_in_private_entries_only)
+{
+	struct pt_fixture *f = t->data;
+	paddr_t pa;
+	uint64_t fl;
+	uint32_t before;
+
+	/* Garbage words may have bit 51: count only what mapping adds. */
+	memset(f->mem, 0, (size_t)FAKE_PAGES * PAGE_SIZE);
+	before = words_with_bit(f, 51);
+	pgtable_set_enc_mask(1ULL << 51);
+	EXPECT_OK(map(f, KVA, 0x100000, 1, PT_PROT_WRITE));
+	/* PML4, PDPT and PD entries and the leaf carry it... */
+	EXPECT_EQ(words_with_bit(f, 51), before + 4U);
+	/* ...and every walk strips it from the addresses it follows. */
+	EXPECT_TRUE(pgtable_lookup(&f->pt, va_init(KVA + 0x10), &pa, &fl));
+	EXPECT_EQ(pa_addr(pa), 0x100010);
+	EXPECT_EQ(pte_addr((1ULL << 51) | 0x100003ULL), 0x100000U);
+	/* A shared page's leaf does not. */
+	EXPECT_OK(map(f, KVA + 0x1000, 0x101000, 1,
+		      PT_PROT_WRITE | PT_PROT_SHARED));
+	EXPECT_EQ(words_with_bit(f, 51), before + 4U);
+	EXPECT_TRUE(pgtable_lookup(&f->pt, va_init(KVA + 0x1000), &pa, &fl));
+	EXPECT_EQ(pa_addr(pa), 0x101000);
+	EXPECT_OK(pgtable_unmap(&f->pt, va_init(KVA), 2));
+	pgtable_set_enc_mask(0);
+	EXPECT_EQ(pte_addr((1ULL << 51) | 0x100003ULL),
+		  (1ULL << 51) | 0x100000U);
+}

@@ -47,6 +47,7 @@
 #define GHCB_VERSION_MAX 2U
 #define CBIT_POS 51U
 #define CPUID_ROOM 8U
+#define DEV_ROOM 8U
 
 struct cpuid_answer {
 	uint32_t fn;
@@ -77,6 +78,19 @@ static struct {
 	uint64_t guest_vmsa;
 	uint32_t guest_runs;
 	uint64_t ap_vmsa[SNPM_APICS];
+	uint32_t io_port[DEV_ROOM];
+	uint32_t io_val[DEV_ROOM];
+	uint32_t io_count;
+	bool has_out;
+	uint16_t out_port;
+	uint32_t out_val;
+	uint8_t out_size;
+	uint32_t msr_id[DEV_ROOM];
+	uint64_t msr_val[DEV_ROOM];
+	uint32_t msr_count;
+	const struct snpm_page_answer *page_answer;
+	uint64_t sev_status;
+	void *shared_va;
 } m;
 
 static void fault(const char *what)
@@ -91,6 +105,7 @@ void snpm_reset(void)
 	memset(mem, 0, sizeof(mem));
 	memset(&m, 0, sizeof(m));
 	m.terminated = -1;
+	m.sev_status = 0x27; /* SEV, SEV-ES, SNP, restricted injection */
 	for (uint64_t i = 0; i < SNPM_PAGES; i++) {
 		uint64_t gpa = i * SNPM_PAGE;
 		struct snpm_rmp *r = &m.rmp[i];
@@ -112,6 +127,8 @@ void snpm_reset_host(void)
 	m.is_halted = false;
 	m.script = NULL;
 	m.script_left = 0;
+	m.has_out = false;
+	m.page_answer = NULL;
 }
 
 struct snpm_rmp *snpm_rmp(uint64_t gpa)
@@ -599,6 +616,185 @@ static uint64_t answer_ap_creation(uint64_t *info_2)
 	return 0;
 }
 
+void snpm_io_in(uint16_t port, uint32_t val)
+{
+	for (uint32_t i = 0; i < m.io_count; i++) {
+		if (m.io_port[i] == port) {
+			m.io_val[i] = val;
+			return;
+		}
+	}
+	if (m.io_count < DEV_ROOM) {
+		m.io_port[m.io_count] = port;
+		m.io_val[m.io_count++] = val;
+	}
+}
+
+bool snpm_io_out_last(uint16_t *port, uint32_t *val, uint8_t *size)
+{
+	*port = m.out_port;
+	*val = m.out_val;
+	*size = m.out_size;
+	return m.has_out;
+}
+
+static int32_t msr_slot(uint32_t msr)
+{
+	for (uint32_t i = 0; i < m.msr_count; i++) {
+		if (m.msr_id[i] == msr) {
+			return (int32_t)i;
+		}
+	}
+	return -1;
+}
+
+void snpm_msr_set(uint32_t msr, uint64_t val)
+{
+	int32_t i = msr_slot(msr);
+
+	if (i < 0 && m.msr_count < DEV_ROOM) {
+		i = (int32_t)m.msr_count++;
+		m.msr_id[i] = msr;
+	}
+	if (i >= 0) {
+		m.msr_val[i] = val;
+	}
+}
+
+bool snpm_msr_get(uint32_t msr, uint64_t *val)
+{
+	int32_t i = msr_slot(msr);
+
+	if (i >= 0) {
+		*val = m.msr_val[i];
+	}
+	return i >= 0;
+}
+
+void snpm_set_sev_status(uint64_t status)
+{
+	m.sev_status = status;
+}
+
+void *snpm_shared_va(void)
+{
+	return m.shared_va;
+}
+
+uint64_t snp_hw_sev_status(void)
+{
+	return m.sev_status;
+}
+
+/** The hardware would fault on a private page reached without C-bit. */
+void *snp_hw_map_shared(void *va, uint8_t cbit)
+{
+	uint64_t gpa = gpa_of(va);
+
+	if (cbit != CBIT_POS || gpa >= SNPM_MEM_SIZE ||
+	    m.rmp[gpa / SNPM_PAGE].is_assigned) {
+		fault("a private page mapped shared");
+		return NULL;
+	}
+	m.shared_va = va;
+	return va;
+}
+
+void snpm_page_answer(const struct snpm_page_answer *a)
+{
+	m.page_answer = a;
+}
+
+#define GHCB_RCX 0x308U
+#define GHCB_RDX 0x310U
+#define GHCB_IOIO 0x7BULL
+#define GHCB_MSR 0x7CULL
+
+/** Marks the field at `off` valid in the answer (the host's side). */
+static void ghcb_set_valid(uint32_t off)
+{
+	uint32_t word = GHCB_VALID_BITMAP + (off / 8U / 64U) * 8U;
+
+	ghcb_put(word, ghcb_get(word) | 1ULL << ((off / 8U) % 64U));
+}
+
+/** The answer's register `off`: `v`, marked valid unless told not to. */
+static void answer_reg(uint32_t off, uint64_t v)
+{
+	if (m.mode == SNPM_GHCB_WIDE) {
+		v |= 0xFFFFFFFF00000000ULL;
+	}
+	ghcb_put(off, v);
+	if (m.mode != SNPM_GHCB_NOT_VALID) {
+		ghcb_set_valid(off);
+	}
+}
+
+/**
+ * IOIO (APM vol. 2, 15.10.2): SW_EXITINFO1 bit 0 IN, bits 6:4 the size,
+ * 31:16 the port; an OUT must carry RAX marked valid.
+ */
+static uint64_t answer_ioio(void)
+{
+	uint64_t info = ghcb_get(GHCB_EXIT_INFO_1);
+	uint16_t port = (uint16_t)(info >> 16);
+	uint8_t size = (info & 0x10U) ? 1U : (info & 0x20U) ? 2U : 4U;
+	uint64_t width =
+		size == 4U ? 0xFFFFFFFFULL : (1ULL << (size * 8U)) - 1U;
+
+	if ((info & 0x70U) == 0 || (info & 0xCU) != 0) {
+		fault("IOIO exit without a size, or a string form");
+		return HOST_ERROR;
+	}
+	if ((info & 1U) == 0) {
+		if (!ghcb_is_valid(GHCB_RAX)) {
+			fault("OUT without RAX marked valid");
+			return HOST_ERROR;
+		}
+		m.has_out = true;
+		m.out_port = port;
+		m.out_val = (uint32_t)(ghcb_get(GHCB_RAX) & width);
+		m.out_size = size;
+		return 0;
+	}
+	uint32_t val = 0xFFFFFFFFU;
+
+	for (uint32_t i = 0; i < m.io_count; i++) {
+		if (m.io_port[i] == port) {
+			val = m.io_val[i];
+		}
+	}
+	answer_reg(GHCB_RAX, val & width);
+	return 0;
+}
+
+/** MSR: SW_EXITINFO1 0 read, 1 write; RCX the MSR; EDX:EAX the value. */
+static uint64_t answer_msr(uint64_t *info_2)
+{
+	uint64_t info = ghcb_get(GHCB_EXIT_INFO_1);
+	uint32_t msr = (uint32_t)ghcb_get(GHCB_RCX);
+	int32_t i = msr_slot(msr);
+
+	if (info > 1U || !ghcb_is_valid(GHCB_RCX) ||
+	    (info == 1U &&
+	     (!ghcb_is_valid(GHCB_RAX) || !ghcb_is_valid(GHCB_RDX)))) {
+		fault("MSR exit without its registers marked valid");
+		return HOST_ERROR;
+	}
+	if (i < 0 || m.mode == SNPM_GHCB_MSR_GP) {
+		*info_2 = 0x80000B0DULL; /* inject #GP(0): valid, exception */
+		return HOST_ERROR;
+	}
+	if (info == 1U) {
+		m.msr_val[i] = (ghcb_get(GHCB_RDX) & 0xFFFFFFFFU) << 32 |
+			       (ghcb_get(GHCB_RAX) & 0xFFFFFFFFU);
+		return 0;
+	}
+	answer_reg(GHCB_RAX, m.msr_val[i] & 0xFFFFFFFFU);
+	answer_reg(GHCB_RDX, m.msr_val[i] >> 32);
+	return 0;
+}
+
 /** A request through the registered GHCB page (MSR = its GPA). */
 static void answer_page(void)
 {
@@ -615,6 +811,10 @@ static void answer_page(void)
 		info_1 = answer_run_vmpl(&info_2);
 	} else if (ghcb_get(GHCB_EXIT_CODE) == GHCB_AP_CREATION) {
 		info_1 = answer_ap_creation(&info_2);
+	} else if (ghcb_get(GHCB_EXIT_CODE) == GHCB_IOIO) {
+		info_1 = answer_ioio();
+	} else if (ghcb_get(GHCB_EXIT_CODE) == GHCB_MSR) {
+		info_1 = answer_msr(&info_2);
 	} else {
 		info_1 = HOST_ERROR; /* not offered by this host */
 	}
@@ -623,6 +823,14 @@ static void answer_page(void)
 	}
 	if (m.mode == SNPM_GHCB_WRONG_GPA) {
 		m.msr += SNPM_PAGE;
+	}
+	if (m.page_answer) {
+		info_1 = m.page_answer->info_1;
+		ghcb_put(GHCB_RAX, m.page_answer->rax);
+		ghcb_put(GHCB_RDX, m.page_answer->rdx);
+		ghcb_put(GHCB_VALID_BITMAP, m.page_answer->valid_bitmap[0]);
+		ghcb_put(GHCB_VALID_BITMAP + 8U,
+			 m.page_answer->valid_bitmap[1]);
 	}
 	ghcb_put(GHCB_EXIT_INFO_1, info_1);
 	ghcb_put(GHCB_EXIT_INFO_2, info_2);

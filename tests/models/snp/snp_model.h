@@ -55,6 +55,9 @@ enum snpm_ghcb_mode {
 	SNPM_GHCB_VMPL_REFUSE,	 /**< refuses the VMPL switch */
 	SNPM_GHCB_CPUID_LIE,	 /**< answers another register */
 	SNPM_GHCB_AP_REFUSE,	 /**< reports an error for AP creation */
+	SNPM_GHCB_NOT_VALID, /**< IOIO/MSR: answer fields not marked valid */
+	SNPM_GHCB_WIDE,	     /**< IOIO/MSR: bits above the width set */
+	SNPM_GHCB_MSR_GP,    /**< MSR: reports an error (#GP) */
 };
 
 /** Counts of what the code under test did. */
@@ -114,6 +117,31 @@ void snpm_maps_of(uint64_t gpa, uint32_t *marked, uint32_t *unmarked);
  * fuzz target: any 64-bit value the host could write.
  */
 void snpm_script(const uint64_t *answers, size_t count);
+/**
+ * The hypervisor's devices behind the IOIO and MSR exits of the GHCB
+ * page: `snpm_io_in` sets what an IN of `port` reads (all ones if unset,
+ * as an absent ISA port), `snpm_io_out_last` says what the last OUT
+ * wrote (false if none); `snpm_msr_set` sets an MSR (an MSR never set
+ * answers with an error: #GP), `snpm_msr_get` reads it back.
+ */
+void snpm_io_in(uint16_t port, uint32_t val);
+bool snpm_io_out_last(uint16_t *port, uint32_t *val, uint8_t *size);
+void snpm_msr_set(uint32_t msr, uint64_t val);
+bool snpm_msr_get(uint32_t msr, uint64_t *val);
+/** Sets what SEV_STATUS reads (SEV, SEV-ES, SNP, restricted injection at
+ * reset). */
+void snpm_set_sev_status(uint64_t status);
+/** The last page snp_hw_map_shared() made shared, or NULL. */
+void *snpm_shared_va(void);
+/** What the page responder writes instead of its own answer (fuzzing). */
+struct snpm_page_answer {
+	uint64_t info_1;
+	uint64_t rax;
+	uint64_t rdx;
+	uint64_t valid_bitmap[2];
+};
+/** From now on page answers are `*a` (kept by the caller); NULL: honest. */
+void snpm_page_answer(const struct snpm_page_answer *a);
 /** Sets what CPUID function `fn` reports for register `reg` (0-3). */
 void snpm_set_cpuid(uint32_t fn, uint32_t reg, uint32_t val);
 

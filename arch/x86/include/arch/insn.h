@@ -165,6 +165,21 @@ static inline void sidt(struct desc_ptr *p)
 	__asm__ volatile("sidt %0" : "=m"(*p));
 }
 
+static inline void sgdt(struct desc_ptr *p)
+{
+	__asm__ volatile("sgdt %0" : "=m"(*p));
+}
+
+/** XGETBV of XCR `index` (only with CR4.OSXSAVE set, else #UD). */
+static inline uint64_t xgetbv(uint32_t index)
+{
+	uint32_t lo;
+	uint32_t hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline void ltr(uint16_t sel)
 {
 	__asm__ volatile("ltr %0" : : "r"(sel) : "memory");

@@ -44,6 +44,7 @@ struct extable_entry {
 #define VEC_GP 13U
 #define VEC_PF 14U
 #define VEC_MC 18U
+#define VEC_VC 29U /* SEV-ES/SNP VMM communication exception */
 #define VEC_COUNT 32U
 
 /** The C side of every exception: fixup, report or panic. */

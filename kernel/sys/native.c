@@ -61,6 +61,9 @@ struct chan_end {
 	struct kobj obj;
 	struct channel *ch;
 	uint32_t side; /**< 0 or 1: ch->q[side] holds what it receives */
+	/** Serialises receivers (handles on one end may be in several
+	 *  processes): the head message stays put while it is copied out. */
+	struct mutex recv_lock;
 };
 
 /** A channel (see the file comment). */
@@ -274,6 +277,7 @@ static int64_t sys_chan_create(struct process *p, uint64_t uout, uint64_t flags)
 		kobj_init(&ch->ends[i].obj, KOBJ_CHANNEL, &CHAN_OPS);
 		ch->ends[i].ch = ch;
 		ch->ends[i].side = i;
+		mutex_init(&ch->ends[i].recv_lock);
 		chanq_init(&ch->q[i]);
 	}
 	for (uint32_t i = 0; i < 2 && ret == 0; i++) {
@@ -356,23 +360,43 @@ static int64_t sys_chan_send(struct process *p, const struct trap_frame *f)
  * `*out` (0), -EMSGSIZE (kept), -EPIPE (none and the peer closed) or
  * -EAGAIN (none).
  */
-static int64_t chan_take(struct chan_end *e, uint64_t cap,
-			 struct chan_msg **out)
+/**
+ * Copies the oldest message for `e` to user address `ubuf` (`cap` bytes)
+ * and only then removes it, so a buffer that faults leaves the message
+ * queued. Returns its length, or -EAGAIN / -EPIPE / -EMSGSIZE / -EFAULT.
+ */
+static int64_t chan_take(struct chan_end *e, uint64_t ubuf, uint64_t cap)
 {
 	struct channel *ch = e->ch;
-	uint64_t flags = spin_lock_irqsave(&ch->lock);
-	struct chan_msg *m = chanq_peek(&ch->q[e->side]);
+	struct chan_msg *m;
 	int64_t ret = 0;
+	uint64_t flags;
 
+	mutex_lock(&e->recv_lock);
+	flags = spin_lock_irqsave(&ch->lock);
+	m = chanq_peek(&ch->q[e->side]);
 	if (!m) {
 		ret = ch->is_closed[1U - e->side] ? -SVSM_EPIPE : -SVSM_EAGAIN;
 	} else if (m->len > cap) {
 		ret = -SVSM_EMSGSIZE;
-	} else {
-		*out = chanq_pop(&ch->q[e->side]);
 	}
 	spin_unlock_irqrestore(&ch->lock, flags);
+	/*
+	 * Senders only add behind the head and receivers hold recv_lock, so
+	 * `m` stays the head, and allocated, while it is copied.
+	 */
+	if (ret == 0 && m->len > 0) {
+		ret = put_user(ubuf, m->data, m->len);
+	}
 	if (ret == 0) {
+		flags = spin_lock_irqsave(&ch->lock);
+		(void)chanq_pop(&ch->q[e->side]);
+		spin_unlock_irqrestore(&ch->lock, flags);
+		ret = (int64_t)m->len;
+		msg_free(m);
+	}
+	mutex_unlock(&e->recv_lock);
+	if (ret >= 0) {
 		kobj_notify(&ch->ends[1U - e->side].obj); /* room to send */
 	}
 	return ret;
@@ -383,7 +407,6 @@ static int64_t sys_chan_recv(struct process *p, const struct trap_frame *f)
 {
 	uint64_t ubuf = f->rsi;
 	uint64_t cap = f->rdx;
-	struct chan_msg *m = NULL;
 	struct kobj_watch w;
 	struct kobj *o = NULL;
 	int64_t ret;
@@ -407,7 +430,7 @@ static int64_t sys_chan_recv(struct process *p, const struct trap_frame *f)
 	}
 	for (;;) {
 		process_block_arm(p);
-		ret = chan_take(to_end(o), cap, &m);
+		ret = chan_take(to_end(o), ubuf, cap);
 		if (ret != -SVSM_EAGAIN || !(f->r10 & SVSM_RECV_BLOCK)) {
 			break;
 		}
@@ -419,12 +442,6 @@ static int64_t sys_chan_recv(struct process *p, const struct trap_frame *f)
 	}
 	if (f->r10 & SVSM_RECV_BLOCK) {
 		kobj_watch_del(o, &w);
-	}
-	if (ret == 0) {
-		/* A fault here loses the message: the buffer was checked. */
-		ret = m->len > 0 ? put_user(ubuf, m->data, m->len) : 0;
-		ret = ret == 0 ? (int64_t)m->len : ret;
-		msg_free(m);
 	}
 	kobj_put(o);
 	return ret;

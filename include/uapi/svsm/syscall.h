@@ -159,7 +159,7 @@ _Static_assert(sizeof(struct svsm_rlimit) == 16, "Linux rlimit64");
 /* (h, buf, cap, flags): takes the oldest message and returns its length.
  * -EAGAIN when none waits (SVSM_RECV_BLOCK: sleep until one does),
  * -EPIPE when none waits and the other end is closed, -EMSGSIZE (message
- * kept) when it is longer than cap. */
+ * kept) when it is longer than cap, -EFAULT (message kept) when buf faults. */
 #define SVSM_SYS_CHAN_RECV 0x1004
 /* (flags 0): an event, a counter that signal adds to and consume empties. */
 #define SVSM_SYS_EVENT_CREATE 0x1005

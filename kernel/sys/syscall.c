@@ -227,13 +227,20 @@ static int64_t sys_nanosleep(uint64_t ureq)
 	}
 	uint64_t ns = (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
 	uint64_t deadline = clock_monotonic_ns() + ns;
-	uint64_t now;
+	struct process *p = process_current();
 
-	/* Ticks can come in a burst when the host is slow to deliver
-	 * them: sleep again until the clock has passed the deadline. */
-	while ((now = clock_monotonic_ns()) < deadline) {
-		task_sleep_ms((deadline - now + NSEC_PER_MSEC - 1U) /
-			      NSEC_PER_MSEC);
+	/*
+	 * Blocked as a process, so that process_kill ends the sleep (the
+	 * caller then dies on its way out); a wake-up that comes early, as
+	 * ticks can in a burst when the host is slow, sleeps again until
+	 * the clock has passed the deadline.
+	 */
+	while (clock_monotonic_ns() < deadline) {
+		if (process_is_killed(p)) {
+			return -SVSM_EINTR;
+		}
+		process_block_arm(p);
+		process_block(p, deadline);
 	}
 	return 0;
 }

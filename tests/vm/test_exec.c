@@ -8,7 +8,9 @@
  */
 #include "svsm/log.h"
 #include "svsm/proc.h"
+#include "svsm/task.h"
 #include "svsm/test.h"
+#include "svsm/time.h"
 
 static const char *const CHECK_ARGV[] = { "exec_check", "one", "two", NULL };
 static const char *const CHECK_ENVP[] = { "CSVSM_TEST=1", NULL };
@@ -82,4 +84,32 @@ TEST_ALLOC(exec, spawn_under_allocation_failure_leaks_nothing)
 	ASSERT_OK_OR_OOM(process_spawn("/test/bin/exec_check", CHECK_ARGV,
 				       CHECK_ENVP, 0, &p));
 	EXPECT_EQ(process_wait(p), 0);
+}
+
+/*
+ * process_kill ends a process asleep in nanosleep at once, not when its
+ * sleep (an hour here) would have ended.
+ */
+TEST(exec, kill_ends_a_sleeping_process)
+{
+	static const char *const argv[] = { "/bin/hello", "3600", NULL };
+	uint64_t mark = log_mark();
+	struct process *p;
+	uint64_t start;
+	uint32_t status;
+
+	ASSERT_OK(process_spawn("/bin/hello", argv, NULL, 0, &p));
+	start = clock_monotonic_ns();
+	while (!log_contains_since(mark, "a line every 3600 s") &&
+	       clock_monotonic_ns() - start < 10ULL * NSEC_PER_SEC) {
+		task_sleep_ms(5);
+	}
+	EXPECT_TRUE(log_contains_since(mark, "a line every 3600 s"));
+	task_sleep_ms(20); /* into its sleep */
+	start = clock_monotonic_ns();
+	process_kill(p);
+	status = process_wait(p);
+	EXPECT_TRUE(clock_monotonic_ns() - start < 2ULL * NSEC_PER_SEC);
+	EXPECT_TRUE((status & SVSM_EXIT_KILLED) != 0);
+	EXPECT_FALSE(log_contains_since(mark, "still here"));
 }

@@ -150,7 +150,8 @@ static int check_channels(void)
 	return check_channel_errors(h);
 }
 
-static int check_events(void);
+/** Read-only to the program: a receive buffer that faults. */
+static const uint8_t ro_buf[4096] __attribute__((aligned(4096))) = { 1 };
 
 /** The rest of check_channels: `h` has 15 messages for h[0]. */
 static int check_channel_errors(const int32_t h[2])
@@ -163,11 +164,11 @@ static int check_channel_errors(const int32_t h[2])
 	ro = dup(h[0], SVSM_RIGHT_READ);
 	CHECK(19, ro > 0 && send(ro, buf, 1) == -SVSM_EPERM &&
 			  recv(ro, buf2, 16, 0) == 4);
-	/* A buffer in this program's text faults in the copy: the message
-	 * stays queued (check 21 counts every one). */
+	/* A buffer in this program's read-only data faults in the copy:
+	 * the message stays queued (check 21 counts every one). */
 	CHECK(20, send(h[0], (void *)BAD_PTR, 4) == -SVSM_EFAULT &&
 			  recv(h[0], (void *)BAD_PTR, 4, 0) == -SVSM_EFAULT &&
-			  recv(h[0], (void *)(uintptr_t)check_events, 16, 0) ==
+			  sys4(SVSM_SYS_CHAN_RECV, h[0], (long)ro_buf, 16, 0) ==
 				  -SVSM_EFAULT &&
 			  sys4(SVSM_SYS_CHAN_SEND, h[0], (long)buf, 1, 1) ==
 				  -SVSM_EINVAL);

@@ -151,7 +151,7 @@ static int check_channels(void)
 }
 
 /** Read-only to the program: a receive buffer that faults. */
-static const uint8_t ro_buf[4096] __attribute__((aligned(4096))) = { 1 };
+static const uint8_t RO_BUF[4096] __attribute__((aligned(4096))) = { 1 };
 
 /** The rest of check_channels: `h` has 15 messages for h[0]. */
 static int check_channel_errors(const int32_t h[2])
@@ -168,7 +168,7 @@ static int check_channel_errors(const int32_t h[2])
 	 * the message stays queued (check 21 counts every one). */
 	CHECK(20, send(h[0], (void *)BAD_PTR, 4) == -SVSM_EFAULT &&
 			  recv(h[0], (void *)BAD_PTR, 4, 0) == -SVSM_EFAULT &&
-			  sys4(SVSM_SYS_CHAN_RECV, h[0], (long)ro_buf, 16, 0) ==
+			  sys4(SVSM_SYS_CHAN_RECV, h[0], (long)RO_BUF, 16, 0) ==
 				  -SVSM_EFAULT &&
 			  sys4(SVSM_SYS_CHAN_SEND, h[0], (long)buf, 1, 1) ==
 				  -SVSM_EINVAL);

@@ -40,23 +40,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "svsm/mssim.h"
+
 #include "vtpm.h"
 
-#define MS_POWER_ON 1U
-#define MS_POWER_OFF 2U
-#define MS_PP_ON 3U
-#define MS_PP_OFF 4U
-#define MS_SEND_COMMAND 8U
-#define MS_CANCEL_ON 9U
-#define MS_CANCEL_OFF 10U
-#define MS_NV_ON 11U
-#define MS_NV_OFF 12U
-#define MS_REMOTE_HANDSHAKE 15U
-#define MS_RESET 17U
-#define MS_RESTART 18U
-#define MS_SESSION_END 20U
-#define CMD_HDR 9U /* code, locality, size */
-#define FRAME_MAX (CMD_HDR + VTPM_MAX_BUFFER)
+#define FRAME_MAX MSSIM_FRAME_MAX
 #define MAX_CONNS 16U
 #define STALL_MS 2000
 #define SEND_TIMEOUT_MS 2000
@@ -114,28 +102,6 @@ static bool write_all(int fd, const void *p, size_t n)
 	return true;
 }
 
-static uint32_t get_be32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	       (uint32_t)b[2] << 8 | b[3];
-}
-
-static void be32(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
-
-static bool write_u32(int fd, uint32_t v)
-{
-	uint8_t b[4];
-
-	be32(b, v);
-	return write_all(fd, b, sizeof(b));
-}
-
 /** Drops `n` served bytes from the front of the input. */
 static void consume(struct conn *c, size_t n)
 {
@@ -143,79 +109,47 @@ static void consume(struct conn *c, size_t n)
 	c->have -= n;
 }
 
-/** SEND_COMMAND: runs the command, answers size, response, trailer. */
-static enum frame_result serve_command(int fd, struct conn *c)
+/**
+ * Serves the frame at the front of the input (lib/mssim parses it):
+ * SEND_COMMAND runs the command and answers size, response and trailer;
+ * REMOTE_HANDSHAKE answers version 1; platform codes are acknowledged
+ * with 0; SESSION_END and anything refused close the connection.
+ */
+static enum frame_result serve_frame(int fd, struct conn *c)
 {
-	uint32_t len;
+	static const uint8_t handshake[12] = { 0, 0, 0, 1 };
+	static const uint8_t ack[4] = { 0 };
+	struct mssim_frame f;
+	enum mssim_result r = mssim_parse(
+		c->kind == CONN_DATA ? MSSIM_PORT_DATA : MSSIM_PORT_PLATFORM,
+		c->in, c->have, &f);
 	size_t n;
 
-	if (c->have < CMD_HDR) {
+	if (r == MSSIM_MORE) {
 		return FRAME_MORE;
 	}
-	len = get_be32(c->in + 5);
-	if (len > VTPM_MAX_BUFFER) {
+	if (r == MSSIM_BAD || f.code == MSSIM_SESSION_END) {
 		return FRAME_BAD;
 	}
-	if (c->have < CMD_HDR + len) {
-		return FRAME_MORE;
+	if (c->kind == CONN_PLAT) {
+		consume(c, f.size);
+		return write_all(fd, ack, sizeof(ack)) ? FRAME_DONE : FRAME_BAD;
 	}
-	n = vtpm_process_locality(c->in[4], c->in + CMD_HDR, len, out_buf + 4,
+	if (f.code == MSSIM_REMOTE_HANDSHAKE) {
+		consume(c, f.size);
+		return write_all(fd, handshake, sizeof(handshake)) ? FRAME_DONE
+								   : FRAME_BAD;
+	}
+	n = vtpm_process_locality(f.locality, f.cmd, f.cmd_size, out_buf + 4,
 				  VTPM_MAX_BUFFER);
+	n = n == 0 ? 0
+		   : mssim_reply(out_buf, sizeof(out_buf), out_buf + 4,
+				 (uint32_t)n);
 	if (n == 0) {
 		return FRAME_BAD;
 	}
-	be32(out_buf, (uint32_t)n);
-	memset(out_buf + 4 + n, 0, 4);
-	consume(c, CMD_HDR + len);
-	return write_all(fd, out_buf, n + 8) ? FRAME_DONE : FRAME_BAD;
-}
-
-/** One frame on a data connection. */
-static enum frame_result serve_data(int fd, struct conn *c)
-{
-	if (c->have < 4) {
-		return FRAME_MORE;
-	}
-	switch (get_be32(c->in)) {
-	case MS_SEND_COMMAND:
-		return serve_command(fd, c);
-	case MS_REMOTE_HANDSHAKE:
-		if (c->have < 8) {
-			return FRAME_MORE;
-		}
-		consume(c, 8);
-		return write_u32(fd, 1) && write_u32(fd, 0) && write_u32(fd, 0)
-			       ? FRAME_DONE
-			       : FRAME_BAD;
-	case MS_SESSION_END:
-	default:
-		return FRAME_BAD;
-	}
-}
-
-/** One frame on a platform connection. */
-static enum frame_result serve_platform(int fd, struct conn *c)
-{
-	if (c->have < 4) {
-		return FRAME_MORE;
-	}
-	switch (get_be32(c->in)) {
-	case MS_POWER_ON:
-	case MS_POWER_OFF:
-	case MS_PP_ON:
-	case MS_PP_OFF:
-	case MS_CANCEL_ON:
-	case MS_CANCEL_OFF:
-	case MS_NV_ON:
-	case MS_NV_OFF:
-	case MS_RESET:
-	case MS_RESTART:
-		consume(c, 4);
-		return write_u32(fd, 0) ? FRAME_DONE : FRAME_BAD;
-	case MS_SESSION_END:
-	default:
-		return FRAME_BAD;
-	}
+	consume(c, f.size);
+	return write_all(fd, out_buf, n) ? FRAME_DONE : FRAME_BAD;
 }
 
 /** Takes what has arrived and serves every complete frame in it. */
@@ -236,8 +170,7 @@ static bool serve_input(int fd, struct conn *c)
 		c->progress_ms = now_ms();
 	}
 	while (r == FRAME_DONE && c->have > 0) {
-		r = c->kind == CONN_DATA ? serve_data(fd, c)
-					 : serve_platform(fd, c);
+		r = serve_frame(fd, c);
 	}
 	return r != FRAME_BAD;
 }

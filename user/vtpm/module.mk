@@ -5,7 +5,8 @@
 VTPM_CORE := user/vtpm/vtpm_core.o user/vtpm/vtpm_nv_mem.o
 VTPM_HOST := $(BUILD)/tools/vtpm-host
 
-$(VTPM_HOST): $(addprefix $(BUILD)/host/,$(VTPM_CORE) user/vtpm/host_main.o)
+$(VTPM_HOST): $(addprefix $(BUILD)/host/,$(VTPM_CORE) user/vtpm/host_main.o \
+		lib/mssim/mssim.o)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) -o $@ $^ -ltpms -lcrypto
 

@@ -44,3 +44,4 @@ IGVMBLD_LDLIBS += -lcrypto
 $(BUILD)/host/tools/igvmbld/idblock.o \
 $(BUILD)/san/tools/igvmbld/idblock.o: HOSTCFLAGS += -Itools/csvsm
 $(BUILD)/san/tools/igvmbld/idblock.o: SANCFLAGS += -Itools/csvsm
+tests-t += tests/prove/idblock.t

@@ -527,10 +527,9 @@ static enum svsm_err SVSM_MUST_CHECK check_required(struct igvm_parser *p,
 }
 
 /** One ID block key: ECDSA P-384 with SHA-384, reserved field zero. */
-static enum svsm_err SVSM_MUST_CHECK
-check_id_key(struct igvm_parser *p, const struct igvm_entry *e,
-	     const char *which, uint32_t algo,
-	     const struct igvm_snp_id_public_key *key)
+static enum svsm_err SVSM_MUST_CHECK check_id_key(
+	struct igvm_parser *p, const struct igvm_entry *e, const char *which,
+	uint32_t algo, const struct igvm_snp_id_public_key *key)
 {
 	if (algo != IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384) {
 		return igvm_fail(p, e->offset,
@@ -554,8 +553,8 @@ check_id_key(struct igvm_parser *p, const struct igvm_entry *e,
  * SNP_ID_BLOCK: reserved bytes zero, an ECDSA P-384 ID key, and an
  * author key only if author_key_enabled (0 or 1) says so.
  */
-static enum svsm_err SVSM_MUST_CHECK
-check_id_block(struct igvm_parser *p, const struct igvm_entry *e)
+static enum svsm_err SVSM_MUST_CHECK check_id_block(struct igvm_parser *p,
+						    const struct igvm_entry *e)
 {
 	struct igvm_snp_id_block b;
 	enum svsm_err err;

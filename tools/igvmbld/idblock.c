@@ -11,15 +11,14 @@
  * qx and qy little endian in 72-byte fields. docs/MEASURE.md describes it.
  */
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
-
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/pem.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "igvm/igvm_file.h"
 #include "igvmbld.h"
@@ -98,9 +97,8 @@ static void put_le64(uint8_t *p, uint64_t v)
 /** Writes `bn` little endian, zero padded, into a 72-byte field. */
 static bool put_bn(uint8_t out[IGVM_SNP_ID_FIELD_SIZE], const BIGNUM *bn)
 {
-	return bn != NULL &&
-	       BN_bn2lebinpad(bn, out, IGVM_SNP_ID_FIELD_SIZE) ==
-		       (int)IGVM_SNP_ID_FIELD_SIZE;
+	return bn != NULL && BN_bn2lebinpad(bn, out, IGVM_SNP_ID_FIELD_SIZE) ==
+				     (int)IGVM_SNP_ID_FIELD_SIZE;
 }
 
 /** The public key of `key` as curve, qx and qy. */
@@ -109,11 +107,10 @@ static bool put_public_key(struct igvm_snp_id_public_key *pk,
 {
 	BIGNUM *x = NULL;
 	BIGNUM *y = NULL;
-	bool is_ok = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X,
-					   &x) == 1 &&
-		     EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y,
-					   &y) == 1 &&
-		     put_bn(pk->qx, x) && put_bn(pk->qy, y);
+	bool is_ok =
+		EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &x) == 1 &&
+		EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &y) == 1 &&
+		put_bn(pk->qx, x) && put_bn(pk->qy, y);
 
 	pk->curve = IGVM_SNP_ID_CURVE_P384;
 	pk->reserved = 0;
@@ -131,10 +128,10 @@ static bool sign(struct igvm_snp_id_signature *sig, EVP_PKEY *key,
 	const unsigned char *p = der;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	ECDSA_SIG *es = NULL;
-	bool is_ok = ctx != NULL &&
-		     EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, key) ==
-			     1 &&
-		     EVP_DigestSign(ctx, der, &der_size, msg, msg_size) == 1;
+	bool is_ok =
+		ctx != NULL &&
+		EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, key) == 1 &&
+		EVP_DigestSign(ctx, der, &der_size, msg, msg_size) == 1;
 
 	if (is_ok) {
 		es = d2i_ECDSA_SIG(NULL, &p, (long)der_size);
@@ -168,9 +165,9 @@ static bool find_policy(const struct igvm_file *f, uint32_t snp_mask,
 	return false;
 }
 
-enum svsm_err idblock_make(const uint8_t *file, size_t file_size,
-			   EVP_PKEY *key, struct igvm_snp_id_block *out,
-			   char *why, size_t why_size)
+enum svsm_err idblock_make(const uint8_t *file, size_t file_size, EVP_PKEY *key,
+			   struct igvm_snp_id_block *out, char *why,
+			   size_t why_size)
 {
 	uint8_t signed_block[SNP_ID_BLOCK_SIGNED_SIZE] = { 0 };
 	const struct igvm_platform_info *snp;
@@ -187,8 +184,7 @@ enum svsm_err idblock_make(const uint8_t *file, size_t file_size,
 		return err;
 	}
 	snp = igvm_file_platform(&f, IGVM_PLATFORM_SEV_SNP);
-	if (snp == NULL ||
-	    !find_policy(&f, snp->compatibility_mask, &policy)) {
+	if (snp == NULL || !find_policy(&f, snp->compatibility_mask, &policy)) {
 		return bld_why(why, why_size, SVSM_ERR_INVAL,
 			       "ID block: no SEV-SNP guest policy");
 	}

@@ -203,9 +203,9 @@ void idkey_free(EVP_PKEY *key);
  * Fills `out`, the SNP_ID_BLOCK of the laid-out IGVM file `file`: its
  * launch digest and SNP policy, signed with `key`.
  */
-enum svsm_err idblock_make(const uint8_t *file, size_t file_size,
-			   EVP_PKEY *key, struct igvm_snp_id_block *out,
-			   char *why, size_t why_size) SVSM_MUST_CHECK;
+enum svsm_err idblock_make(const uint8_t *file, size_t file_size, EVP_PKEY *key,
+			   struct igvm_snp_id_block *out, char *why,
+			   size_t why_size) SVSM_MUST_CHECK;
 
 /* image.c */
 enum svsm_err bld_why(char *why, size_t why_size, enum svsm_err err,

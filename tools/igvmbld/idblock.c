@@ -35,6 +35,7 @@
 #define IDB_GROUP_NAME 64U
 
 /** Refuses a passphrase: an encrypted key cannot be used unattended. */
+/* NOLINTNEXTLINE(readability-non-const-parameter): pem_password_cb's type */
 static int no_passphrase(char *buf, int size, int rwflag, void *u)
 {
 	(void)buf;

@@ -58,6 +58,7 @@ kernel-prod-y :=  # only in build/csvsm.igvm
 kernel-test-y :=  # only in build/csvsm-test.igvm (in-VM suites, runner)
 libhost-y :=      # host library code shared by tools, unit tests, fuzzers
 igvmbld-y :=
+IGVMBLD_LDLIBS := # extra libraries for igvmbld (-lcrypto)
 csvsm-y :=
 unit-y :=         # unit tests and the core code they test (plat/host)
 fuzz-targets :=   # each NAME has fuzz-NAME-y objects
@@ -118,9 +119,9 @@ $(BUILD)/host/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(INCS) -MMD -MP -c $< -o $@
 
-$(IGVMBLD): $(addprefix $(BUILD)/host/,$(igvmbld-y)) $(LIBHOST)
+$(IGVMBLD): $(addprefix $(BUILD)/host/,$(sort $(igvmbld-y))) $(LIBHOST)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) -o $@ $^
+	$(Q)$(HOSTCC) -o $@ $^ $(IGVMBLD_LDLIBS)
 
 $(CSVSM): $(addprefix $(BUILD)/host/,$(csvsm-y)) $(LIBHOST)
 	@mkdir -p $(dir $@)

@@ -16,6 +16,7 @@ unit-y += tools/igvmbld/symtab.o
 unit-y += tools/igvmbld/layout.o
 unit-y += tools/igvmbld/pagetable.o
 unit-y += tools/igvmbld/vmsa.o
+unit-y += tools/igvmbld/idblock.o
 unit-y += tools/igvmbld/snp_stub_blob.o
 unit-y += tests/unit/igvmbld_elf.o
 tests-t += tests/prove/memmap.t

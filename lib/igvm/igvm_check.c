@@ -526,21 +526,69 @@ static enum svsm_err SVSM_MUST_CHECK check_required(struct igvm_parser *p,
 	return check_mask(p, e, rm.compatibility_mask);
 }
 
-/** SNP_ID_BLOCK, VBS_MEASUREMENT: opaque but for the leading mask. */
+/** One ID block key: ECDSA P-384 with SHA-384, reserved field zero. */
+static enum svsm_err SVSM_MUST_CHECK check_id_key(
+	struct igvm_parser *p, const struct igvm_entry *e, const char *which,
+	uint32_t algo, const struct igvm_snp_id_public_key *key)
+{
+	if (algo != IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384) {
+		return igvm_fail(p, e->offset,
+				 "SNP_ID_BLOCK %s key algorithm %u is not "
+				 "ECDSA P-384 SHA-384 (1)",
+				 which, algo);
+	}
+	if (key->curve != IGVM_SNP_ID_CURVE_P384) {
+		return igvm_fail(p, e->offset,
+				 "SNP_ID_BLOCK %s key curve %u is not "
+				 "P-384 (2)",
+				 which, key->curve);
+	}
+	if (key->reserved != 0) {
+		return fail_reserved(p, e);
+	}
+	return SVSM_OK;
+}
+
+/**
+ * SNP_ID_BLOCK: reserved bytes zero, an ECDSA P-384 ID key, and an
+ * author key only if author_key_enabled (0 or 1) says so.
+ */
+static enum svsm_err SVSM_MUST_CHECK check_id_block(struct igvm_parser *p,
+						    const struct igvm_entry *e)
+{
+	struct igvm_snp_id_block b;
+	enum svsm_err err;
+
+	memcpy(&b, e->payload, sizeof(b));
+	for (uint32_t i = 0; i < IGVM_SNP_ID_BLOCK_RESERVED_SIZE; i++) {
+		if (b.reserved[i] != 0) {
+			return fail_reserved(p, e);
+		}
+	}
+	if (b.author_key_enabled > 1) {
+		return igvm_fail(p, e->offset,
+				 "SNP_ID_BLOCK author_key_enabled %u is not "
+				 "0 or 1",
+				 b.author_key_enabled);
+	}
+	err = check_id_key(p, e, "ID", b.id_key_algorithm, &b.id_public_key);
+	if (err == SVSM_OK && b.author_key_enabled != 0) {
+		err = check_id_key(p, e, "author", b.author_key_algorithm,
+				   &b.author_public_key);
+	}
+	if (err != SVSM_OK) {
+		return err;
+	}
+	return check_mask(p, e, b.compatibility_mask);
+}
+
+/** VBS_MEASUREMENT: opaque but for the leading mask. */
 static enum svsm_err SVSM_MUST_CHECK check_opaque(struct igvm_parser *p,
 						  const struct igvm_entry *e)
 {
 	uint32_t mask;
 
 	memcpy(&mask, e->payload, sizeof(mask));
-	if (e->type == IGVM_VHT_SNP_ID_BLOCK) {
-		for (uint32_t i = 0; i < IGVM_SNP_ID_BLOCK_RESERVED_SIZE; i++) {
-			if (e->payload[IGVM_SNP_ID_BLOCK_RESERVED_OFFSET + i] !=
-			    0) {
-				return fail_reserved(p, e);
-			}
-		}
-	}
 	return check_mask(p, e, mask);
 }
 
@@ -584,6 +632,8 @@ static enum svsm_err SVSM_MUST_CHECK check_known(struct igvm_parser *p,
 		return check_required(p, e);
 	case IGVM_VHT_ERROR_RANGE:
 		return check_error_range(p, e);
+	case IGVM_VHT_SNP_ID_BLOCK:
+		return check_id_block(p, e);
 	default:
 		return check_opaque(p, e);
 	}

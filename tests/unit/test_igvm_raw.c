@@ -188,20 +188,58 @@ TEST(igvm_file, raw_page_table_relocation)
 	raw_expect(t, "wraps");
 }
 
-TEST(igvm_file, raw_snp_id_block_and_vbs_measurement)
+/** Adds `b` as an SNP_ID_BLOCK to a fresh raw file and expects `want`. */
+static void raw_id_block(struct test_ctx *t, const struct igvm_snp_id_block *b,
+			 const char *want)
+{
+	raw_start();
+	raw_add(IGVM_VHT_SNP_ID_BLOCK, b, sizeof(*b));
+	raw_expect(t, want);
+}
+
+TEST(igvm_file, raw_snp_id_block)
+{
+	struct igvm_snp_id_block good = {
+		.compatibility_mask = SAMPLE_MASK_SNP,
+		.id_key_algorithm = IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384,
+		.id_public_key.curve = IGVM_SNP_ID_CURVE_P384,
+	};
+	struct igvm_snp_id_block b = good;
+
+	raw_id_block(t, &b, NULL);
+	b.reserved[2] = 1;
+	raw_id_block(t, &b, "SNP_ID_BLOCK reserved");
+	b = good;
+	b.id_key_algorithm = 2;
+	raw_id_block(t, &b, "ID key algorithm 2 is not ECDSA P-384");
+	b = good;
+	b.id_public_key.curve = 1;
+	raw_id_block(t, &b, "ID key curve 1 is not P-384");
+	b = good;
+	b.id_public_key.reserved = 1;
+	raw_id_block(t, &b, "SNP_ID_BLOCK reserved");
+	b = good;
+	b.author_key_enabled = 2;
+	raw_id_block(t, &b, "author_key_enabled 2");
+	b.author_key_enabled = 1;
+	raw_id_block(t, &b, "author key algorithm 0");
+	b.author_key_algorithm = IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384;
+	b.author_public_key.curve = IGVM_SNP_ID_CURVE_P384;
+	raw_id_block(t, &b, NULL);
+	b = good;
+	b.compatibility_mask = 0;
+	raw_id_block(t, &b, "SNP_ID_BLOCK has a zero compatibility mask");
+}
+
+TEST(igvm_file, raw_vbs_measurement)
 {
 	static uint8_t block[IGVM_VBS_MEASUREMENT_SIZE];
 
 	memset(block, 0, sizeof(block));
 	block[0] = SAMPLE_MASK_SNP;
 	raw_start();
-	raw_add(IGVM_VHT_SNP_ID_BLOCK, block, IGVM_SNP_ID_BLOCK_SIZE);
 	raw_add(IGVM_VHT_VBS_MEASUREMENT, block, IGVM_VBS_MEASUREMENT_SIZE);
 	raw_expect(t, NULL);
-	block[IGVM_SNP_ID_BLOCK_RESERVED_OFFSET + 2] = 1;
-	raw_start();
-	raw_add(IGVM_VHT_SNP_ID_BLOCK, block, IGVM_SNP_ID_BLOCK_SIZE);
-	raw_expect(t, "SNP_ID_BLOCK reserved");
 	block[0] = 0;
 	raw_start();
 	raw_add(IGVM_VHT_VBS_MEASUREMENT, block, IGVM_VBS_MEASUREMENT_SIZE);

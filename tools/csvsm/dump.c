@@ -369,6 +369,42 @@ static void print_relocation(const struct igvm_entry *e)
 	    (unsigned long long)pt.used_size);
 }
 
+/** Prints `n` bytes of `p` as hex digits. */
+static void out_hex(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		out("%02x", p[i]);
+	}
+}
+
+/**
+ * SNP_ID_BLOCK: the fields the reader checked, the ld it carries and the
+ * first bytes of the ID key's qx (which key signed it).
+ */
+static void print_id_block(const struct igvm_file *f,
+			   const struct igvm_entry *e)
+{
+	struct igvm_snp_id_block b;
+	char names[96];
+
+	memcpy(&b, e->payload, sizeof(b));
+	mask_names(f, b.compatibility_mask, names, sizeof(names));
+	out(" mask 0x%x (%s) version %u guest_svn %u id_key_algo %u "
+	    "curve %u author_key %s\n",
+	    b.compatibility_mask, names, b.version, b.guest_svn,
+	    b.id_key_algorithm, b.id_public_key.curve,
+	    b.author_key_enabled != 0 ? "yes" : "no");
+	out("%34s ld ", "");
+	out_hex(b.ld, sizeof(b.ld));
+	out("\n%34s family_id ", "");
+	out_hex(b.family_id, sizeof(b.family_id));
+	out(" image_id ");
+	out_hex(b.image_id, sizeof(b.image_id));
+	out("\n%34s id_key qx ", "");
+	out_hex(b.id_public_key.qx, sizeof(b.id_public_key.qx));
+	out("\n");
+}
+
 /** Types whose payload starts with the mask: print mask and length. */
 static void print_other(const struct igvm_entry *e)
 {
@@ -425,6 +461,8 @@ static void print_entry(const struct igvm_file *f, const struct igvm_entry *e)
 		print_required(f, e);
 		break;
 	case IGVM_VHT_SNP_ID_BLOCK:
+		print_id_block(f, e);
+		break;
 	case IGVM_VHT_ERROR_RANGE:
 	case IGVM_VHT_VBS_MEASUREMENT:
 		print_other(e);

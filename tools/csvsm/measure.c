@@ -10,6 +10,7 @@
  * exits with 2.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,47 @@ static void print_digest(const struct measure_opts *o,
 	}
 }
 
+/**
+ * Compares the ld of every SNP_ID_BLOCK for the SNP platform with
+ * `digest`; returns the exit status (1 on a mismatch).
+ */
+static int check_id_blocks(const struct measure_opts *o,
+			   const struct igvm_file *f,
+			   const uint8_t digest[SNP_DIGEST_SIZE])
+{
+	const struct igvm_platform_info *snp =
+		igvm_file_platform(f, IGVM_PLATFORM_SEV_SNP);
+	uint8_t ld[SNP_DIGEST_SIZE];
+	uint32_t mask;
+	struct igvm_iter it;
+	struct igvm_entry e;
+	int rc = 0;
+
+	igvm_iter_init(&it, f);
+	while (snp != NULL && igvm_iter_next(&it, &e)) {
+		if (e.type != IGVM_VHT_SNP_ID_BLOCK) {
+			continue;
+		}
+		memcpy(&mask, e.payload, sizeof(mask));
+		memcpy(ld, e.payload + offsetof(struct igvm_snp_id_block, ld),
+		       sizeof(ld));
+		if ((mask & snp->compatibility_mask) == 0) {
+			continue;
+		}
+		if (memcmp(ld, digest, SNP_DIGEST_SIZE) != 0) {
+			(void)fprintf(stderr,
+				      "csvsm: %s: the ID block at 0x%x has "
+				      "an ld that differs from the launch "
+				      "digest\n",
+				      o->path, e.offset);
+			rc = 1;
+		} else if (!o->is_bare) {
+			(void)printf("ID block ld: matches\n");
+		}
+	}
+	return rc;
+}
+
 int cmd_measure(int argc, char **argv)
 {
 	struct measure_opts o = { .is_bare = false };
@@ -113,7 +155,8 @@ int cmd_measure(int argc, char **argv)
 		rc = 1;
 	} else {
 		print_digest(&o, digest, &st);
-		rc = fflush(stdout) == 0 ? 0 : 1;
+		rc = check_id_blocks(&o, &f, digest);
+		rc = fflush(stdout) == 0 ? rc : 1;
 	}
 	free(buf);
 	return rc;

@@ -35,6 +35,9 @@
 #define BLD_SNP_POLICY 0x30000ULL
 #define BLD_WHY_SIZE 256U
 
+/* OpenSSL's key type (openssl/types.h declares the same typedef). */
+typedef struct evp_pkey_st EVP_PKEY;
+
 /* Page-table entry bits (AMD64 APM vol. 2, 5.4 "Page-translation-table
  * entry fields"). */
 #define PTE_P 0x1ULL
@@ -97,6 +100,7 @@ struct bld_options {
 	size_t snp_stub_size;
 	const uint8_t *ramfs; /**< a RAM FS archive, or NULL for none */
 	size_t ramfs_size;
+	EVP_PKEY *id_key; /**< the SNP ID key (--id-key), or NULL */
 };
 
 /** A virtually and physically contiguous range. */
@@ -190,6 +194,18 @@ enum svsm_err snp_stub_patch(uint8_t *page, const struct bld_options *o,
 /* The SNP entry stub's flat binary, embedded by snp_stub_blob.S. */
 extern const uint8_t SNP_STUB_BLOB[];
 extern const uint8_t SNP_STUB_BLOB_END[];
+
+/* idblock.c */
+enum svsm_err idkey_load(const char *path, EVP_PKEY **out, char *why,
+			 size_t why_size) SVSM_MUST_CHECK;
+void idkey_free(EVP_PKEY *key);
+/**
+ * Fills `out`, the SNP_ID_BLOCK of the laid-out IGVM file `file`: its
+ * launch digest and SNP policy, signed with `key`.
+ */
+enum svsm_err idblock_make(const uint8_t *file, size_t file_size, EVP_PKEY *key,
+			   struct igvm_snp_id_block *out, char *why,
+			   size_t why_size) SVSM_MUST_CHECK;
 
 /* image.c */
 enum svsm_err bld_why(char *why, size_t why_size, enum svsm_err err,

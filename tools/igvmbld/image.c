@@ -6,7 +6,10 @@
  * (image, stacks, launch info, symbol table, RAM FS, SNP stub/CPUID/secrets,
  * page tables), the parameter area with its VP count, command line and memory
  * map and its PARAMETER_INSERT, then the VP contexts, the SNP VMSA last
- * (KVM wants no measured page after it). Pages identical on every
+ * (KVM wants no measured page after it), and with --id-key the SNP ID
+ * block (not a page: it leaves the launch digest as it is). The ID block
+ * signs the digest, so the file is emitted once without it, measured, and
+ * emitted again with it. Pages identical on every
  * selected platform carry all their masks; the launch info differs per
  * platform (only SNP names the VMSA, CPUID and secrets pages).
  */
@@ -280,8 +283,9 @@ static enum svsm_err emit_contexts(struct emit *e)
 	return err;
 }
 
-/** Emits the whole file into `img->file`. */
-static enum svsm_err emit_file(struct bld_image *img, uint32_t mask)
+/** Emits the whole file into `img->file`; `id` (may be NULL) last. */
+static enum svsm_err emit_file(struct bld_image *img, uint32_t mask,
+			       const struct igvm_snp_id_block *id)
 {
 	struct emit e = { .img = img, .mask = mask };
 	struct igvm_required_memory rm = {
@@ -308,6 +312,10 @@ static enum svsm_err emit_file(struct bld_image *img, uint32_t mask)
 	}
 	if (err == SVSM_OK) {
 		err = emit_contexts(&e);
+	}
+	if (err == SVSM_OK && id != NULL) {
+		err = igvm_writer_add(&e.w, IGVM_VHT_SNP_ID_BLOCK, id,
+				      sizeof(*id));
 	}
 	if (err == SVSM_OK) {
 		err = igvm_writer_finish(&e.w, &img->file, &img->file_size);
@@ -402,6 +410,35 @@ static enum svsm_err build_stages(struct bld_image *img,
 	return err;
 }
 
+/** Measures the emitted file, signs its ID block and emits it again. */
+static enum svsm_err add_id_block(struct bld_image *img,
+				  const struct bld_options *o, char *why,
+				  size_t why_size)
+{
+	struct igvm_snp_id_block id;
+	enum svsm_err err;
+
+	if ((o->platforms & CSVSM_MASK_SNP) == 0) {
+		return bld_why(why, why_size, SVSM_ERR_INVAL,
+			       "an ID key needs the snp platform");
+	}
+	err = idblock_make(img->file, img->file_size, o->id_key, &id, why,
+			   why_size);
+	if (err != SVSM_OK) {
+		return err;
+	}
+	free(img->file);
+	img->file = NULL;
+	img->file_size = 0;
+	img->page_count = 0;
+	err = emit_file(img, o->platforms, &id);
+	if (err != SVSM_OK) {
+		return bld_why(why, why_size, err, "IGVM output: %s",
+			       svsm_err_name(err));
+	}
+	return SVSM_OK;
+}
+
 /**
  * Builds the IGVM image of the kernel ELF in `elf` for the platforms of
  * `o`. On success `img->file` holds the file; on failure `why` holds a
@@ -424,11 +461,14 @@ enum svsm_err bld_image_build(struct bld_image *img, const uint8_t *elf,
 		err = build_stages(img, o, why, why_size);
 	}
 	if (err == SVSM_OK) {
-		err = emit_file(img, o->platforms);
+		err = emit_file(img, o->platforms, NULL);
 		if (err != SVSM_OK) {
 			(void)bld_why(why, why_size, err, "IGVM output: %s",
 				      svsm_err_name(err));
 		}
+	}
+	if (err == SVSM_OK && o->id_key != NULL) {
+		err = add_id_block(img, o, why, why_size);
 	}
 	return err;
 }

@@ -3,10 +3,12 @@
  * `igvmbld`, the host tool that turns the kernel ELF into the IGVM image:
  *
  *   igvmbld --kernel ELF --output IGVM [--region-size BYTES]
- *           [--platforms native,snp] [--ramfs ARCHIVE] [--verbose]
+ *           [--platforms native,snp] [--ramfs ARCHIVE] [--id-key PEM]
+ *           [--verbose]
  *
  * --ramfs places a RAM FS archive (made by mkramfs; checked here with the
- * kernel's reader) in the image, mapped read-only and NX.
+ * kernel's reader) in the image, mapped read-only and NX. --id-key adds
+ * an SEV-SNP ID block signed with that ECDSA P-384 private key (idblock.c).
  *
  * Reads the ELF, runs the build (image.c) and writes the file atomically
  * (a temporary file in the same directory, then rename). Exit status 0 on
@@ -30,6 +32,7 @@ struct args {
 	const char *kernel;
 	const char *output;
 	const char *ramfs;
+	const char *id_key;
 	struct bld_options opts;
 };
 
@@ -37,7 +40,7 @@ static void usage(FILE *f)
 {
 	(void)fprintf(f, "usage: igvmbld --kernel ELF --output IGVM "
 			 "[--region-size BYTES] [--platforms native,snp] "
-			 "[--ramfs ARCHIVE] [--verbose]\n");
+			 "[--ramfs ARCHIVE] [--id-key PEM] [--verbose]\n");
 }
 
 /** Parses a size with an optional K, M or G suffix. */
@@ -98,6 +101,10 @@ static bool parse_valued(struct args *a, const char *opt, const char *val)
 	}
 	if (strcmp(opt, "--ramfs") == 0) {
 		a->ramfs = val;
+		return true;
+	}
+	if (strcmp(opt, "--id-key") == 0) {
+		a->id_key = val;
 		return true;
 	}
 	if (strcmp(opt, "--region-size") == 0) {
@@ -289,16 +296,29 @@ int main(int argc, char **argv)
 	if (!read_file(a.kernel, &elf, &elf_size)) {
 		return 1;
 	}
+	if (a.id_key != NULL) {
+		char why[BLD_WHY_SIZE];
+
+		if (idkey_load(a.id_key, &a.opts.id_key, why, sizeof(why)) !=
+		    SVSM_OK) {
+			(void)fprintf(stderr, "igvmbld: %s: %s\n", a.id_key,
+				      why);
+			free(elf);
+			return 1;
+		}
+	}
 	if (a.ramfs != NULL) {
 		uint8_t *ramfs;
 
 		if (!read_file(a.ramfs, &ramfs, &a.opts.ramfs_size)) {
+			idkey_free(a.opts.id_key);
 			free(elf);
 			return 1;
 		}
 		a.opts.ramfs = ramfs;
 	}
 	status = run(&a, elf, elf_size);
+	idkey_free(a.opts.id_key);
 	free((void *)a.opts.ramfs);
 	free(elf);
 	return status;

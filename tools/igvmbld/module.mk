@@ -36,3 +36,12 @@ $(BUILD)/igvmbld-fixture.o: tests/unit/igvmbld_fixture.S
 $(BUILD)/igvmbld-fixture.elf: $(BUILD)/igvmbld-fixture.o \
 		tests/unit/igvmbld_fixture.lds
 	$(Q)$(KLD) $(KLDFLAGS) -T tests/unit/igvmbld_fixture.lds -o $@ $<
+
+# --id-key: the SEV-SNP ID block, signed with libcrypto over the launch
+# digest computed by the code of `csvsm measure`.
+igvmbld-y += tools/igvmbld/idblock.o tools/csvsm/snp_digest.o
+IGVMBLD_LDLIBS += -lcrypto
+$(BUILD)/host/tools/igvmbld/idblock.o \
+$(BUILD)/san/tools/igvmbld/idblock.o: HOSTCFLAGS += -Itools/csvsm
+$(BUILD)/san/tools/igvmbld/idblock.o: SANCFLAGS += -Itools/csvsm
+tests-t += tests/prove/idblock.t

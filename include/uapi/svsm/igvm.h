@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define IGVM_MAGIC 0x4D564749U /* "IGVM" read as a little-endian u32 */
@@ -279,14 +280,63 @@ struct igvm_error_range {
 };
 _Static_assert(sizeof(struct igvm_error_range) == 16, "0x30D");
 
-/*
- * IGVM_VHS_SNP_ID_BLOCK (type 0x30B) and IGVM_VHS_VBS_MEASUREMENT (type
- * 0x311) are opaque to csvsm: both start with the u32 compatibility mask;
- * the ID block then has author_key_enabled (u8) and three reserved bytes.
- */
+/* IGVM_VHS_SNP_ID_BLOCK (type 0x30B): the ID block and ID key for
+ * SNP_LAUNCH_FINISH. Integers and the r, s, qx, qy fields are little
+ * endian; the 72-byte fields hold a P-384 value zero-padded. */
 #define IGVM_SNP_ID_BLOCK_SIZE 696U
 #define IGVM_SNP_ID_BLOCK_RESERVED_OFFSET 5U
 #define IGVM_SNP_ID_BLOCK_RESERVED_SIZE 3U
+#define IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384 1U
+#define IGVM_SNP_ID_CURVE_P384 2U
+#define IGVM_SNP_ID_FIELD_SIZE 72U
+
+/** An ECDSA signature, r and s little endian. */
+struct igvm_snp_id_signature {
+	uint8_t r[IGVM_SNP_ID_FIELD_SIZE];
+	uint8_t s[IGVM_SNP_ID_FIELD_SIZE];
+};
+_Static_assert(sizeof(struct igvm_snp_id_signature) == 144, "sig");
+
+/** An ECDSA public key: curve, then qx and qy little endian. */
+struct igvm_snp_id_public_key {
+	uint32_t curve;
+	uint32_t reserved;
+	uint8_t qx[IGVM_SNP_ID_FIELD_SIZE];
+	uint8_t qy[IGVM_SNP_ID_FIELD_SIZE];
+};
+_Static_assert(sizeof(struct igvm_snp_id_public_key) == 152, "pubkey");
+
+struct igvm_snp_id_block {
+	uint32_t compatibility_mask;
+	uint8_t author_key_enabled;
+	uint8_t reserved[3];
+	uint8_t ld[48];
+	uint8_t family_id[16];
+	uint8_t image_id[16];
+	uint32_t version;
+	uint32_t guest_svn;
+	uint32_t id_key_algorithm;
+	uint32_t author_key_algorithm;
+	struct igvm_snp_id_signature id_key_signature;
+	struct igvm_snp_id_public_key id_public_key;
+	struct igvm_snp_id_signature author_key_signature;
+	struct igvm_snp_id_public_key author_public_key;
+};
+_Static_assert(sizeof(struct igvm_snp_id_block) == IGVM_SNP_ID_BLOCK_SIZE,
+	       "0x30B");
+_Static_assert(offsetof(struct igvm_snp_id_block, reserved) ==
+		       IGVM_SNP_ID_BLOCK_RESERVED_OFFSET,
+	       "0x30B reserved");
+
+/*
+ * The ID block the ID key signs (SEV-SNP firmware ABI, SNP_LAUNCH_FINISH
+ * ID_BLOCK): 96 bytes, signed with ECDSA P-384 over SHA-384.
+ */
+#define SNP_ID_BLOCK_SIGNED_SIZE 96U
+#define SNP_ID_BLOCK_VERSION 1U
+
+/* IGVM_VHS_VBS_MEASUREMENT (type 0x311) is opaque to csvsm but for its
+ * leading u32 compatibility mask. */
 #define IGVM_VBS_MEASUREMENT_SIZE 864U
 
 /* Bytes the loader writes for each parameter type (csvsm's minimums). */

@@ -5,7 +5,7 @@
 RAMFS_MANIFESTS_csvsm := ramfs/base.manifest ramfs/csvsm.manifest
 RAMFS_MANIFESTS_csvsm-test := ramfs/base.manifest tests/vm/ramfs.manifest
 # The production kernel with a vTPM that faults on its first run
-# (tests/prove/vtpm_restart.t).
+# (tests/prove/vtpm_reqd.t).
 RAMFS_MANIFESTS_csvsm-vtpmfault := ramfs/base.manifest \
 	tests/e2e/vtpm-fault.manifest
 

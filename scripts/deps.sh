@@ -10,7 +10,6 @@ PKGS=(
 	clang-format clang-tidy cppcheck bear
 	qemu-system-x86
 	perl python3
-	libssl-dev
 	valgrind
 	libssl-dev libtpms-dev tpm2-tools swtpm
 )

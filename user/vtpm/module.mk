@@ -31,9 +31,11 @@ all: $(VTPM_TESTS)
 # glibc with Debian's libtpms.a and libcrypto.a, stripped. The linker's
 # notes about dlopen/getaddrinfo in static programs concern code never
 # called.
-$(BUILD)/user/vtpm: $(addprefix $(BUILD)/host/,$(VTPM_CORE) user/vtpm/svc_main.o)
+# It lands at the fixed path the manifests name (build/user, as
+# user/module.mk's programs), whatever $(BUILD) is.
+$(USER_BUILD)/vtpm: $(addprefix $(BUILD)/host/,$(VTPM_CORE) user/vtpm/svc_main.o)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) -static -s -o $@ $^ -ltpms -lcrypto 2>$@.link-notes || \
 		{ cat $@.link-notes >&2; exit 1; }
 
-all: $(BUILD)/user/vtpm
+all: $(USER_BUILD)/vtpm

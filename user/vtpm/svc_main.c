@@ -15,7 +15,7 @@
  * Usage: vtpm [--test-fault N]
  * --test-fault N makes the first run (INIT_RESTARTS=0) dereference NULL
  * when request N arrives: the fault test image uses it to show a crashed
- * vTPM reported and restarted (tests/prove/vtpm_restart.t).
+ * vTPM reported and restarted (tests/prove/vtpm_reqd.t).
  */
 #include <errno.h>
 #include <openssl/crypto.h>

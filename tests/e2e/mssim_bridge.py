@@ -16,6 +16,9 @@ import struct
 import sys
 import time
 
+import mssim_client
+from mssim_client import recv_exact, send_command
+
 PORT = int(sys.argv[1])
 MODE = sys.argv[2]
 GETRANDOM = bytes.fromhex("80010000000c0000017b0008")
@@ -31,37 +34,11 @@ def check(cond, desc):
 
 
 def conn(port=PORT):
-    return socket.create_connection(("127.0.0.1", port), timeout=120)
-
-
-def recv_exact(s, n):
-    buf = b""
-    while len(buf) < n:
-        c = s.recv(n - len(buf))
-        if not c:
-            raise EOFError("closed after %d of %d bytes" % (len(buf), n))
-        buf += c
-    return buf
+    return mssim_client.conn(port, 120)
 
 
 def closed(s, within=10.0):
-    s.settimeout(within)
-    try:
-        return s.recv(1) == b""
-    except ConnectionResetError:
-        return True
-    except socket.timeout:
-        return False
-
-
-def send_command(s, cmd, locality=0):
-    """Returns the response, or None if the frame around it is wrong."""
-    s.sendall(struct.pack(">IBI", 8, locality, len(cmd)) + cmd)
-    size = struct.unpack(">I", recv_exact(s, 4))[0]
-    rsp = recv_exact(s, size)
-    if recv_exact(s, 4) != b"\0\0\0\0":
-        return None
-    return rsp
+    return mssim_client.closed(s, within)
 
 
 def command(cmd, locality=0):

@@ -9,48 +9,30 @@ inside a good frame, get a TPM error response) and the server must keep
 answering good frames. Exits non-zero with a message on the first
 failure.
 """
-import socket
 import struct
 import sys
 import time
+
+import mssim_client
+from mssim_client import recv_exact
 
 PORT = int(sys.argv[1])
 GETRANDOM = bytes.fromhex("80010000000c0000017b0008")
 
 
 def conn(port):
-    s = socket.create_connection(("127.0.0.1", port), timeout=5)
-    return s
-
-
-def recv_exact(s, n):
-    buf = b""
-    while len(buf) < n:
-        c = s.recv(n - len(buf))
-        if not c:
-            raise EOFError("closed after %d of %d bytes" % (len(buf), n))
-        buf += c
-    return buf
+    return mssim_client.conn(port, 5)
 
 
 def closed(s, within=5.0):
     """True if the server closes the connection within `within` s."""
-    s.settimeout(within)
-    try:
-        return s.recv(1) == b""
-    except ConnectionResetError:
-        return True
-    except socket.timeout:
-        return False
+    return mssim_client.closed(s, within)
 
 
 def send_command(s, cmd, locality=0):
-    s.sendall(struct.pack(">IBI", 8, locality, len(cmd)) + cmd)
-    size = struct.unpack(">I", recv_exact(s, 4))[0]
-    rsp = recv_exact(s, size)
-    trailer = recv_exact(s, 4)
-    if trailer != b"\0\0\0\0":
-        fail("trailer %r" % trailer)
+    rsp = mssim_client.send_command(s, cmd, locality)
+    if rsp is None:
+        fail("a response without its zero trailer")
     return rsp
 
 

@@ -81,6 +81,18 @@ enum mssim_result mssim_parse(enum mssim_port port, const uint8_t *in,
  */
 size_t mssim_reply(uint8_t *out, size_t room, const uint8_t *rsp, uint32_t len);
 
+/** The longest answer mssim_control_reply writes. */
+#define MSSIM_CONTROL_REPLY_MAX 12U
+
+/**
+ * The answer to a whole frame that is not a command (SEND_COMMAND and
+ * SESSION_END have none): 0 for every platform code; server version 1,
+ * flags 0, 0 for REMOTE_HANDSHAKE. Writes it to `out`, returns its
+ * length (0 for a frame that has no such answer).
+ */
+size_t mssim_control_reply(enum mssim_port port, const struct mssim_frame *f,
+			   uint8_t out[MSSIM_CONTROL_REPLY_MAX]);
+
 /** A 10-byte TPM response carrying only `rc`. */
 void mssim_tpm_error(uint8_t out[TPM_HDR_SIZE], uint32_t rc);
 

@@ -124,6 +124,25 @@ size_t mssim_reply(uint8_t *out, size_t room, const uint8_t *rsp, uint32_t len)
 	return 8U + len;
 }
 
+size_t mssim_control_reply(enum mssim_port port, const struct mssim_frame *f,
+			   uint8_t out[MSSIM_CONTROL_REPLY_MAX])
+{
+	if (f->code == MSSIM_SESSION_END) {
+		return 0;
+	}
+	if (port == MSSIM_PORT_PLATFORM) {
+		be32_put(out, 0);
+		return 4;
+	}
+	if (f->code != MSSIM_REMOTE_HANDSHAKE) {
+		return 0;
+	}
+	be32_put(out, 1);
+	be32_put(out + 4, 0);
+	be32_put(out + 8, 0);
+	return 12;
+}
+
 void mssim_tpm_error(uint8_t out[TPM_HDR_SIZE], uint32_t rc)
 {
 	out[0] = (uint8_t)(TPM_ST_NO_SESSIONS >> 8);

@@ -141,6 +141,28 @@ TEST(mssim, platform_port_codes)
 	}
 }
 
+TEST(mssim, control_replies)
+{
+	static const uint8_t handshake[12] = { 0, 0, 0, 1 };
+	uint8_t out[MSSIM_CONTROL_REPLY_MAX];
+	struct mssim_frame f = { .code = MSSIM_POWER_ON, .size = 4 };
+
+	memset(out, 0xAA, sizeof(out));
+	EXPECT_EQ(mssim_control_reply(MSSIM_PORT_PLATFORM, &f, out), 4);
+	EXPECT_MEMEQ(out, handshake + 4, 4);
+	f.code = MSSIM_NV_ON;
+	EXPECT_EQ(mssim_control_reply(MSSIM_PORT_PLATFORM, &f, out), 4);
+	f.code = MSSIM_REMOTE_HANDSHAKE;
+	memset(out, 0xAA, sizeof(out));
+	EXPECT_EQ(mssim_control_reply(MSSIM_PORT_DATA, &f, out), 12);
+	EXPECT_MEMEQ(out, handshake, sizeof(handshake));
+	f.code = MSSIM_SEND_COMMAND;
+	EXPECT_EQ(mssim_control_reply(MSSIM_PORT_DATA, &f, out), 0);
+	f.code = MSSIM_SESSION_END;
+	EXPECT_EQ(mssim_control_reply(MSSIM_PORT_DATA, &f, out), 0);
+	EXPECT_EQ(mssim_control_reply(MSSIM_PORT_PLATFORM, &f, out), 0);
+}
+
 TEST(mssim, reply_and_tpm_error)
 {
 	static const uint8_t want[] = {

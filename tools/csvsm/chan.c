@@ -78,23 +78,32 @@ static bool connect_socket(struct chan *ch, const char *path)
 	}
 }
 
-static bool send_all(struct chan *ch, const uint8_t *b, size_t len)
+bool chan_send_all(int fd, const uint8_t *b, size_t len)
 {
 	while (len > 0) {
-		ssize_t n = send(ch->fd, b, len, MSG_NOSIGNAL);
+		ssize_t n = send(fd, b, len, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR) {
 			continue;
 		}
 		if (n <= 0) {
-			(void)fprintf(stderr, "%s: send: %s\n", ch->who,
-				      n < 0 ? strerror(errno) : "closed");
+			errno = n < 0 ? errno : 0;
 			return false;
 		}
 		b += n;
 		len -= (size_t)n;
 	}
 	return true;
+}
+
+static bool send_all(struct chan *ch, const uint8_t *b, size_t len)
+{
+	if (chan_send_all(ch->fd, b, len)) {
+		return true;
+	}
+	(void)fprintf(stderr, "%s: send: %s\n", ch->who,
+		      errno != 0 ? strerror(errno) : "closed");
+	return false;
 }
 
 /** Is `f` the reply awaited, or an ERROR (reported)? */

@@ -36,6 +36,12 @@ struct chan {
 bool chan_open(struct chan *ch, const char *path, uint32_t timeout_s,
 	       const char *who);
 
+/**
+ * Sends all `len` bytes on socket `fd` (EINTR retried, no SIGPIPE).
+ * False on failure, with errno set, or 0 when the peer took nothing.
+ */
+bool chan_send_all(int fd, const uint8_t *b, size_t len);
+
 /** One SVSM call; `regs` (RAX RCX RDX R8 R9) in, the result out. */
 bool chan_call(struct chan *ch, uint64_t regs[5]);
 

@@ -158,31 +158,6 @@ void mssim_close(struct mssim_ports *p)
 	}
 }
 
-static bool send_all(int fd, const uint8_t *b, size_t n)
-{
-	while (n > 0) {
-		ssize_t r = send(fd, b, n, MSG_NOSIGNAL);
-
-		if (r < 0 && errno == EINTR) {
-			continue;
-		}
-		if (r <= 0) {
-			return false;
-		}
-		b += r;
-		n -= (size_t)r;
-	}
-	return true;
-}
-
-static void be32_put(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
-
 /** A session on the channel, opened if there is none; false if none. */
 static bool chan_ready(void)
 {
@@ -307,25 +282,25 @@ static bool serve_command(struct conn *c, const struct mssim_frame *f)
 		size = sizeof(err);
 	}
 	n = mssim_reply(br.out, sizeof(br.out), rsp, size);
-	return n > 0 && send_all(c->fd, br.out, n);
+	return n > 0 && chan_send_all(c->fd, br.out, n);
 }
 
 /** Serves one whole frame; false: end the connection. */
 static bool serve_frame(struct conn *c, const struct mssim_frame *f)
 {
-	uint8_t r[12] = { 0 };
+	uint8_t r[MSSIM_CONTROL_REPLY_MAX];
+	size_t n;
 
 	if (f->code == MSSIM_SESSION_END) {
 		return false;
 	}
-	if (c->kind == CONN_PLATFORM) {
-		return send_all(c->fd, r, 4); /* every code served: 0 */
+	if (c->kind == CONN_DATA && f->code == MSSIM_SEND_COMMAND) {
+		return serve_command(c, f);
 	}
-	if (f->code == MSSIM_REMOTE_HANDSHAKE) {
-		be32_put(r, 1); /* server version 1, no flags, 0 */
-		return send_all(c->fd, r, sizeof(r));
-	}
-	return serve_command(c, f);
+	n = mssim_control_reply(c->kind == CONN_DATA ? MSSIM_PORT_DATA
+						     : MSSIM_PORT_PLATFORM,
+				f, r);
+	return n > 0 && chan_send_all(c->fd, r, n);
 }
 
 static const char *kind_name(const struct conn *c)

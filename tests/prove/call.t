@@ -13,27 +13,21 @@
 cd "$(dirname "$0")/../.." || exit 1
 CSVSM=build/tools/csvsm
 tmp=$(mktemp -d)
-sock=$tmp/req.sock
 . tests/prove/lib.sh
+vm=
 
 if ! make -s "$CSVSM" build/csvsm.igvm >/dev/null 2>&1; then
 	echo "Bail out! cannot build $CSVSM and build/csvsm.igvm"
 	exit 1
 fi
-"$CSVSM" run --request-socket "$sock" --timeout 600 </dev/null \
-	>"$tmp/console" 2>&1 &
-vm=$!
 trap 'kill $vm 2>/dev/null; wait $vm 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # Calls go through svsm-reqd, which init starts: wait for it to serve.
-for _ in $(seq 1 300); do
-	grep -q 'svsm-reqd: serving SVSM requests' "$tmp/console" && break
-	sleep 0.2
-done
-if ! grep -q 'requests: native request channel on COM2' "$tmp/console" ||
-	! grep -q 'svsm-reqd: serving SVSM requests' "$tmp/console"; then
+csvsm_boot csvsm 'svsm-reqd: serving SVSM requests' 60 --timeout 600
+if ! grep -q 'requests: native request channel on COM2' "$console" ||
+	! grep -q 'svsm-reqd: serving SVSM requests' "$console"; then
 	echo "Bail out! csvsm did not start its request channel and svsm-reqd"
-	sed 's/^/# /' "$tmp/console" | tail -20
+	sed 's/^/# /' "$console" | tail -20
 	exit 1
 fi
 
@@ -196,8 +190,8 @@ while read -r line; do
 done <"$tmp/out"
 ok $rcp "the frame checks ran to the end"
 expect SUCCESS "the channel still serves calls after the abuse" core 6 1
-grep -q 'init: started svsm-reqd' "$tmp/console" &&
-	! grep -q 'init: svsm-reqd \(exited\|killed\)' "$tmp/console"
+grep -q 'init: started svsm-reqd' "$console" &&
+	! grep -q 'init: svsm-reqd \(exited\|killed\)' "$console"
 ok $? "svsm-reqd served every call and never ended"
 
 echo "1..$n"

@@ -63,3 +63,35 @@ le() {
 	done
 	echo "$out"
 }
+
+# need_tools TOOL...: skips the whole script when one is not installed.
+need_tools() {
+	local t
+	for t in "$@"; do
+		if ! command -v "$t" >/dev/null; then
+			echo "1..0 # SKIP $t not installed (scripts/deps.sh)"
+			exit 0
+		fi
+	done
+}
+
+# csvsm_boot IMAGE READY SECONDS [RUN-ARGS...]: starts `csvsm run` on
+# build/IMAGE.igvm with its request socket at $sock and its console in
+# $console (a file per boot: a VM being stopped may still be writing to
+# its own); $vm is its process. Waits up to SECONDS for a console line
+# matching READY; false if it does not come or the VM ends first.
+csvsm_boot() {
+	local image=$1 ready=$2 secs=$3 i
+	shift 3
+	sock=$tmp/req-$image.sock
+	console=$tmp/console-$image
+	"$CSVSM" run --igvm "build/$image.igvm" --request-socket "$sock" \
+		"$@" </dev/null >"$console" 2>&1 &
+	vm=$!
+	for ((i = 0; i < secs * 5; i++)); do
+		grep -q "$ready" "$console" && return 0
+		kill -0 "$vm" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}

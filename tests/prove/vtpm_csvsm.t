@@ -18,7 +18,6 @@
 cd "$(dirname "$0")/../.." || exit 1
 CSVSM=build/tools/csvsm
 tmp=$(mktemp -d)
-sock=$tmp/req.sock
 . tests/prove/lib.sh
 . tests/prove/tpm2_tools.sh
 CALL_TIMEOUT=300
@@ -29,37 +28,21 @@ if ! make -s "$CSVSM" build/csvsm.igvm build/csvsm-vtpmfault.igvm \
 	echo "Bail out! cannot build $CSVSM and the images"
 	exit 1
 fi
-for t in tpm2_startup openssl python3 sha256sum xxd; do
-	if ! command -v "$t" >/dev/null; then
-		echo "1..0 # SKIP $t not installed (scripts/deps.sh)"
-		exit 0
-	fi
-done
+need_tools tpm2_startup openssl python3 sha256sum xxd
 trap '[ -n "$vm" ] && kill $vm 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
 is_free() { # is_free PORT: nothing listens on 127.0.0.1:PORT
 	python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
 }
-# boot IMAGE: csvsm with the bridge on a free port pair, its request
-# socket at $sock and its console in $console (a file per boot: the VM
-# before may still be writing to its own); waits until the vTPM serves.
+# boot IMAGE: csvsm_boot with the bridge on a free port pair; waits
+# until the vTPM serves.
 boot() {
-	console=$tmp/console-$1
 	for _ in $(seq 1 20); do
 		port=$((20000 + RANDOM % 40000))
 		is_free "$port" && is_free $((port + 1)) && break
 	done
-	sock=$tmp/req-$1.sock
-	"$CSVSM" run --igvm "build/$1.igvm" --mssim-port "$port" \
-		--request-socket "$sock" --timeout 3000 </dev/null \
-		>"$console" 2>&1 &
-	vm=$!
 	T=(-T "mssim:host=127.0.0.1,port=$port")
-	for _ in $(seq 1 1500); do
-		grep -q 'vtpm: TPM up' "$console" && break
-		kill -0 $vm 2>/dev/null || break
-		sleep 0.2
-	done
+	csvsm_boot "$1" 'vtpm: TPM up' 300 --mssim-port "$port" --timeout 3000
 	if ! grep -q "csvsm: mssim: serving tpm2-tools on 127.0.0.1:$port" \
 		"$console" || ! grep -q 'vtpm: TPM up' "$console"; then
 		echo "Bail out! $1: the bridge or the vTPM did not start"

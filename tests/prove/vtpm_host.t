@@ -21,12 +21,7 @@ if ! make -s "$HOST" >/dev/null 2>&1; then
 	echo "Bail out! cannot build $HOST"
 	exit 1
 fi
-for t in tpm2_startup tpm2_createek openssl python3 sha256sum; do
-	if ! command -v "$t" >/dev/null; then
-		echo "1..0 # SKIP $t not installed (scripts/deps.sh)"
-		exit 0
-	fi
-done
+need_tools tpm2_startup tpm2_createek openssl python3 sha256sum
 trap '[ -n "$srv" ] && kill $srv 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # A free port pair: try a few random ones (the server exits 3 if busy).

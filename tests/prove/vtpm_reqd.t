@@ -29,19 +29,9 @@ if ! make -s "$CSVSM" build/csvsm.igvm build/csvsm-vtpmfault.igvm \
 fi
 trap 'kill $vm 2>/dev/null; wait $vm 2>/dev/null; rm -rf "$tmp"' EXIT
 
-# boot IMAGE: starts csvsm with its request socket at $sock and its
-# console in $console (a file per boot: the VM before may still be
-# writing to its own), and waits until the vTPM serves.
+# boot IMAGE: csvsm_boot, then waits until the vTPM serves.
 boot() {
-	sock=$tmp/req-$1.sock
-	console=$tmp/console-$1
-	"$CSVSM" run --igvm "build/$1.igvm" --request-socket "$sock" \
-		--timeout 600 </dev/null >"$console" 2>&1 &
-	vm=$!
-	for _ in $(seq 1 600); do
-		grep -q 'vtpm: TPM up' "$console" && break
-		sleep 0.2
-	done
+	csvsm_boot "$1" 'vtpm: TPM up' 120 --timeout 600
 	if ! grep -q 'svsm-reqd: serving SVSM requests (protocols: core, vtpm)' \
 		"$console" || ! grep -q 'vtpm: TPM up' "$console"; then
 		echo "Bail out! $1: svsm-reqd and the vTPM did not start"

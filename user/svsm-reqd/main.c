@@ -141,9 +141,9 @@ static enum svsm_err svc_await(const struct svc_link *l, size_t *len)
 		}
 		struct svsm_wait_item w = { .handle = l->h,
 					    .events = SVSM_WAIT_READABLE };
-		long n = svsm_wait(&w, 1, deadline - now);
+		long n = svsm_wait(&w, 1, deadline - now); /* 0: timed out */
 
-		if (n < 0 && n != -SVSM_ETIMEDOUT) {
+		if (n < 0) {
 			return proto_errno_to_err(n);
 		}
 		n = svsm_chan_recv(l->h, svc_msg, sizeof(svc_msg), 0);
